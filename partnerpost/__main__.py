@@ -1,0 +1,3 @@
+from partnerpost.cli import main
+
+main()

@@ -1,0 +1,339 @@
+"""The item form. Lists (organizers, links, people, days, winners) are typed one per line,
+and every error names its field and line."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from partnerpost.lib.timezones import TimeZoneError, normalize_time_zone
+from partnerpost.network.models import Partner
+from partnerpost.network.permissions import creatable_partners, is_editor
+
+from .enums import ItemKind, OrganizerRole, PersonRole
+from .models import AwardCategory, Country, Item, Region, Series, Theme, web_url
+from .workflows import Organization, Person, Related, Winner
+
+KIND_FIELDS = {
+    ItemKind.EVENT: [
+        "event_type", "event_format", "event_status", "start_date", "end_date", "days_text", "date_precision",
+        "start_time", "end_time", "time_zone", "venue", "city", "venue_country", "online_url", "series_name",
+        "registration_url", "fee_amount", "fee_currency", "enrolment_deadline", "capacity", "session_count",
+        "total_hours", "people_text",
+    ],
+    ItemKind.PUBLICATION: ["published_on", "publication_type", "document_url", "document_file"],
+    ItemKind.NEWS: ["published_on"],
+    ItemKind.CALL: ["call_type", "deadline", "eligibility", "published_on"],
+    ItemKind.AWARD: ["award_programme", "award_year", "award_categories", "winners_text", "published_on"],
+}
+ALL_KIND_FIELDS = sorted({name for names in KIND_FIELDS.values() for name in names})
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)
+
+
+def _lines(text: str):
+    for number, raw in enumerate((text or "").splitlines(), start=1):
+        line = raw.strip()
+        if line:
+            yield number, line
+
+
+def _line_error(number: int, message: str) -> ValidationError:
+    return ValidationError(_("Line %(number)d: %(message)s") % {"number": number, "message": message})
+
+
+def find_partner(text: str) -> Partner | None:
+    """A partner of the network named by acronym or full name, ignoring case."""
+    return Partner.objects.filter(Q(acronym__iexact=text) | Q(name__iexact=text)).first()
+
+
+class ItemForm(forms.ModelForm):
+    organizers_text = forms.CharField(
+        label=gettext_lazy("Organizers"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("One per line. Use a partner's acronym (e.g. ICAP) to link it, or write the full name of an outside body."),
+    )
+    co_organizers_text = forms.CharField(
+        label=gettext_lazy("Co-organizers"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy("One per line, as above."),
+    )
+    supporters_text = forms.CharField(
+        label=gettext_lazy("Supported by"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy("One per line, as above."),
+    )
+    links_text = forms.CharField(
+        label=gettext_lazy("Links"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("One per line: label | https://address"),
+    )
+    days_text = forms.CharField(
+        label=gettext_lazy("Separate days"), required=False,
+        help_text=gettext_lazy("Only for events held on separate days: dates as YYYY-MM-DD, separated by commas. They set the first and last day."),
+    )
+    series_name = forms.CharField(
+        label=gettext_lazy("Series"), required=False, max_length=200,
+        help_text=gettext_lazy("The programme this event belongs to, e.g. Global Policy Dialogue Series."),
+    )
+    people_text = forms.CharField(
+        label=gettext_lazy("Facilitators and speakers"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("One per line: name | facilitator, speaker or moderator | affiliation (optional)"),
+    )
+    winners_text = forms.CharField(
+        label=gettext_lazy("Winners"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("One per line: name | category (optional) | ISO country code (optional)"),
+    )
+
+    class Meta:
+        model = Item
+        fields = [
+            "kind", "partner", "title", "summary", "body", "language", "themes", "countries", "regions",
+            "image", "image_alt",
+            "event_type", "event_format", "event_status", "start_date", "end_date", "date_precision",
+            "start_time", "end_time", "time_zone", "venue", "city", "venue_country", "online_url",
+            "registration_url", "fee_amount", "fee_currency", "enrolment_deadline", "capacity", "session_count",
+            "total_hours",
+            "published_on", "publication_type", "document_url", "document_file",
+            "call_type", "deadline", "eligibility",
+            "award_programme", "award_year", "award_categories",
+        ]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "body": forms.Textarea(attrs={"rows": 10}),
+            "eligibility": forms.Textarea(attrs={"rows": 2}),
+            "themes": forms.CheckboxSelectMultiple,
+            "countries": forms.SelectMultiple(attrs={"size": 6}),
+            "regions": forms.SelectMultiple(attrs={"size": 6}),
+            "award_categories": forms.CheckboxSelectMultiple,
+            "start_date": DateInput(), "end_date": DateInput(), "enrolment_deadline": DateInput(),
+            "published_on": DateInput(), "deadline": DateInput(),
+            "start_time": TimeInput(), "end_time": TimeInput(),
+            "kind": forms.RadioSelect,
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["partner"].queryset = creatable_partners(user)
+        self.fields["partner"].empty_label = None
+        if self.instance.pk and not is_editor(user):
+            # The owning partner never changes hands outside the secretariat.
+            self.fields["partner"].disabled = True
+            self.fields["partner"].queryset = Partner.objects.filter(pk=self.instance.partner_id)
+        self.fields["themes"].queryset = Theme.objects.all()
+        self.fields["countries"].queryset = Country.objects.all()
+        self.fields["regions"].queryset = Region.objects.all()
+        self.fields["venue_country"].queryset = Country.objects.all()
+        self.fields["award_categories"].queryset = AwardCategory.objects.select_related("programme")
+        for name in ("online_url", "registration_url", "document_url"):
+            self.fields[name].validators = [web_url]
+            self.fields[name].widget.attrs["placeholder"] = "https://"
+        self.fields["fee_currency"].widget.attrs.update({"placeholder": "USD", "maxlength": 3, "size": 4})
+        self.fields["time_zone"].widget.attrs["placeholder"] = "Europe/Ljubljana"
+        self.fields["title"].widget.attrs["autofocus"] = "autofocus"
+        if self.instance.pk:
+            self._fill_from_instance(self.instance)
+
+    def _fill_from_instance(self, item: Item):
+        by_role = {role: [] for role in OrganizerRole.values}
+        for org in item.organizations.select_related("partner"):
+            by_role[org.role].append(org.partner.acronym if org.partner_id else org.name)
+        self.initial["organizers_text"] = "\n".join(by_role[OrganizerRole.ORGANIZER])
+        self.initial["co_organizers_text"] = "\n".join(by_role[OrganizerRole.CO_ORGANIZER])
+        self.initial["supporters_text"] = "\n".join(by_role[OrganizerRole.SUPPORTER])
+        self.initial["links_text"] = "\n".join(f"{link.label} | {link.url}" for link in item.links.all())
+        self.initial["people_text"] = "\n".join(
+            " | ".join(filter(None, [p.name, p.role, p.affiliation])) for p in item.people.all()
+        )
+        days = list(item.days.values_list("date", flat=True))
+        self.initial["days_text"] = ", ".join(d.isoformat() for d in days)
+        self.initial["series_name"] = item.series.name if item.series_id else ""
+        self.initial["winners_text"] = "\n".join(
+            " | ".join([w.name, w.category.name if w.category_id else "", w.country_id or ""]).rstrip(" |")
+            for w in item.winners.select_related("category")
+        )
+
+    # Field cleaners -------------------------------------------------------------
+
+    def _organizations(self, field, role):
+        result = []
+        for number, line in _lines(self.cleaned_data.get(field, "")):
+            if len(line) > 200:
+                raise _line_error(number, _("a name may have at most 200 characters."))
+            partner = find_partner(line)
+            result.append(Organization(role=role, partner=partner, name="" if partner else line))
+        return result
+
+    def clean_organizers_text(self):
+        self._orgs_organizer = self._organizations("organizers_text", OrganizerRole.ORGANIZER)
+        return self.cleaned_data["organizers_text"]
+
+    def clean_co_organizers_text(self):
+        self._orgs_co = self._organizations("co_organizers_text", OrganizerRole.CO_ORGANIZER)
+        return self.cleaned_data["co_organizers_text"]
+
+    def clean_supporters_text(self):
+        self._orgs_support = self._organizations("supporters_text", OrganizerRole.SUPPORTER)
+        return self.cleaned_data["supporters_text"]
+
+    def clean_links_text(self):
+        links = []
+        for number, line in _lines(self.cleaned_data["links_text"]):
+            label, sep, url = line.rpartition("|")
+            label, url = label.strip(), url.strip()
+            if not sep:
+                label, url = url, url
+            if not label:
+                raise _line_error(number, _("write a label before the bar, e.g. Programme | https://example.org"))
+            try:
+                web_url(url)
+            except ValidationError:
+                raise _line_error(number, _("%(url)s is not a web address; it must start with http:// or https://.") % {"url": url}) from None
+            links.append((label[:200], url))
+        self._links = links
+        return self.cleaned_data["links_text"]
+
+    def clean_days_text(self):
+        days = []
+        for chunk in (self.cleaned_data["days_text"] or "").replace(";", ",").split(","):
+            chunk = chunk.strip()
+            if not chunk:
+                continue
+            try:
+                days.append(dt.date.fromisoformat(chunk))
+            except ValueError:
+                raise ValidationError(_("%(value)s is not a date; write it as YYYY-MM-DD.") % {"value": chunk}) from None
+        if len(days) == 1:
+            raise ValidationError(_("List at least two separate days, or use the first and last day fields."))
+        self._days = sorted(set(days))
+        return self.cleaned_data["days_text"]
+
+    def clean_people_text(self):
+        people = []
+        roles = {value: value for value in PersonRole.values}
+        roles.update({str(label).lower(): value for value, label in PersonRole.choices})
+        for number, line in _lines(self.cleaned_data["people_text"]):
+            parts = [p.strip() for p in line.split("|")]
+            name = parts[0]
+            role = (parts[1] if len(parts) > 1 and parts[1] else PersonRole.SPEAKER).lower()
+            if role not in roles:
+                raise _line_error(number, _("the role must be facilitator, speaker or moderator, not %(role)s.") % {"role": parts[1]})
+            if not name:
+                raise _line_error(number, _("the name is missing."))
+            people.append(Person(name=name[:200], role=roles[role], affiliation=(parts[2] if len(parts) > 2 else "")[:200]))
+        self._people = people
+        return self.cleaned_data["people_text"]
+
+    def clean_time_zone(self):
+        value = self.cleaned_data["time_zone"].strip()
+        if not value:
+            return ""
+        try:
+            return normalize_time_zone(value)
+        except TimeZoneError as exc:
+            raise ValidationError(str(exc)) from None
+
+    def clean_fee_currency(self):
+        return self.cleaned_data["fee_currency"].strip().upper()
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        # Fields of other kinds are cleared, so a changed kind leaves no stale facts behind.
+        keep = set(KIND_FIELDS.get(kind, []))
+        for name in ALL_KIND_FIELDS:
+            if name in keep or name not in self.fields:
+                continue
+            field = self.fields[name]
+            if name in self.errors:
+                del self.errors[name]
+            if isinstance(field, forms.ModelMultipleChoiceField):
+                data[name] = field.queryset.none()
+            elif isinstance(field, forms.ModelChoiceField):
+                data[name] = None
+            elif isinstance(field, (forms.CharField, forms.ChoiceField)):
+                data[name] = ""
+            else:
+                data[name] = None
+        data["event_status"] = data.get("event_status") or "scheduled"
+        data["date_precision"] = data.get("date_precision") or "day"
+        if kind == ItemKind.AWARD and data.get("award_programme") and data.get("award_categories"):
+            wrong = [c for c in data["award_categories"] if c.programme_id != data["award_programme"].pk]
+            if wrong:
+                self.add_error("award_categories", _("%(category)s belongs to another programme.") % {"category": wrong[0]})
+        if kind == ItemKind.AWARD and "winners_text" in self.cleaned_data:
+            self._winners = self._parse_winners(data)
+        return data
+
+    def _parse_winners(self, data):
+        winners = []
+        programme = data.get("award_programme")
+        for number, line in _lines(data.get("winners_text", "")):
+            parts = [p.strip() for p in line.split("|")]
+            category = country = None
+            if len(parts) > 1 and parts[1]:
+                if programme is None:
+                    self.add_error("winners_text", _line_error(number, _("choose the award programme before naming a category.")))
+                    return []
+                category = programme.categories.filter(name__iexact=parts[1]).first()
+                if category is None:
+                    self.add_error("winners_text", _line_error(number, _("%(category)s is not a category of %(programme)s.") % {"category": parts[1], "programme": programme}))
+                    return []
+            if len(parts) > 2 and parts[2]:
+                country = Country.objects.filter(code=parts[2].upper()).first()
+                if country is None:
+                    self.add_error("winners_text", _line_error(number, _("%(code)s is not an ISO country code.") % {"code": parts[2]}))
+                    return []
+            winners.append(Winner(name=parts[0][:300], category=category, country=country))
+        return winners
+
+    def _post_clean(self):
+        # Put the parsed days in place before the model validates first/last day.
+        if getattr(self, "_days", None) and self.cleaned_data.get("kind") == ItemKind.EVENT:
+            self.cleaned_data["start_date"], self.cleaned_data["end_date"] = self._days[0], self._days[-1]
+        super()._post_clean()
+
+    # What the workflow needs --------------------------------------------------------
+
+    def related(self) -> Related:
+        data = self.cleaned_data
+        is_event = data["kind"] == ItemKind.EVENT
+        return Related(
+            themes=list(data["themes"]),
+            countries=list(data["countries"]),
+            regions=list(data["regions"]),
+            award_categories=list(data.get("award_categories") or []),
+            organizations=self._orgs_organizer + self._orgs_co + self._orgs_support,
+            links=self._links,
+            people=self._people if is_event else [],
+            days=self._days if is_event else [],
+            winners=getattr(self, "_winners", []) if data["kind"] == ItemKind.AWARD else [],
+            changed=[name for name in self.changed_data if name.endswith("_text")],
+        )
+
+    def build_item(self) -> Item:
+        """The unsaved item with the form's values, its series resolved."""
+        item = self.instance
+        name = (self.cleaned_data.get("series_name") or "").strip()
+        if item.kind == ItemKind.EVENT and name:
+            item.series = Series.objects.filter(name__iexact=name).first() or Series.objects.create(
+                name=name, slug=slugify(name)[:80] or "series"
+            )
+        else:
+            item.series = None
+        return item

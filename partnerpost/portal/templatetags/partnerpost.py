@@ -1,0 +1,63 @@
+from django import template
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from partnerpost.content.enums import DatePrecision
+
+register = template.Library()
+
+
+def _day(d):
+    return date_format(d, "j F Y")
+
+
+@register.filter
+def event_dates(item):
+    """'13 October 2020', '24–26 November 2020', '3 & 5 November 2020', 'October 2020'."""
+    start, end = item.start_date, item.end_date or item.start_date
+    if start is None:
+        return ""
+    if item.date_precision == DatePrecision.MONTH:
+        return date_format(start, "F Y")
+    days = [d.date for d in item.days.all()]
+    if len(days) > 1 and all(d.month == days[0].month and d.year == days[0].year for d in days):
+        numbers = [str(d.day) for d in days]
+        return _("%(days)s %(month_year)s") % {
+            "days": ", ".join(numbers[:-1]) + " & " + numbers[-1],
+            "month_year": date_format(days[0], "F Y"),
+        }
+    if len(days) > 1:
+        return " & ".join(_day(d) for d in days)
+    if start == end:
+        text = _day(start)
+    elif (start.year, start.month) == (end.year, end.month):
+        text = f"{start.day}–{_day(end)}"
+    elif start.year == end.year:
+        text = f"{date_format(start, 'j F')} – {_day(end)}"
+    else:
+        text = f"{_day(start)} – {_day(end)}"
+    return text
+
+
+@register.filter
+def event_time(item):
+    if item.start_time is None:
+        return ""
+    text = item.start_time.strftime("%H:%M")
+    if item.end_time:
+        text += "–" + item.end_time.strftime("%H:%M")
+    if item.time_zone:
+        text += f" ({item.time_zone})"
+    return text
+
+
+@register.filter
+def place(item):
+    parts = [p for p in [item.venue, item.city, item.venue_country.name if item.venue_country_id else ""] if p]
+    return ", ".join(dict.fromkeys(parts))
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context, number):
+    query = context.get("query", "")
+    return f"?{query}&page={number}" if query else f"?page={number}"

@@ -1,0 +1,103 @@
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from partnerpost.content.enums import ItemKind
+from partnerpost.content.models import Item
+from partnerpost.network.models import Partner
+from partnerpost.network.permissions import can
+
+from .forms import ArchiveFilterForm
+from .structured import as_script, item_jsonld
+
+
+def _page(request, queryset, size=None):
+    paginator = Paginator(queryset, size or settings.ARCHIVE_PAGE_SIZE)
+    return paginator.get_page(request.GET.get("page"))
+
+
+def home(request):
+    published = Item.objects.published().for_listing()
+    today = timezone.localdate()
+    upcoming = list(published.upcoming(today)[:6])
+    recent_events = [] if upcoming else list(published.past(today)[:6])
+    context = {
+        "upcoming": upcoming,
+        "recent_events": recent_events,
+        "publications": list(published.filter(kind=ItemKind.PUBLICATION)[:4]),
+        "news": list(published.exclude(kind__in=[ItemKind.EVENT, ItemKind.PUBLICATION])[:6]),
+        "partners": list(Partner.objects.active().select_related("country")),
+    }
+    return render(request, "portal/home.html", context)
+
+
+def archive(request):
+    form = ArchiveFilterForm(request.GET or None)
+    if form.is_bound:
+        form.is_valid()
+    items = form.apply(Item.objects.published()).for_listing().order_by("-sort_date", "-id")
+    page = _page(request, items)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request, "portal/archive.html",
+        {"form": form, "page": page, "items": page.object_list, "query": query.urlencode()},
+    )
+
+
+def events(request, past=False):
+    form = ArchiveFilterForm(request.GET or None)
+    if form.is_bound:
+        form.is_valid()
+    published = form.apply(Item.objects.published()).for_listing()
+    items = published.past() if past else published.upcoming()
+    page = _page(request, items)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request, "portal/events.html",
+        {"form": form, "page": page, "items": page.object_list, "past": past, "query": query.urlencode()},
+    )
+
+
+def item_detail(request, slug):
+    item = get_object_or_404(
+        Item.objects.select_related("partner", "venue_country", "series", "award_programme").prefetch_related(
+            "themes", "countries", "regions", "links", "people", "days", "organizations__partner",
+            "winners__category", "winners__country", "award_categories",
+        ),
+        slug=slug,
+    )
+    if not can(request.user, "view", item):
+        raise Http404(_("No such item."))
+    url = request.build_absolute_uri(item.get_absolute_url())
+    orgs = list(item.organizations.all())
+    context = {
+        "item": item,
+        "absolute_url": url,
+        "jsonld": as_script(item_jsonld(item, url)),
+        "organizers": [o for o in orgs if o.role == "organizer"],
+        "co_organizers": [o for o in orgs if o.role == "co_organizer"],
+        "supporters": [o for o in orgs if o.role == "supporter"],
+        "preview": not item.is_live,
+    }
+    return render(request, "portal/item.html", context)
+
+
+def partners(request):
+    rows = Partner.objects.active().select_related("country", "region")
+    return render(request, "portal/partners.html", {"partners": rows})
+
+
+def partner_detail(request, slug):
+    partner = get_object_or_404(Partner.objects.active().select_related("country", "region"), slug=slug)
+    published = Item.objects.published().filter(partner=partner).for_listing()
+    page = _page(request, published.order_by("-sort_date", "-id"))
+    upcoming = list(published.upcoming()[:5])
+    return render(
+        request, "portal/partner.html",
+        {"partner": partner, "page": page, "items": page.object_list, "upcoming": upcoming, "query": ""},
+    )
