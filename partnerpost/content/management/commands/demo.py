@@ -1,0 +1,24 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+
+class Command(BaseCommand):
+    help = "Demo content. `partnerpost demo load` adds the partners, items and users of the 2020 Q4 newsletter; safe to run twice."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+        load = sub.add_parser("load", help="Load the demo partners, items and users.")
+        load.add_argument("--force", action="store_true", help="Load even in production mode.")
+
+    def handle(self, *args, action, force=False, **options):
+        from partnerpost.content import demo
+
+        if settings.PRODUCTION and not force:
+            raise CommandError("Refusing to load demo users with a known password in production. Use --force if you mean it.")
+        demo.load(log=self.stdout.write)
+        self.stdout.write("")
+        self.stdout.write("Demo sign-ins (password for all: %s):" % demo.DEMO_PASSWORD)
+        for spec in demo.USERS:
+            role = "secretariat editor" if spec["secretariat"] else (
+                f"{spec['partner'][0]} {spec['partner'][1]}" if spec["partner"] else "reader, no workspace")
+            self.stdout.write(f"  {spec['username']:<8} {role}")
