@@ -7,6 +7,7 @@ import datetime as dt
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Q
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -65,6 +66,12 @@ def find_partner(text: str) -> Partner | None:
     return Partner.objects.filter(Q(acronym__iexact=text) | Q(name__iexact=text)).first()
 
 
+def _formfield(model_field, **kwargs):
+    if isinstance(model_field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return model_field.formfield(**kwargs)
+
+
 class ItemForm(forms.ModelForm):
     organizers_text = forms.CharField(
         label=gettext_lazy("Organizers"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
@@ -101,6 +108,7 @@ class ItemForm(forms.ModelForm):
 
     class Meta:
         model = Item
+        formfield_callback = _formfield
         fields = [
             "kind", "partner", "title", "summary", "body", "language", "themes", "countries", "regions",
             "image", "image_alt",
@@ -142,6 +150,7 @@ class ItemForm(forms.ModelForm):
         self.fields["award_categories"].queryset = AwardCategory.objects.select_related("programme")
         for name in ("online_url", "registration_url", "document_url"):
             self.fields[name].validators = [web_url]
+            self.fields[name].error_messages["invalid"] = web_url.message
             self.fields[name].widget.attrs["placeholder"] = "https://"
         self.fields["fee_currency"].widget.attrs.update({"placeholder": "USD", "maxlength": 3, "size": 4})
         self.fields["time_zone"].widget.attrs["placeholder"] = "Europe/Ljubljana"
@@ -306,7 +315,12 @@ class ItemForm(forms.ModelForm):
         # Put the parsed days in place before the model validates first/last day.
         if getattr(self, "_days", None) and self.cleaned_data.get("kind") == ItemKind.EVENT:
             self.cleaned_data["start_date"], self.cleaned_data["end_date"] = self._days[0], self._days[-1]
+        # A field that already failed its own validation keeps only that message:
+        # the model's cross-field checks would otherwise add a second, vaguer one.
+        already = {name: len(errors) for name, errors in self.errors.items()}
         super()._post_clean()
+        for name, count in already.items():
+            del self.errors[name][count:]
 
     # What the workflow needs --------------------------------------------------------
 

@@ -363,7 +363,8 @@ class Item(models.Model):
                 errors["fee_amount"] = _("A currency was given without a fee.")
             if self.fee_currency and not (len(self.fee_currency) == 3 and self.fee_currency.isalpha() and self.fee_currency.isupper()):
                 errors["fee_currency"] = _("Use a three-letter ISO 4217 code in capitals, e.g. USD or EUR.")
-            if self.enrolment_deadline and self.end_date and self.enrolment_deadline > self.end_date:
+            last_day = self.end_date or self.start_date
+            if self.enrolment_deadline and last_day and self.enrolment_deadline > last_day:
                 errors["enrolment_deadline"] = _("The enrolment deadline is after the event has ended.")
         if self.image and not self.image_alt:
             errors["image_alt"] = _("Describe the image for readers who cannot see it.")
