@@ -34,7 +34,7 @@ def make_item(partner, *, state=ItemState.DRAFT, kind=ItemKind.NEWS, title=None,
     n = next(_counter)
     defaults = {"summary": f"Summary {n}", "published_on": dt.date(2020, 10, 1)}
     if kind == ItemKind.EVENT:
-        defaults = {"summary": f"Summary {n}", "start_date": dt.date(2020, 11, 3), "end_date": dt.date(2020, 11, 3)}
+        defaults = {"summary": f"Summary {n}", "start_date": dt.date(2020, 11, 3)}
     defaults.update(fields)
     item = Item(partner=partner, kind=kind, title=title or f"Item {n}", slug=f"item-{n}", state=state, created_by=author, **defaults)
     item.compute_derived()
