@@ -154,7 +154,8 @@ class ItemForm(forms.ModelForm):
             self.fields[name].widget.attrs["placeholder"] = "https://"
         self.fields["fee_currency"].widget.attrs.update({"placeholder": "USD", "maxlength": 3, "size": 4})
         self.fields["time_zone"].widget.attrs["placeholder"] = "Europe/Ljubljana"
-        self.fields["title"].widget.attrs["autofocus"] = "autofocus"
+        if not self.is_bound:
+            self.fields["title"].widget.attrs["autofocus"] = "autofocus"
         if self.instance.pk:
             self._fill_from_instance(self.instance)
 

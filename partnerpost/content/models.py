@@ -170,7 +170,7 @@ class ItemQuerySet(models.QuerySet):
     def visible_to(self, user):
         from partnerpost.network.permissions import visible_items_filter
 
-        return self.filter(visible_items_filter(user)).distinct()
+        return self.filter(visible_items_filter(user))
 
 
 class Item(models.Model):

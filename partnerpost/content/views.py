@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -40,9 +41,8 @@ def dashboard(request):
     items = _workspace_items(request.user)
     if not is_editor(request.user):
         items = items.filter(partner__in=creatable_partners(request.user))
-    counts = {s: 0 for s in ItemState.values}
-    for row in items.order_by().values_list("state", flat=True):
-        counts[row] += 1
+    counts = dict.fromkeys(ItemState.values, 0)
+    counts.update(items.order_by().values_list("state").annotate(n=Count("id")))
     if state in ItemState.values:
         items = items.filter(state=state)
     return render(

@@ -56,8 +56,11 @@ def test_dashboard_lists_only_own_partners_items(client, people):
     mine = make_item(people.icap, title="Ours")
     make_item(people.eropa, title="Theirs")
     client.force_login(people.icap_contributor)
+    make_item(people.icap, title="Ours, published", state=ItemState.PUBLISHED)
+    make_item(people.icap, title="Ours, also published", state=ItemState.PUBLISHED)
     response = client.get(reverse("workspace:dashboard"))
-    assert [i.title for i in response.context["items"]] == [mine.title]
+    assert sorted(i.title for i in response.context["items"]) == ["Ours", "Ours, also published", "Ours, published"]
+    assert response.context["counts"] == {"draft": 1, "submitted": 0, "approved": 0, "published": 2, "withdrawn": 0}
 
 
 def test_create_event_with_every_detail(client, people):

@@ -1,0 +1,40 @@
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import chromium_paths
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR", ROOT / "var" / "screenshots"))
+CHROMIUM_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--no-first-run", "--disable-dev-shm-usage", "--window-size=1280,1000",
+]
+
+
+@pytest.fixture
+def browser(tmp_path):
+    browser_path, driver_path = chromium_paths()
+    if not browser_path or not driver_path:
+        pytest.skip("Chromium and chromedriver are not installed (make test installs them where it can)")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = browser_path
+    for flag in CHROMIUM_FLAGS + [f"--user-data-dir={tmp_path / 'profile'}"]:
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
+    driver.implicitly_wait(0)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture
+def axe_source():
+    if not AXE.exists():
+        pytest.skip("axe-core is not installed: run `npm ci` (make test does it when npm is available)")
+    return AXE.read_text()

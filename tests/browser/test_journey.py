@@ -1,0 +1,164 @@
+"""User journeys in real headless Chromium, with screenshots in var/screenshots/."""
+
+import datetime as dt
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+from partnerpost.content import demo
+from partnerpost.content.models import AuditEntry, Item
+from tests.browser.conftest import SCREENSHOTS
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+class Session:
+    def __init__(self, driver, base):
+        self.driver, self.base = driver, base
+
+    def go(self, path):
+        self.driver.get(self.base + path)
+
+    def find(self, css):
+        return WebDriverWait(self.driver, 10).until(EC.presence_of_element_located((By.CSS_SELECTOR, css)))
+
+    def click(self, css):
+        self.find(css).click()
+
+    def button(self, text):
+        WebDriverWait(self.driver, 10).until(
+            EC.element_to_be_clickable((By.XPATH, f"//button[normalize-space()='{text}']"))
+        ).click()
+
+    def link(self, text):
+        self.driver.find_element(By.LINK_TEXT, text).click()
+
+    def type(self, name, value):
+        field = self.find(f"[name='{name}']")
+        field.clear()
+        field.send_keys(value)
+
+    def set_value(self, name, value):
+        """Date and time inputs: set the ISO value directly, independent of the browser's locale."""
+        self.driver.execute_script("arguments[0].value = arguments[1]", self.find(f"[name='{name}']"), value)
+
+    def text(self):
+        return self.find("main").text
+
+    def shot(self, name):
+        self.driver.save_screenshot(str(SCREENSHOTS / f"{name}.png"))
+
+    def sign_in(self, username):
+        self.go("/accounts/login/")
+        self.type("username", username)
+        self.type("password", demo.DEMO_PASSWORD)
+        self.button("Sign in")
+        self.find(".workspace-bar")
+
+    def sign_out(self):
+        self.button("Sign out")
+        self.find(".hero")
+
+
+def test_contributor_submits_editor_rejects_then_approves(browser, live_server, settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    demo.load(log=lambda *_: None)
+    s = Session(browser, live_server.url)
+    title = "Taller virtual de gobierno abierto"
+    first_day = dt.date.today() + dt.timedelta(days=30)
+
+    # The ICAP contributor writes an event, makes a mistake, and is told which field is wrong.
+    s.sign_in("icap")
+    s.link("New item")
+    s.type("title", title)
+    s.type("summary", "Tres sesiones en línea sobre gobierno abierto para personal municipal.")
+    s.find("select[name='language'] option[value='es']").click()
+    s.find("select[name='event_format'] option[value='online']").click()
+    s.set_value("start_date", first_day.isoformat())
+    s.set_value("end_date", (first_day - dt.timedelta(days=2)).isoformat())
+    s.type("fee_amount", "50")
+    s.type("fee_currency", "USD")
+    s.type("links_text", "Programa | https://icap.ac.cr/gobierno-abierto")
+    s.shot("01-contributor-new-event")
+    s.button("Save and submit for review")
+    assert "The last day is before the first day." in s.find(".form-errors").text
+    s.shot("02-contributor-sees-field-error")
+    assert Item.objects.count() == len(demo.ITEMS)
+    s.set_value("end_date", (first_day + dt.timedelta(days=2)).isoformat())
+    s.button("Save and submit for review")
+    assert "Saved and submitted for review." in s.find(".messages").text
+    item = Item.objects.get(title=title)
+    assert item.state == "submitted"
+    s.sign_out()
+
+    # The editor returns it with a reason.
+    s.sign_in("editor")
+    s.link("Review queue")
+    s.link(title)
+    s.type("reason", "Please add the registration link so readers can enrol.")
+    s.shot("03-editor-reviews")
+    s.button("Return to partner")
+    assert "Returned to the partner with your reason." in s.find(".messages").text
+    s.sign_out()
+
+    # The contributor sees the reason, fixes the item and submits again.
+    s.sign_in("icap")
+    assert "Please add the registration link so readers can enrol." in s.text()
+    s.shot("04-contributor-sees-reason")
+    s.link(title)
+    s.link("Edit")
+    s.type("registration_url", "https://icap.ac.cr/matricula")
+    s.button("Save and submit for review")
+    assert "Saved and submitted for review." in s.find(".messages").text
+    s.sign_out()
+
+    # The editor approves and publishes it.
+    s.sign_in("editor")
+    s.link("Review queue")
+    s.link(title)
+    s.button("Approve")
+    s.button("Publish")
+    assert "Published." in s.find(".messages").text
+    s.shot("05-editor-published")
+    s.sign_out()
+
+    # Anyone can now find it on the portal.
+    s.link("Events")
+    assert title in s.text()
+    s.link(title)
+    page = s.text()
+    assert "50 USD" in page and "Register" in page
+    s.shot("06-public-event-page")
+    item.refresh_from_db()
+    assert item.state == "published" and item.registration_url == "https://icap.ac.cr/matricula"
+    actions = list(AuditEntry.objects.filter(item=item).values_list("action", flat=True))
+    assert actions == ["create", "submit", "reject", "edit", "submit", "approve", "publish"]
+
+
+PUBLIC_PAGES = ["/", "/items/", "/items/?kind=event&partner=icap", "/events/past/", "/partners/", "/partners/icap/",
+                "/accounts/login/"]
+
+
+def test_public_pages_have_no_serious_accessibility_violations(browser, live_server, axe_source):
+    demo.load(log=lambda *_: None)
+    item = Item.objects.get(title="Taller virtual Prospectiva e innovación en la gestión territorial")
+    s = Session(browser, live_server.url)
+    problems = []
+    for path in PUBLIC_PAGES + [item.get_absolute_url()]:
+        s.go(path)
+        s.find("main")
+        browser.execute_script(axe_source)
+        result = browser.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})"
+            ".then(r => done(r.violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 3)}))))"
+            ".catch(e => done([{id: 'axe-error', impact: 'critical', nodes: [String(e)]}]));"
+        )
+        problems += [(path, v["id"], v["impact"], v["nodes"]) for v in result if v["impact"] in {"serious", "critical"}]
+    s.go("/")
+    s.shot("07-home")
+    s.go("/items/")
+    s.shot("08-archive")
+    assert problems == []
