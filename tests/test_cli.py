@@ -15,6 +15,8 @@ PARTNERPOST = [sys.executable, "-m", "partnerpost"]
 
 def _run(args, env_overrides, **kwargs):
     env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "PARTNERPOST_ENV"}}
+    # The CLI tests use a database file of their own, whatever the suite runs on.
+    env["DATABASE_URL"] = f"sqlite:///{env_overrides.get('PARTNERPOST_VAR_DIR', '/tmp')}/cli.sqlite3"
     env.update(env_overrides)
     return subprocess.run(PARTNERPOST + args, env=env, capture_output=True, text=True, timeout=120, **kwargs)
 
@@ -54,7 +56,7 @@ def test_serve_answers_with_granian_and_whitenoise(tmp_path):
     env = {"PARTNERPOST_VAR_DIR": str(tmp_path), "DEBUG": "false"}
     assert _run(["migrate", "--noinput"], env).returncode == 0
     port = free_port()
-    env_full = {**os.environ, **env}
+    env_full = {**os.environ, **env, "DATABASE_URL": f"sqlite:///{tmp_path}/cli.sqlite3"}
     server = subprocess.Popen(PARTNERPOST + ["serve", "--port", str(port), "--workers", "1"], env=env_full,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -257,6 +258,21 @@ class ItemForm(forms.ModelForm):
             return normalize_time_zone(value)
         except TimeZoneError as exc:
             raise ValidationError(str(exc)) from None
+
+    def _check_size(self, name):
+        upload = self.cleaned_data.get(name)
+        limit = settings.MAX_UPLOAD_MB
+        if upload and getattr(upload, "size", 0) > limit * 1024 * 1024:
+            raise ValidationError(
+                _("The file is %(size).1f MB; the limit is %(limit)d MB.") % {"size": upload.size / 1048576, "limit": limit}
+            )
+        return upload
+
+    def clean_image(self):
+        return self._check_size("image")
+
+    def clean_document_file(self):
+        return self._check_size("document_file")
 
     def clean_fee_currency(self):
         return self.cleaned_data["fee_currency"].strip().upper()

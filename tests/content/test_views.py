@@ -225,3 +225,35 @@ def test_outbox_keeps_notifications(client, people, settings, django_capture_on_
     client.force_login(people.editor)
     page = client.get("/outbox/").content.decode()
     assert "[ICAP] For review: Bulletin 41" in page and "editor@example.org" in page
+
+
+def test_oversized_document_is_refused(client, people, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MAX_UPLOAD_MB = 1
+    client.force_login(people.icap_contributor)
+    data = {"kind": "publication", "partner": people.icap.pk, "title": "Annual report", "summary": "A year.",
+            "language": "en", "document_file": SimpleUploadedFile("report.pdf", b"%PDF-1.4\n" + b"0" * (1024 * 1024 + 10))}
+    response = client.post(reverse("workspace:create"), data)
+    assert response.context["form"].errors["document_file"] == ["The file is 1.0 MB; the limit is 1 MB."]
+    assert Item.objects.count() == 0
+
+
+def test_image_needs_a_description(client, people):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), "blue").save(buffer, "PNG")
+    client.force_login(people.icap_contributor)
+    data = {"kind": "news", "partner": people.icap.pk, "title": "New website", "summary": "Redesigned.", "language": "en",
+            "image": SimpleUploadedFile("site.png", buffer.getvalue(), content_type="image/png")}
+    response = client.post(reverse("workspace:create"), data)
+    assert response.context["form"].errors["image_alt"] == ["Describe the image for readers who cannot see it."]
+    data["image"] = SimpleUploadedFile("site.png", b"not a picture", content_type="image/png")
+    response = client.post(reverse("workspace:create"), data)
+    assert response.context["form"].errors["image"] == [
+        "Upload a valid image. The file you uploaded was either not an image or a corrupted image."]
+    assert Item.objects.count() == 0
