@@ -1,6 +1,7 @@
 """The `partnerpost` command as an operator uses it, in real subprocesses."""
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -72,9 +73,11 @@ def test_serve_answers_with_granian_and_whitenoise(tmp_path):
                     pytest.fail("partnerpost serve did not answer: " + (server.stdout.read() if server.poll() is not None else ""))
                 time.sleep(0.3)
         assert "Partners' newsroom" in page
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/portal/site.css", timeout=5) as response:
-            assert response.status == 200
-            assert b".card-list" in response.read()
+        assets = re.findall(r'(?:src|href)="(/static/[^"]+)"', page)
+        assert len(assets) == 4  # stylesheet, icon, brand mark, htmx
+        for path in assets:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as response:
+                assert response.status == 200, path
     finally:
         server.terminate()
         server.wait(timeout=20)

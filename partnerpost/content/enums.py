@@ -63,6 +63,7 @@ class EventStatus(models.TextChoices):
 class DatePrecision(models.TextChoices):
     DAY = "day", _("Exact days")
     MONTH = "month", _("Month only")
+    QUARTER = "quarter", _("Quarter only")
 
 
 class PublicationType(models.TextChoices):

@@ -24,7 +24,7 @@ from .workflows import Organization, Person, Related, Winner
 
 KIND_FIELDS = {
     ItemKind.EVENT: [
-        "event_type", "event_format", "event_status", "start_date", "end_date", "days_text", "date_precision",
+        "event_type", "event_format", "event_status", "start_date", "end_date", "days_text",
         "start_time", "end_time", "time_zone", "venue", "city", "venue_country", "online_url", "series_name",
         "registration_url", "fee_amount", "fee_currency", "enrolment_deadline", "capacity", "session_count",
         "total_hours", "people_text",
@@ -140,6 +140,8 @@ class ItemForm(forms.ModelForm):
         self.user = user
         self.fields["partner"].queryset = creatable_partners(user)
         self.fields["partner"].empty_label = None
+        for name in ("event_status", "date_precision"):
+            self.fields[name].required = False
         if self.instance.pk and not is_editor(user):
             # The owning partner never changes hands outside the secretariat.
             self.fields["partner"].disabled = True

@@ -162,3 +162,18 @@ def test_public_pages_have_no_serious_accessibility_violations(browser, live_ser
     s.go("/items/")
     s.shot("08-archive")
     assert problems == []
+
+
+def test_archive_filters_update_results_in_place(browser, live_server):
+    demo.load(log=lambda *_: None)
+    s = Session(browser, live_server.url)
+    s.go("/items/")
+    assert s.find(".results-count").text == f"{len(demo.ITEMS)} items"
+    browser.execute_script("window.notReloaded = true")
+    s.find("select[name='partner'] option[value='respa']").click()
+    WebDriverWait(browser, 10).until(lambda d: "partner=respa" in d.current_url)
+    WebDriverWait(browser, 10).until(lambda d: d.find_element(By.CSS_SELECTOR, ".results-count").text == "7 items")
+    assert browser.execute_script("return window.notReloaded") is True
+    titles = [a.text for a in browser.find_elements(By.CSS_SELECTOR, ".card-title a")]
+    assert "ReSPA's 10th Anniversary" in titles and "EROPA Bulletin Volume 41" not in titles
+    s.shot("09-archive-filtered")

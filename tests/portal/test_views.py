@@ -197,3 +197,11 @@ def test_event_dates_are_written_like_a_person_would(client, people):
         for day in days:
             item.days.create(date=day)
         assert expected in client.get(item.get_absolute_url()).content.decode(), expected
+
+
+def test_vague_publication_dates_are_shown_as_vague(client, people):
+    item = make_item(people.icap, state=ItemState.PUBLISHED, published_on=dt.date(2020, 11, 1), date_precision="quarter")
+    assert "October–December 2020" in client.get(item.get_absolute_url()).content.decode()
+    item.date_precision = "month"
+    item.save()
+    assert "November 2020" in client.get("/items/").content.decode()

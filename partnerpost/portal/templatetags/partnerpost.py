@@ -17,8 +17,8 @@ def event_dates(item):
     start, end = item.start_date, item.end_date or item.start_date
     if start is None:
         return ""
-    if item.date_precision == DatePrecision.MONTH:
-        return date_format(start, "F Y")
+    if item.date_precision != DatePrecision.DAY:
+        return _vague(start, item.date_precision)
     days = [d.date for d in item.days.all()]
     if len(days) > 1 and all(d.month == days[0].month and d.year == days[0].year for d in days):
         numbers = [str(d.day) for d in days]
@@ -37,6 +37,25 @@ def event_dates(item):
     else:
         text = f"{_day(start)} – {_day(end)}"
     return text
+
+
+@register.filter
+def item_date(item):
+    """The date a non-event item carries, as precisely as it is known."""
+    day = item.published_on or item.sort_date
+    if day is None:
+        return ""
+    if item.date_precision != DatePrecision.DAY:
+        return _vague(day, item.date_precision)
+    return _day(day)
+
+
+def _vague(day, precision):
+    """'October 2020' for a month, 'October–December 2020' for a quarter."""
+    if precision == DatePrecision.MONTH:
+        return date_format(day, "F Y")
+    first = day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
+    return f"{date_format(first, 'F')}–{date_format(first.replace(month=first.month + 2), 'F Y')}"
 
 
 @register.filter
