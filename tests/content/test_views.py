@@ -257,3 +257,37 @@ def test_image_needs_a_description(client, people):
     assert response.context["form"].errors["image"] == [
         "Upload a valid image. The file you uploaded was either not an image or a corrupted image."]
     assert Item.objects.count() == 0
+
+
+def _queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx)
+
+
+@pytest.mark.parametrize("url", ["/workspace/", "/workspace/?state=submitted", "/workspace/review/"])
+def test_workspace_lists_do_a_constant_number_of_queries(client, people, url):
+    for state in (ItemState.SUBMITTED, ItemState.APPROVED, ItemState.DRAFT):
+        make_item(people.icap, state=state)
+    client.force_login(people.editor)
+    few = _queries(client, url)
+    for _ in range(10):
+        for state in (ItemState.SUBMITTED, ItemState.APPROVED, ItemState.DRAFT):
+            make_item(people.eropa, state=state)
+    assert _queries(client, url) == few
+
+
+def test_item_history_query_count_is_constant(client, people):
+    from partnerpost.content import workflows
+
+    item = make_item(people.icap)
+    client.force_login(people.editor)
+    url = reverse("workspace:item", args=[item.pk])
+    few = _queries(client, url)
+    for _ in range(5):
+        workflows.submit_item(people.icap_contributor, item)
+        workflows.reject_item(people.editor, item, "Again")
+    assert _queries(client, url) == few
