@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "django_countries",
     "partnerpost.network",
     "partnerpost.content",
+    "partnerpost.editions",
     "partnerpost.mailing",
     "partnerpost.portal",
 ]

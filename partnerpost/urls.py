@@ -4,9 +4,13 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from partnerpost.editions.urls import compose_patterns
+
 urlpatterns = [
     path("", include("partnerpost.portal.urls")),
+    path("workspace/editions/", include(compose_patterns)),
     path("workspace/", include("partnerpost.content.urls")),
+    path("editions/", include("partnerpost.editions.urls")),
     path("outbox/", include("partnerpost.mailing.urls")),
     path(
         "accounts/login/",

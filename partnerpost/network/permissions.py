@@ -108,3 +108,14 @@ def visible_items_filter(user) -> Q:
     if roles:
         return live | Q(partner_id__in=list(roles))
     return live
+
+
+# Editions ---------------------------------------------------------------------
+
+def can_view_edition(user, edition) -> bool:
+    return edition.is_published or is_editor(user)
+
+
+def can_change_edition(user, edition=None) -> bool:
+    """Compose, reorder and publish: secretariat editors, and only before publication."""
+    return is_editor(user) and (edition is None or edition.is_editable)

@@ -1,0 +1,96 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from partnerpost.content.models import CONTENT_LANGUAGES
+
+from .enums import EditionState
+
+DEFAULT_DISCLAIMER = (
+    "The views expressed are those of the individual authors and do not necessarily reflect the "
+    "position of the United Nations."
+)
+
+
+class EditionQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(state=EditionState.PUBLISHED)
+
+
+class Edition(models.Model):
+    """One issue of the partners' newsletter."""
+
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    period_label = models.CharField(
+        _("period as printed"), max_length=120, blank=True,
+        help_text=_("For example “October – November – December 2020”. Left empty, it is written from the dates."),
+    )
+    volume = models.PositiveSmallIntegerField(_("volume"), null=True, blank=True)
+    number = models.PositiveSmallIntegerField(_("number"), null=True, blank=True)
+    language = models.CharField(_("language"), max_length=10, choices=CONTENT_LANGUAGES, default="en")
+    introduction = models.TextField(_("editorial introduction"), blank=True, help_text=_("Markdown."))
+    introduction_html = models.TextField(editable=False, blank=True)
+    disclaimer = models.TextField(_("disclaimer"), default=DEFAULT_DISCLAIMER, help_text=_("Printed at the foot of every page."))
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    contact_text = models.CharField(_("contact line"), max_length=300, blank=True)
+    social_links = models.TextField(_("social links"), blank=True, help_text=_("One per line: label | https://address"))
+
+    state = models.CharField(_("state"), max_length=20, choices=EditionState.choices, default=EditionState.DRAFT, db_index=True)
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False)
+    #: The render context frozen at publication: what readers got, whatever happens to the items later.
+    snapshot = models.JSONField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = EditionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-period_start", "-id"]
+        verbose_name = _("edition")
+        verbose_name_plural = _("editions")
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("editions:detail", args=[self.slug])
+
+    @property
+    def is_published(self):
+        return self.state == EditionState.PUBLISHED
+
+    @property
+    def is_editable(self):
+        return self.state != EditionState.PUBLISHED
+
+
+class Section(models.Model):
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="sections")
+    title = models.CharField(_("title"), max_length=200)
+    partner = models.ForeignKey("network.Partner", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self):
+        return self.title
+
+
+class Entry(models.Model):
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="entries")
+    item = models.ForeignKey("content.Item", on_delete=models.PROTECT, related_name="edition_entries")
+    position = models.PositiveIntegerField(default=0)
+    summary_override = models.TextField(_("summary for this edition"), blank=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name_plural = _("entries")
+
+    def __str__(self):
+        return str(self.item)

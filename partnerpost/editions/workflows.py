@@ -1,0 +1,214 @@
+"""Every change to an edition: one function each, checked against network.permissions."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import F, Max, Q
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from partnerpost.content import workflows as item_workflows
+from partnerpost.content.enums import EDITION_READY_STATES, ItemKind, ItemState
+from partnerpost.content.models import Item
+from partnerpost.network.models import Partner
+from partnerpost.network.permissions import can_change_edition
+
+from .enums import EditionState
+from .models import Edition, Entry, Section
+from .render import build_context
+
+
+class EditionError(Exception):
+    """The edition or entry is not in a state that allows this change."""
+
+
+def _check(user, edition=None):
+    if not can_change_edition(user, edition):
+        if edition is not None and edition.is_published:
+            raise EditionError(_("This edition is published; its content is frozen."))
+        raise PermissionDenied(_("Only secretariat editors may compose editions."))
+
+
+def candidates(edition: Edition):
+    """Approved and published items that fall in the edition's period and are not in it yet."""
+    start, end = edition.period_start, edition.period_end
+    in_period = Q(kind=ItemKind.EVENT, start_date__lte=end, end_date__gte=start) | (
+        ~Q(kind=ItemKind.EVENT) & Q(sort_date__gte=start, sort_date__lte=end)
+    )
+    return (
+        Item.objects.filter(in_period, state__in=EDITION_READY_STATES)
+        .exclude(edition_entries__section__edition=edition)
+        .select_related("partner")
+        .order_by("partner__display_order", "partner__name", "sort_date", "id")
+    )
+
+
+def _unique_slug(edition: Edition) -> str:
+    base = slugify(f"{edition.title} {edition.period_start:%Y-%m}")[:100] or "edition"
+    slug, n = base, 2
+    while Edition.objects.filter(slug=slug).exclude(pk=edition.pk).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+@transaction.atomic
+def create_edition(user, edition: Edition, populate: bool = True) -> Edition:
+    """Save a new draft edition; with `populate`, one section per partner holding the period's items."""
+    _check(user)
+    if edition.period_end < edition.period_start:
+        raise EditionError(_("The period ends before it starts."))
+    edition.state = EditionState.DRAFT
+    edition.slug = _unique_slug(edition)
+    edition.full_clean(exclude=["slug"])
+    edition.save()
+    if populate:
+        for item in candidates(edition):
+            _add(edition, item)
+    return edition
+
+
+@transaction.atomic
+def update_edition(user, edition: Edition) -> Edition:
+    _check(user, Edition.objects.get(pk=edition.pk))
+    if edition.period_end < edition.period_start:
+        raise EditionError(_("The period ends before it starts."))
+    edition.full_clean()
+    edition.save()
+    return edition
+
+
+def _section_for(edition: Edition, partner: Partner) -> Section:
+    section = edition.sections.filter(partner=partner).first()
+    if section:
+        return section
+    # New partner sections go where the partner's display order puts them.
+    later = edition.sections.filter(partner__display_order__gt=partner.display_order).order_by("position").first()
+    if later is None:
+        position = (edition.sections.aggregate(m=Max("position"))["m"] or 0) + 1
+    else:
+        position = later.position
+        edition.sections.filter(position__gte=position).update(position=F("position") + 1)
+    return Section.objects.create(edition=edition, partner=partner, title=partner.name, position=position)
+
+
+def _add(edition: Edition, item: Item, section: Section | None = None) -> Entry:
+    if Entry.objects.filter(section__edition=edition, item=item).exists():
+        raise EditionError(_("“%(title)s” is already in this edition.") % {"title": item.title})
+    if item.state not in EDITION_READY_STATES:
+        raise EditionError(_("Only approved or published items can go into an edition."))
+    section = section or _section_for(edition, item.partner)
+    position = (section.entries.aggregate(m=Max("position"))["m"] or 0) + 1
+    return Entry.objects.create(section=section, item=item, position=position)
+
+
+@transaction.atomic
+def add_entry(user, edition: Edition, item: Item, section: Section | None = None) -> Entry:
+    _check(user, edition)
+    return _add(edition, item, section)
+
+
+@transaction.atomic
+def remove_entry(user, entry: Entry) -> None:
+    edition = entry.section.edition
+    _check(user, edition)
+    section = entry.section
+    entry.delete()
+    if not section.entries.exists() and section.partner_id:
+        section.delete()
+
+
+def _swap(queryset, obj, direction: str):
+    siblings = list(queryset)
+    index = siblings.index(obj)
+    target = index - 1 if direction == "up" else index + 1
+    if direction not in {"up", "down"}:
+        raise EditionError(_("Move up or down."))
+    if not 0 <= target < len(siblings):
+        return False
+    siblings[index], siblings[target] = siblings[target], siblings[index]
+    for position, row in enumerate(siblings, start=1):
+        if row.position != position:
+            row.position = position
+            row.save(update_fields=["position"])
+    return True
+
+
+@transaction.atomic
+def move_entry(user, entry: Entry, direction: str) -> bool:
+    _check(user, entry.section.edition)
+    return _swap(entry.section.entries.order_by("position", "id"), entry, direction)
+
+
+@transaction.atomic
+def move_section(user, section: Section, direction: str) -> bool:
+    _check(user, section.edition)
+    return _swap(section.edition.sections.order_by("position", "id"), section, direction)
+
+
+@transaction.atomic
+def reorder(user, edition: Edition, layout: list[tuple[int, list[int]]]) -> None:
+    """Apply a whole new order: [(section_id, [entry_id, ...]), ...]. Every entry must appear once."""
+    _check(user, edition)
+    sections = {s.pk: s for s in edition.sections.all()}
+    entries = {e.pk: e for e in Entry.objects.filter(section__edition=edition)}
+    seen = [entry_id for _, ids in layout for entry_id in ids]
+    if [s for s, _ in layout if s not in sections] or sorted(seen) != sorted(entries) or len(layout) != len(sections):
+        raise EditionError(_("The new order does not match the edition; reload the page and try again."))
+    for position, (section_id, ids) in enumerate(layout, start=1):
+        Section.objects.filter(pk=section_id).update(position=position)
+        for entry_position, entry_id in enumerate(ids, start=1):
+            Entry.objects.filter(pk=entry_id).update(section_id=section_id, position=entry_position)
+
+
+@transaction.atomic
+def set_entry_summary(user, entry: Entry, summary: str) -> Entry:
+    _check(user, entry.section.edition)
+    entry.summary_override = (summary or "").strip()
+    entry.save(update_fields=["summary_override"])
+    return entry
+
+
+@transaction.atomic
+def add_section(user, edition: Edition, title: str) -> Section:
+    _check(user, edition)
+    title = (title or "").strip()
+    if not title:
+        raise EditionError(_("Give the section a title."))
+    position = (edition.sections.aggregate(m=Max("position"))["m"] or 0) + 1
+    return Section.objects.create(edition=edition, title=title[:200], position=position)
+
+
+@transaction.atomic
+def mark_ready(user, edition: Edition) -> Edition:
+    _check(user, edition)
+    if not Entry.objects.filter(section__edition=edition).exists():
+        raise EditionError(_("Add at least one item before marking the edition ready."))
+    edition.state = EditionState.READY
+    edition.save(update_fields=["state", "updated_at"])
+    return edition
+
+
+@transaction.atomic
+def publish_edition(user, edition: Edition) -> Edition:
+    """Publish approved items of the edition, then freeze what the edition says."""
+    edition = Edition.objects.select_for_update().get(pk=edition.pk)
+    _check(user, edition)
+    entries = Entry.objects.filter(section__edition=edition).select_related("item")
+    if not entries:
+        raise EditionError(_("An empty edition cannot be published."))
+    for entry in entries:
+        if entry.item.state == ItemState.APPROVED:
+            item_workflows.publish_item(user, entry.item)
+        elif entry.item.state != ItemState.PUBLISHED:
+            raise EditionError(
+                _("“%(title)s” is %(state)s; remove it or have it approved first.")
+                % {"title": entry.item.title, "state": entry.item.get_state_display().lower()}
+            )
+    edition.snapshot = build_context(edition)
+    edition.state = EditionState.PUBLISHED
+    edition.published_at = timezone.now()
+    edition.published_by = user
+    edition.save(update_fields=["snapshot", "state", "published_at", "published_by", "updated_at"])
+    return edition
