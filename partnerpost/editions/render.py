@@ -91,7 +91,7 @@ def sections_queryset(edition: Edition):
     from partnerpost.content.models import Item
 
     items = Item.objects.select_related("partner", "venue_country").prefetch_related("links", "days", "organizations__partner")
-    entries = Entry.objects.select_related("item").prefetch_related(Prefetch("item", queryset=items))
+    entries = Entry.objects.prefetch_related(Prefetch("item", queryset=items))
     return edition.sections.select_related("partner").prefetch_related(Prefetch("entries", queryset=entries.order_by("position", "id")))
 
 

@@ -31,6 +31,12 @@ def _inliner():
     return css_inline.CSSInliner(keep_style_tags=False, keep_at_rules=True, load_remote_stylesheets=False)
 
 
+@functools.cache
+def _site_css() -> str:
+    """The portal's stylesheet, embedded so that the web rendering is one self-contained file."""
+    return (Path(__file__).resolve().parent.parent / "portal" / "static" / "portal" / "site.css").read_text()
+
+
 def render_text(context: dict, recipient_links: dict | None = None) -> str:
     lines = []
     width = 76
@@ -90,7 +96,7 @@ def render(context: dict, fmt: str) -> bytes:
     if fmt == "pdf":
         return render_pdf(context)
     text = {
-        "web": lambda: render_to_string("editions/standalone.html", {"e": context}),
+        "web": lambda: render_to_string("editions/standalone.html", {"e": context, "css": _site_css()}),
         "email": lambda: render_email_html(context),
         "text": lambda: render_text(context),
         "md": lambda: render_markdown(context),
