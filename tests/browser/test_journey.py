@@ -142,11 +142,14 @@ PUBLIC_PAGES = ["/", "/items/", "/items/?kind=event&partner=icap", "/events/past
 
 
 def test_public_pages_have_no_serious_accessibility_violations(browser, live_server, axe_source):
+    from partnerpost.editions import demo as edition_demo
+
     demo.load(log=lambda *_: None)
+    edition = edition_demo.load(log=lambda *_: None)
     item = Item.objects.get(title="Taller virtual Prospectiva e innovación en la gestión territorial")
     s = Session(browser, live_server.url)
     problems = []
-    for path in PUBLIC_PAGES + [item.get_absolute_url()]:
+    for path in PUBLIC_PAGES + [item.get_absolute_url(), "/editions/", edition.get_absolute_url()]:
         s.go(path)
         s.find("main")
         browser.execute_script(axe_source)
