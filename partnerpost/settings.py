@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "partnerpost.network",
     "partnerpost.content",
     "partnerpost.editions",
+    "partnerpost.audience",
     "partnerpost.mailing",
     "partnerpost.portal",
 ]
@@ -191,6 +192,23 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO" if PRODUCTION else "WARNING")},
+}
+
+# Subscribers: check that an address's domain can receive mail (needs DNS), and how many
+# permanent delivery failures mark a subscriber bounced.
+EMAIL_CHECK_DELIVERABILITY = env_bool("EMAIL_CHECK_DELIVERABILITY", False)
+BOUNCE_LIMIT = env_int("BOUNCE_LIMIT", 2)
+# Subscribe-form posts allowed per IP address per hour (needs a shared cache with several processes).
+SUBSCRIBE_RATE = env_int("SUBSCRIBE_RATE", 10)
+
+# The cache holds rate-limit counters. One process: memory. Several: CACHE_URL=redis://host:6379/0.
+_cache_url = env_str("CACHE_URL")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}
+        if _cache_url.startswith(("redis://", "rediss://"))
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
 }
 
 # Items per page in the public archive.

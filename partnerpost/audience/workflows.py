@@ -1,0 +1,251 @@
+"""Every change to a subscriber, with its consent record."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from partnerpost.mailing.emails import send_templated
+
+from .enums import ConsentAction, ConsentSource, SubscriberStatus
+from .models import ConsentRecord, Subscriber, hash_ip
+from .tokens import make_token
+
+CONFIRMATION_INTERVAL = 3600  # seconds between two confirmation emails to one address
+
+
+class AddressError(ValueError):
+    pass
+
+
+def check_address(raw: str) -> str:
+    """The address normalized, or AddressError saying what is wrong with it."""
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        info = validate_email((raw or "").strip(), check_deliverability=settings.EMAIL_CHECK_DELIVERABILITY)
+    except EmailNotValidError as exc:
+        raise AddressError(str(exc)) from None
+    return info.normalized
+
+
+def _consent(subscriber, action, source, *, text="", ip=None, operator=None, note=""):
+    ConsentRecord.objects.create(
+        subscriber=subscriber, action=action, source=source, text_shown=text, ip_hash=hash_ip(ip),
+        operator=operator, note=note[:300],
+    )
+
+
+def links(subscriber) -> dict:
+    token = make_token(subscriber, "manage")
+    return {
+        "preferences_url": settings.SITE_URL + reverse("audience:preferences", args=[token]),
+        "unsubscribe_url": settings.SITE_URL + reverse("audience:unsubscribe", args=[token]),
+    }
+
+
+def send_confirmation(subscriber) -> None:
+    url = settings.SITE_URL + reverse("audience:confirm", args=[make_token(subscriber, "confirm")])
+    send_templated("confirm-subscription", [subscriber.email], {"subscriber": subscriber, "confirm_url": url})
+
+
+@transaction.atomic
+def request_subscription(email, *, name="", language="en", partners=(), themes=(), ip=None, text_shown="") -> None:
+    """Double opt-in, step one. Says nothing about whether the address was known."""
+    address = check_address(email)
+    subscriber = Subscriber.objects.select_for_update().filter(email_key=address.lower()).first()
+    if subscriber is None:
+        subscriber = Subscriber(email=address, name=name, language=language)
+        subscriber.save()
+        subscriber.partners.set(partners)
+        subscriber.themes.set(themes)
+    _consent(subscriber, ConsentAction.SUBSCRIBE, ConsentSource.WEB_FORM, text=text_shown, ip=ip)
+    if subscriber.status == SubscriberStatus.CONFIRMED:
+        return  # already receiving the newsletter; nothing to send, nothing to reveal
+    if subscriber.status in {SubscriberStatus.BOUNCED, SubscriberStatus.COMPLAINED}:
+        return  # never mail an address that bounced or complained because a form asked us to
+    recent = subscriber.confirmation_sent_at and (timezone.now() - subscriber.confirmation_sent_at).total_seconds() < CONFIRMATION_INTERVAL
+    if subscriber.status != SubscriberStatus.PENDING:
+        subscriber.status = SubscriberStatus.PENDING
+        subscriber.save(update_fields=["status"])
+    if not recent:
+        subscriber.confirmation_sent_at = timezone.now()
+        subscriber.save(update_fields=["confirmation_sent_at"])
+        transaction.on_commit(lambda: send_confirmation(subscriber))
+
+
+@transaction.atomic
+def confirm(subscriber, *, ip=None) -> bool:
+    """Double opt-in, step two. Returns False if there was nothing to confirm."""
+    subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
+    if subscriber.status != SubscriberStatus.PENDING:
+        return subscriber.status == SubscriberStatus.CONFIRMED
+    subscriber.status = SubscriberStatus.CONFIRMED
+    subscriber.confirmed_at = timezone.now()
+    subscriber.save(update_fields=["status", "confirmed_at"])
+    _consent(subscriber, ConsentAction.CONFIRM, ConsentSource.EMAIL_LINK, ip=ip)
+    return True
+
+
+@transaction.atomic
+def update_preferences(subscriber, *, name, language, partners, themes, ip=None) -> None:
+    subscriber.name, subscriber.language = name, language
+    subscriber.save(update_fields=["name", "language"])
+    subscriber.partners.set(partners)
+    subscriber.themes.set(themes)
+    _consent(subscriber, ConsentAction.PREFERENCES, ConsentSource.EMAIL_LINK, ip=ip,
+             note=f"language={language}; partners={len(partners)}; themes={len(themes)}")
+
+
+@transaction.atomic
+def unsubscribe(subscriber, *, source=ConsentSource.EMAIL_LINK, ip=None) -> None:
+    subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
+    if subscriber.status == SubscriberStatus.UNSUBSCRIBED:
+        return
+    subscriber.status = SubscriberStatus.UNSUBSCRIBED
+    subscriber.unsubscribed_at = timezone.now()
+    subscriber.save(update_fields=["status", "unsubscribed_at"])
+    _consent(subscriber, ConsentAction.UNSUBSCRIBE, source, ip=ip)
+
+
+@transaction.atomic
+def record_hard_bounce(subscriber_id: int, reply: str) -> bool:
+    """Count a permanent failure; the subscriber is marked bounced after BOUNCE_LIMIT of them."""
+    subscriber = Subscriber.objects.select_for_update().get(pk=subscriber_id)
+    subscriber.hard_bounces += 1
+    fields = ["hard_bounces"]
+    bounced = subscriber.hard_bounces >= settings.BOUNCE_LIMIT and subscriber.status == SubscriberStatus.CONFIRMED
+    if bounced:
+        subscriber.status = SubscriberStatus.BOUNCED
+        fields.append("status")
+        _consent(subscriber, ConsentAction.BOUNCE, ConsentSource.DELIVERY, note=reply)
+    subscriber.save(update_fields=fields)
+    return bounced
+
+
+# CSV ------------------------------------------------------------------------------
+
+CSV_COLUMNS = ["email", "name", "language", "organization", "country", "status", "confirmed_at", "created_at"]
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    merged: int = 0
+    errors: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def ok(self):
+        return self.created + self.merged
+
+
+def import_csv(stream, *, operator=None, confirmed=False, send_confirmations=False, statement="", progress=None) -> ImportReport:
+    """Import subscribers from CSV (an email column; name, language, organization, country optional).
+
+    Good rows are imported, bad rows reported by line, duplicates merged (first value wins for
+    empty fields). Nobody is emailed unless send_confirmations is set. With `confirmed`, the
+    operator's statement of prior consent is recorded for each new or pending subscriber.
+    """
+    from partnerpost.content.models import CONTENT_LANGUAGES, Country
+
+    languages = {code for code, _ in CONTENT_LANGUAGES}
+    countries = set(Country.objects.values_list("code", flat=True))
+    report = ImportReport()
+    reader = csv.DictReader(stream)
+    fields = {f.strip().lower(): f for f in (reader.fieldnames or [])}
+    if "email" not in fields:
+        report.errors.append((1, _("The header has no “email” column (found: %(cols)s).") % {"cols": ", ".join(reader.fieldnames or []) or "nothing"}))
+        return report
+    rows: dict[str, dict] = {}
+    for line, raw in enumerate(reader, start=2):
+        row = {key: (raw.get(original) or "").strip() for key, original in fields.items()}
+        try:
+            address = check_address(row["email"])
+        except AddressError as exc:
+            report.errors.append((line, _("email %(value)r: %(error)s") % {"value": row["email"], "error": exc}))
+            continue
+        language = (row.get("language") or "en").lower()
+        if language not in languages:
+            report.errors.append((line, _("language %(value)r is not a language code such as en, fr or es") % {"value": row.get("language")}))
+            continue
+        country = (row.get("country") or "").upper()
+        if country and country not in countries:
+            report.errors.append((line, _("country %(value)r is not an ISO 3166 code such as CR or SI") % {"value": row.get("country")}))
+            continue
+        key = address.lower()
+        if key in rows:
+            for name in ("name", "organization"):
+                rows[key][name] = rows[key][name] or row.get(name, "")
+            report.merged += 1
+            continue
+        rows[key] = {"email": address, "name": row.get("name", "")[:200], "language": language,
+                     "organization": row.get("organization", "")[:200], "country": country or None, "line": line}
+    if progress:
+        progress(len(rows))
+    now = timezone.now()
+    keys = list(rows)
+    with transaction.atomic():
+        existing = {}
+        for start in range(0, len(keys), 500):
+            existing.update({s.email_key: s for s in Subscriber.objects.filter(email_key__in=keys[start:start + 500])})
+        new, touched = [], []
+        for key, row in rows.items():
+            if key in existing:
+                subscriber = existing[key]
+                changed = False
+                for name in ("name", "organization"):
+                    if row[name] and not getattr(subscriber, name):
+                        setattr(subscriber, name, row[name])
+                        changed = True
+                if changed:
+                    touched.append(subscriber)
+                report.merged += 1
+            else:
+                new.append(Subscriber(
+                    email=row["email"], email_key=key, name=row["name"], language=row["language"],
+                    organization=row["organization"], country_id=row["country"],
+                    status=SubscriberStatus.CONFIRMED if confirmed else SubscriberStatus.PENDING,
+                    confirmed_at=now if confirmed else None,
+                ))
+        Subscriber.objects.bulk_create(new, batch_size=1000)
+        Subscriber.objects.bulk_update(touched, ["name", "organization"], batch_size=1000)
+        report.created = len(new)
+        ids = _ids(new)
+        note = (statement or _("Imported from CSV"))[:300]
+        ConsentRecord.objects.bulk_create(
+            [ConsentRecord(subscriber_id=pk, action=ConsentAction.IMPORT, source=ConsentSource.CSV_IMPORT, operator=operator,
+                           text_shown=statement if confirmed else "", note=note) for pk in ids],
+            batch_size=1000,
+        )
+    if send_confirmations and not confirmed:
+        for start in range(0, len(ids), 500):
+            pending = Subscriber.objects.filter(id__in=ids[start:start + 500], status=SubscriberStatus.PENDING)
+            pending.update(confirmation_sent_at=timezone.now())
+            for subscriber in pending:
+                send_confirmation(subscriber)
+    return report
+
+
+def _ids(new):
+    keys = [s.email_key for s in new]
+    ids = []
+    for start in range(0, len(keys), 900):
+        ids += list(Subscriber.objects.filter(email_key__in=keys[start:start + 900]).values_list("id", flat=True))
+    return ids
+
+
+def export_csv(stream, queryset=None) -> int:
+    writer = csv.writer(stream)
+    writer.writerow(CSV_COLUMNS)
+    count = 0
+    rows = (queryset if queryset is not None else Subscriber.objects.all()).order_by("id")
+    for s in rows.values_list("email", "name", "language", "organization", "country_id", "status", "confirmed_at", "created_at").iterator(chunk_size=2000):
+        writer.writerow([value.isoformat() if hasattr(value, "isoformat") else (value or "") for value in s])
+        count += 1
+    return count
