@@ -211,5 +211,16 @@ CACHES = {
     )
 }
 
+# Sending editions: SMTP connections per worker, messages per second (0: no limit), rows claimed
+# at a time, how long a claim holds, retries of temporary failures and their first delay.
+MAILING_CONNECTIONS = env_int("MAILING_CONNECTIONS", 4)
+MAILING_RATE = env_int("MAILING_RATE", 0)
+MAILING_BATCH = env_int("MAILING_BATCH", 50)
+MAILING_LEASE_SECONDS = env_int("MAILING_LEASE_SECONDS", 300)
+MAILING_MAX_ATTEMPTS = env_int("MAILING_MAX_ATTEMPTS", 5)
+MAILING_RETRY_SECONDS = env_int("MAILING_RETRY_SECONDS", 60)
+# Envelope sender (Return-Path) for bounces; defaults to the From address.
+MAILING_BOUNCE_ADDRESS = env_str("MAILING_BOUNCE_ADDRESS")
+
 # Items per page in the public archive.
 ARCHIVE_PAGE_SIZE = env_int("ARCHIVE_PAGE_SIZE", 20)

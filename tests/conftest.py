@@ -69,17 +69,39 @@ class SmtpSink:
         from aiosmtpd.controller import Controller
 
         self.messages = []
+        self.raw = []
         self._lock = threading.Lock()
         self.port = free_port()
+        #: address -> replies to give to RCPT TO, in order, before accepting it
+        self.rcpt_script = {}
+        #: how many DATA commands to answer by dropping the connection
+        self.drop_data = 0
+        self.delay = 0.0
         self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
 
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        script = self.rcpt_script.get(address)
+        if script:
+            return script.pop(0)
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
     async def handle_DATA(self, server, session, envelope):
+        import asyncio
         import email
         from email import policy
 
+        if self.drop_data:
+            self.drop_data -= 1
+            server.transport.close()
+            return "421 closing"
+        if self.delay:
+            await asyncio.sleep(self.delay)
+
         message = email.message_from_bytes(envelope.content, policy=policy.default)
         with self._lock:
-            self.messages.append((envelope.rcpt_tos, message))
+            self.messages.append((list(envelope.rcpt_tos), message))
+            self.raw.append(envelope.content)
         return "250 OK"
 
     def start(self):

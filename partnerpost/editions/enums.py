@@ -6,9 +6,10 @@ class EditionState(models.TextChoices):
     DRAFT = "draft", _("Draft")
     READY = "ready", _("Ready")
     PUBLISHED = "published", _("Published")
+    SENT = "sent", _("Sent")
 
 
-PUBLIC_STATES = {EditionState.PUBLISHED}
+PUBLIC_STATES = {EditionState.PUBLISHED, EditionState.SENT}
 EDITABLE_STATES = {EditionState.DRAFT, EditionState.READY}
 
 FORMATS = ("web", "email", "text", "pdf", "md")

@@ -11,7 +11,7 @@ class EditionForm(forms.ModelForm):
         model = Edition
         fields = [
             "title", "period_start", "period_end", "period_label", "volume", "number", "language",
-            "introduction", "disclaimer", "contact_text", "contact_email", "social_links",
+            "introduction", "disclaimer", "contact_text", "contact_email", "social_links", "translation_of",
         ]
         widgets = {
             "period_start": DateInput(), "period_end": DateInput(),

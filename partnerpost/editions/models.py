@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from partnerpost.content.models import CONTENT_LANGUAGES
 
-from .enums import EditionState
+from .enums import PUBLIC_STATES, EditionState
 
 DEFAULT_DISCLAIMER = (
     "The views expressed are those of the individual authors and do not necessarily reflect the "
@@ -15,7 +15,7 @@ DEFAULT_DISCLAIMER = (
 
 class EditionQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(state=EditionState.PUBLISHED)
+        return self.filter(state__in=PUBLIC_STATES)
 
 
 class Edition(models.Model):
@@ -37,11 +37,16 @@ class Edition(models.Model):
     disclaimer = models.TextField(_("disclaimer"), default=DEFAULT_DISCLAIMER, help_text=_("Printed at the foot of every page."))
     contact_email = models.EmailField(_("contact email"), blank=True)
     contact_text = models.CharField(_("contact line"), max_length=300, blank=True)
+    translation_of = models.ForeignKey(
+        "self", verbose_name=_("translation of"), null=True, blank=True, on_delete=models.SET_NULL, related_name="translations",
+        help_text=_("Subscribers who prefer this edition's language receive it instead of the original."),
+    )
     social_links = models.TextField(_("social links"), blank=True, help_text=_("One per line: label | https://address"))
 
     state = models.CharField(_("state"), max_length=20, choices=EditionState.choices, default=EditionState.DRAFT, db_index=True)
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False)
+    sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     #: The render context frozen at publication: what readers got, whatever happens to the items later.
     snapshot = models.JSONField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -62,11 +67,11 @@ class Edition(models.Model):
 
     @property
     def is_published(self):
-        return self.state == EditionState.PUBLISHED
+        return self.state in PUBLIC_STATES
 
     @property
     def is_editable(self):
-        return self.state != EditionState.PUBLISHED
+        return self.state not in PUBLIC_STATES
 
 
 class Section(models.Model):

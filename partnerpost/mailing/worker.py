@@ -1,0 +1,303 @@
+"""The sending worker: claims deliveries in small leased batches and sends them over pooled SMTP connections.
+
+Guarantees, and how they are kept:
+- No recipient is lost. A row leaves `pending` only when claimed with a lease; a worker that
+  dies leaves its rows `sending` with an expired lease, and the next claim takes them up.
+- Nothing is sent twice, except messages in flight when a worker dies. Each connection sends
+  one message at a time and records it `sent` as soon as the server accepted it, before the
+  next; so a crash can duplicate at most one message per open connection.
+- Several workers share a send. On PostgreSQL claims use FOR UPDATE SKIP LOCKED; on SQLite
+  the write transaction itself is exclusive.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import smtplib
+import socket
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from .models import Delivery, DeliveryStatus
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Claimed:
+    id: int
+    edition_id: int
+    subscriber_id: int
+    email: str
+    language: str
+    attempts: int
+
+
+def claim(worker: str, limit: int, lease_seconds: int) -> list[Claimed]:
+    """Atomically take up to `limit` due deliveries, including ones whose lease has expired."""
+    now = timezone.now()
+    lease = now + dt.timedelta(seconds=lease_seconds)
+    table = Delivery._meta.db_table
+    lock = " FOR UPDATE SKIP LOCKED" if connection.vendor == "postgresql" else ""
+    sql = (
+        f"UPDATE {table} SET status = %s, lease_until = %s, worker = %s "
+        f"WHERE id IN (SELECT id FROM {table} WHERE (status = %s AND next_attempt_at <= %s) "
+        f"OR (status = %s AND lease_until < %s) ORDER BY id LIMIT %s{lock}) "
+        f"RETURNING id, edition_id, subscriber_id, email, language, attempts"
+    )
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, [DeliveryStatus.SENDING, lease, worker, DeliveryStatus.PENDING, now, DeliveryStatus.SENDING, now, limit])
+        rows = [Claimed(*row) for row in cursor.fetchall()]
+    rows.sort(key=lambda row: row.id)
+    return rows
+
+
+class RateLimiter:
+    """At most `rate` messages per second across all connections (0: no limit)."""
+
+    def __init__(self, rate: float):
+        self.interval = 1.0 / rate if rate else 0.0
+        self.next_at = time.monotonic()
+        self.lock = threading.Lock()
+
+    def wait(self):
+        if not self.interval:
+            return
+        with self.lock:
+            now = time.monotonic()
+            delay = self.next_at - now
+            self.next_at = max(now, self.next_at) + self.interval
+        if delay > 0:
+            time.sleep(delay)
+
+
+class Templates:
+    """One MessageTemplate per edition and language, built on first use."""
+
+    def __init__(self):
+        self.cache = {}
+        self.lock = threading.Lock()
+
+    def get(self, edition_id: int, language: str):
+        key = (edition_id, language)
+        with self.lock:
+            if key not in self.cache:
+                self.cache[key] = _build(edition_id, language)
+            return self.cache[key]
+
+
+def _build(edition_id: int, language: str):
+    from partnerpost.editions.models import Edition
+    from partnerpost.editions.render import context_for
+
+    from .messages import build_template
+
+    edition = Edition.objects.get(pk=edition_id)
+    variant = edition.translations.filter(language=language, state__in=["published", "sent"]).first() if edition.language != language else None
+    chosen = variant or edition
+    context = context_for(chosen)
+    return build_template(
+        context,
+        subject=f"{context['title']} – {context['period']}",
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        list_id=f"{settings.SITE_NAME} <newsletter.{settings.SITE_URL.split('://', 1)[-1].split('/')[0].split(':')[0]}>",
+    )
+
+
+class Worker:
+    def __init__(self, *, connections=None, rate=None, batch=None, lease_seconds=None, max_attempts=None, name=None, stdout=None):
+        self.connections = connections or settings.MAILING_CONNECTIONS
+        self.rate = RateLimiter(settings.MAILING_RATE if rate is None else rate)
+        self.batch = batch or settings.MAILING_BATCH
+        self.lease_seconds = lease_seconds or settings.MAILING_LEASE_SECONDS
+        self.max_attempts = max_attempts or settings.MAILING_MAX_ATTEMPTS
+        self.name = name or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+        self.templates = Templates()
+        self.stop = threading.Event()
+        self.sent = self.failed = self.retried = 0
+        self.counter_lock = threading.Lock()
+
+    # One thread per SMTP connection ------------------------------------------------
+
+    def run(self, *, until_idle=True, poll=2.0, on_progress=None):
+        if self.connections == 1 and on_progress is None:
+            # One connection needs no thread; it also lets tests run inside a database transaction.
+            self._connection_loop(until_idle, poll, close_db=False)
+            return self
+        threads = [threading.Thread(target=self._connection_loop, args=(until_idle, poll), name=f"smtp-{n}", daemon=True)
+                   for n in range(self.connections)]
+        for thread in threads:
+            thread.start()
+        try:
+            while any(t.is_alive() for t in threads):
+                for thread in threads:
+                    thread.join(timeout=0.5)
+                if on_progress:
+                    on_progress(self)
+        except KeyboardInterrupt:
+            self.stop.set()
+            for thread in threads:
+                thread.join()
+            raise
+        return self
+
+    def _connection_loop(self, until_idle, poll, close_db=True):
+        smtp = None
+        try:
+            while not self.stop.is_set():
+                rows = claim(self.name, self.batch, self.lease_seconds)
+                if not rows:
+                    if until_idle and not _anything_due_soon():
+                        break
+                    time.sleep(poll if not until_idle else min(poll, 0.2))
+                    continue
+                for index, row in enumerate(rows):
+                    if self.stop.is_set():
+                        _release(rows[index:], self.name)
+                        return
+                    smtp = self._send_one(smtp, row)
+        finally:
+            if smtp is not None:
+                try:
+                    smtp.quit()
+                except (smtplib.SMTPException, OSError):
+                    pass
+            if close_db:
+                connection.close()
+
+    def _connect(self):
+        host, port = settings.EMAIL_HOST, settings.EMAIL_PORT
+        timeout = getattr(settings, "EMAIL_TIMEOUT", 30) or 30
+        smtp = (smtplib.SMTP_SSL if settings.EMAIL_USE_SSL else smtplib.SMTP)(host, port, timeout=timeout)
+        if settings.EMAIL_USE_TLS:
+            smtp.starttls()
+        if settings.EMAIL_HOST_USER:
+            smtp.login(settings.EMAIL_HOST_USER, settings.EMAIL_HOST_PASSWORD)
+        return smtp
+
+    def _send_one(self, smtp, row: Claimed):
+        from .messages import message_id
+
+        try:
+            template = self.templates.get(row.edition_id, row.language)
+            personal = _links_for(row)
+            data = template.fill(to=row.email, message_id=message_id(row.id, row.edition_id), **personal)
+        except Exception as exc:  # a broken edition must not stop the whole send
+            log.exception("Could not build delivery %s", row.id)
+            _fail(row, f"build: {exc}"[:300], self.name)
+            return smtp
+        self.rate.wait()
+        try:
+            if smtp is None:
+                smtp = self._connect()
+            smtp.sendmail(_envelope_from(), [row.email], data)
+        except smtplib.SMTPRecipientsRefused as exc:
+            code, reply = next(iter(exc.recipients.values()))
+            self._refused(row, code, reply)
+        except (smtplib.SMTPDataError, smtplib.SMTPSenderRefused) as exc:
+            self._refused(row, exc.smtp_code, exc.smtp_error)
+            if isinstance(exc, smtplib.SMTPSenderRefused):
+                smtp = _drop(smtp)
+        except (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, OSError) as exc:
+            self._retry(row, f"connection: {exc}")
+            smtp = _drop(smtp)
+        else:
+            _mark_sent(row, self.name)
+            with self.counter_lock:
+                self.sent += 1
+        return smtp
+
+    def _refused(self, row, code, reply):
+        text = f"{code} {reply.decode(errors='replace') if isinstance(reply, bytes) else reply}"[:300]
+        if 400 <= code < 500:
+            self._retry(row, text)
+        else:
+            _fail(row, text, self.name)
+            from partnerpost.audience.workflows import record_hard_bounce
+
+            record_hard_bounce(row.subscriber_id, text)
+            with self.counter_lock:
+                self.failed += 1
+
+    def _retry(self, row, text):
+        attempts = row.attempts + 1
+        if attempts >= self.max_attempts:
+            _fail(row, f"gave up after {attempts} attempts: {text}"[:300], self.name, attempts=attempts)
+            with self.counter_lock:
+                self.failed += 1
+            return
+        delay = settings.MAILING_RETRY_SECONDS * (2 ** (attempts - 1))
+        Delivery.objects.filter(pk=row.id, worker=self.name).update(
+            status=DeliveryStatus.PENDING, attempts=attempts, last_error=text[:300], lease_until=None,
+            next_attempt_at=timezone.now() + dt.timedelta(seconds=delay),
+        )
+        with self.counter_lock:
+            self.retried += 1
+
+
+@dataclass
+class _Recipient:
+    """What a token needs of a subscriber, taken from the delivery row without another query."""
+
+    pk: int
+    email_key: str
+
+
+def _links_for(row: Claimed) -> dict:
+    from partnerpost.audience.workflows import links
+
+    return links(_Recipient(row.subscriber_id, row.email.lower()))
+
+
+def _envelope_from() -> str:
+    return settings.MAILING_BOUNCE_ADDRESS or _address(settings.DEFAULT_FROM_EMAIL)
+
+
+def _address(value: str) -> str:
+    import email.utils
+
+    return email.utils.parseaddr(value)[1] or value
+
+
+def _drop(smtp):
+    if smtp is not None:
+        try:
+            smtp.close()
+        except OSError:
+            pass
+    return None
+
+
+def _mark_sent(row: Claimed, worker: str):
+    Delivery.objects.filter(pk=row.id).update(
+        status=DeliveryStatus.SENT, sent_at=timezone.now(), attempts=row.attempts + 1, lease_until=None, last_error="",
+    )
+
+
+def _fail(row: Claimed, text: str, worker: str, attempts=None):
+    Delivery.objects.filter(pk=row.id).update(
+        status=DeliveryStatus.FAILED, attempts=attempts or row.attempts + 1, last_error=text[:300], lease_until=None,
+    )
+
+
+def _release(rows: list[Claimed], worker: str):
+    """Give back claimed rows that were never attempted (a clean stop)."""
+    Delivery.objects.filter(pk__in=[r.id for r in rows], worker=worker, status=DeliveryStatus.SENDING).update(
+        status=DeliveryStatus.PENDING, lease_until=None
+    )
+
+
+def _anything_due_soon() -> bool:
+    """Rows another worker holds, or retries due within a minute, keep an until-idle worker waiting."""
+    soon = timezone.now() + dt.timedelta(seconds=60)
+    return Delivery.objects.filter(status=DeliveryStatus.SENDING).exists() or Delivery.objects.filter(
+        status=DeliveryStatus.PENDING, next_attempt_at__lte=soon
+    ).exists()
