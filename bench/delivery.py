@@ -1,0 +1,167 @@
+"""Send the demo edition to N subscribers through a local SMTP sink and compare with raw smtplib.
+
+Run:  .venv/bin/python bench/delivery.py [--subscribers 100000] [--connections 4] [--postgres URL]
+
+It prints, for the same run and the same sink:
+- the baseline: the same number of ready-made messages pushed through the same number of
+  smtplib connections (threads), and the sink's own capacity;
+- Partnerpost end to end: `partnerpost worker --until-idle` in its own process, from queued
+  Delivery rows to "sent" in the database, with its messages per second, the ratio to the
+  baseline, and its peak memory (so memory can be compared across subscriber counts);
+- with --postgres, the same with two workers sharing the send on PostgreSQL.
+Aims (2 cores): at least half the baseline, at least 1,000 messages/s for a 20 KB email,
+memory flat from 10,000 to 1,000,000 recipients.
+"""
+
+import argparse
+import os
+import resource
+import smtplib
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_sink():
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, str(ROOT / "bench" / "fastsink.py"), str(port)], stderr=subprocess.DEVNULL)
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return proc, port
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError("the sink did not start")
+
+
+def baseline(port, message: bytes, count: int, connections: int) -> float:
+    """Ready-made messages through plain smtplib, one thread per connection."""
+    per = [count // connections + (1 if i < count % connections else 0) for i in range(connections)]
+
+    def push(n):
+        smtp = smtplib.SMTP("127.0.0.1", port)
+        for i in range(n):
+            smtp.sendmail("newsletter@example.org", [f"reader{i}@example.org"], message)
+        smtp.quit()
+
+    threads = [threading.Thread(target=push, args=(n,)) for n in per]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return count / (time.perf_counter() - started)
+
+
+def prepare(env, subscribers):
+    def run(*args):
+        subprocess.run([sys.executable, "-m", "partnerpost", *args], env=env, check=True, capture_output=True)
+
+    run("migrate", "--noinput")
+    run("demo", "load")
+    csv_path = Path(env["PARTNERPOST_VAR_DIR"]) / "readers.csv"
+    with open(csv_path, "w") as handle:
+        handle.write("email,language\n")
+        for n in range(subscribers):
+            handle.write(f"reader{n}@example.org,{'es' if n % 5 == 0 else 'en'}\n")
+    started = time.perf_counter()
+    run("subscribers", "import", str(csv_path), "--confirmed", "--statement", "benchmark")
+    imported = time.perf_counter() - started
+    started = time.perf_counter()
+    run("send", "--latest")
+    queued = time.perf_counter() - started
+    return imported, queued
+
+
+def run_workers(env, workers):
+    started = time.perf_counter()
+    procs = [subprocess.Popen([sys.executable, "-m", "partnerpost", "worker", "--until-idle"], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for _ in range(workers)]
+    peaks = []
+    for proc in procs:
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        peaks.append(usage.ru_maxrss / 1024)
+        if proc.returncode:
+            raise RuntimeError(proc.stderr.read().decode()[-2000:])
+    return time.perf_counter() - started, max(peaks)
+
+
+def sample_message(env) -> bytes:
+    code = (
+        "import django, os; django.setup();"
+        "from partnerpost.editions.models import Edition; from partnerpost.mailing.worker import _build;"
+        "e = Edition.objects.published().first(); t = _build(e.pk, 'en');"
+        "import sys; sys.stdout.buffer.write(t.fill(to='reader0@example.org', message_id='x@y', unsubscribe_url='https://example.org/u/' + 'a' * 90, preferences_url='https://example.org/p/' + 'a' * 90))"
+    )
+    return subprocess.run([sys.executable, "-c", code], env={**env, "DJANGO_SETTINGS_MODULE": "partnerpost.settings"},
+                          check=True, capture_output=True).stdout
+
+
+def count_sent(env):
+    code = ("import django; django.setup(); from partnerpost.mailing.models import Delivery;"
+            "print(Delivery.objects.filter(status='sent').count(), Delivery.objects.count())")
+    out = subprocess.run([sys.executable, "-c", code], env={**env, "DJANGO_SETTINGS_MODULE": "partnerpost.settings"},
+                         check=True, capture_output=True, text=True).stdout.split()
+    return int(out[0]), int(out[1])
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--subscribers", type=int, default=100_000)
+    parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument("--postgres", help="A PostgreSQL URL whose database may be dropped and created, e.g. postgres://postgres@127.0.0.1/pp_bench")
+    args = parser.parse_args()
+    sink, port = start_sink()
+    try:
+        targets = [("SQLite, 1 worker", None, 1)]
+        if args.postgres:
+            targets.append(("PostgreSQL, 2 workers", args.postgres, 2))
+        for label, url, workers in targets:
+            var = tempfile.mkdtemp(prefix="pp-delivery-")
+            env = {**os.environ, "PARTNERPOST_VAR_DIR": var, "EMAIL_URL": f"smtp://127.0.0.1:{port}",
+                   "MAILING_CONNECTIONS": str(args.connections), "MAILING_BATCH": "100",
+                   "DATABASE_URL": url or f"sqlite:///{var}/bench.sqlite3"}
+            if url:
+                _recreate(url)
+            imported, queued = prepare({**env, "EMAIL_URL": "outbox:"}, args.subscribers)
+            message = sample_message(env)
+            base = baseline(port, message, min(args.subscribers, 20_000), args.connections)
+            seconds, peak = run_workers(env, workers)
+            sent, total = count_sent(env)
+            rate = sent / seconds
+            print(f"== {label}: {args.subscribers} subscribers, {args.connections} connections per worker ==")
+            print(f"email size                 {len(message) / 1024:.1f} KB")
+            print(f"CSV import                 {imported:.1f} s ({args.subscribers / imported:,.0f} rows/s)")
+            print(f"queueing (send --latest)   {queued:.1f} s")
+            print(f"baseline smtplib           {base:,.0f} messages/s (ready-made messages, same sink, same connections)")
+            print(f"partnerpost worker         {rate:,.0f} messages/s end to end ({sent}/{total} sent in {seconds:.1f} s)")
+            print(f"ratio to baseline          {rate / base:.2f}")
+            print(f"worker peak memory         {peak:.0f} MB")
+    finally:
+        sink.terminate()
+
+
+def _recreate(url):
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    with psycopg.connect(base + "/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+if __name__ == "__main__":
+    main()
