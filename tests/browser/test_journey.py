@@ -138,7 +138,7 @@ def test_contributor_submits_editor_rejects_then_approves(browser, live_server, 
 
 
 PUBLIC_PAGES = ["/", "/items/", "/items/?kind=event&partner=icap", "/events/past/", "/partners/", "/partners/icap/",
-                "/accounts/login/"]
+                "/accounts/login/", "/subscribe/"]
 
 
 def test_public_pages_have_no_serious_accessibility_violations(browser, live_server, axe_source):
