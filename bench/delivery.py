@@ -132,7 +132,7 @@ def main():
         for label, url, workers in targets:
             var = tempfile.mkdtemp(prefix="pp-delivery-")
             env = {**os.environ, "PARTNERPOST_VAR_DIR": var, "EMAIL_URL": f"smtp://127.0.0.1:{port}",
-                   "MAILING_CONNECTIONS": str(args.connections), "MAILING_BATCH": "100",
+                   "MAILING_CONNECTIONS": str(args.connections), "MAILING_BATCH": "100", "DEBUG": "false",
                    "DATABASE_URL": url or f"sqlite:///{var}/bench.sqlite3"}
             if url:
                 _recreate(url)

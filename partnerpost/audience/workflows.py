@@ -65,11 +65,15 @@ def _consent(subscriber, action, source, *, text="", ip=None, operator=None, not
 
 
 def links(subscriber) -> dict:
+    """The personal preferences and unsubscribe URLs that go into every newsletter."""
     token = make_token(subscriber, "manage")
-    return {
-        "preferences_url": settings.SITE_URL + reverse("audience:preferences", args=[token]),
-        "unsubscribe_url": settings.SITE_URL + reverse("audience:unsubscribe", args=[token]),
-    }
+    preferences, unsubscribe = _link_patterns(settings.SITE_URL)
+    return {"preferences_url": preferences.replace("TOKEN", token), "unsubscribe_url": unsubscribe.replace("TOKEN", token)}
+
+
+@functools.lru_cache(maxsize=4)
+def _link_patterns(site_url):
+    return (site_url + reverse("audience:preferences", args=["TOKEN"]), site_url + reverse("audience:unsubscribe", args=["TOKEN"]))
 
 
 def send_confirmation(subscriber) -> None:

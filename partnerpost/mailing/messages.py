@@ -84,7 +84,8 @@ def build_template(context: dict, *, subject: str, from_email: str, list_id: str
         _qp(html),
         f"\r\n--{boundary}--\r\n".encode(),
     ])
-    raw = head + body
+    # Dot-stuffing (RFC 5321 §4.5.2) done once here, so that the sender can skip it per message.
+    raw = (head + body).replace(b"\r\n.", b"\r\n..")
     chunks: list = [raw]
     for name, marker in _MARK.items():
         split = []
