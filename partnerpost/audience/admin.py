@@ -1,0 +1,42 @@
+from django.contrib import admin
+
+from .models import ConsentRecord, Subscriber
+
+
+class ConsentInline(admin.TabularInline):
+    model = ConsentRecord
+    extra = 0
+    can_delete = False
+    readonly_fields = ["at", "action", "source", "text_shown", "ip_hash", "operator", "note"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Subscriber)
+class SubscriberAdmin(admin.ModelAdmin):
+    """Status changes go through the subscription pages so that each leaves a consent record."""
+
+    list_display = ["email", "name", "language", "country", "status", "created_at"]
+    list_filter = ["status", "language"]
+    search_fields = ["email_key", "name", "organization"]
+    readonly_fields = ["status", "confirmed_at", "unsubscribed_at", "hard_bounces"]
+    inlines = [ConsentInline]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # consent evidence is never deleted silently
+
+
+@admin.register(ConsentRecord)
+class ConsentRecordAdmin(admin.ModelAdmin):
+    list_display = ["at", "subscriber", "action", "source"]
+    list_filter = ["action", "source"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
