@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from partnerpost.content.enums import ItemKind
 from partnerpost.content.models import Item
+from partnerpost.editions.models import Edition
 from partnerpost.network.models import Partner
 from partnerpost.network.permissions import can
 
@@ -30,6 +31,7 @@ def home(request):
         "publications": list(published.filter(kind=ItemKind.PUBLICATION)[:4]),
         "news": list(published.exclude(kind__in=[ItemKind.EVENT, ItemKind.PUBLICATION])[:6]),
         "partners": list(Partner.objects.active().select_related("country")),
+        "latest_edition": Edition.objects.published().order_by("-period_start", "-published_at").first(),
     }
     return render(request, "portal/home.html", context)
 
