@@ -41,22 +41,21 @@ def test_editor_composes_reorders_and_publishes(browser, live_server, settings):
     s.type("period_label", "October – November – December 2020")
     s.type("contact_email", "unpan@un.org")
     s.button("Create and gather items")
-    assert "Edition created with 25 items from the period." in s.find(".messages").text
+    s.wait_message("Edition created with 25 items from the period.")
     edition = Edition.objects.get()
     s.shot("10-composer")
 
     # Remove an item, then add it back from the list of the period's items.
     website = "ReSPA's Redesigned Website"
-    browser.find_element(By.XPATH, f"//li[contains(@class,'compose-entry')][.//p[text()=\"{website}\"]]//button[contains(., 'Remove')]").click()
-    assert "Removed." in s.find(".messages").text
+    s.click_through(browser.find_element(By.XPATH, f"//li[contains(@class,'compose-entry')][.//p[text()=\"{website}\"]]//button[contains(., 'Remove')]"))
+    s.wait_message("Removed.")
     assert website not in [e.item.title for e in Entry.objects.filter(section__edition=edition)]
-    browser.find_element(By.XPATH, f"//aside//li[contains(., \"{website}\")]//button").click()
-    assert f"Added “{website}”." in s.find(".messages").text
+    s.click_through(browser.find_element(By.XPATH, f"//aside//li[contains(., \"{website}\")]//button"))
+    s.wait_message(f"Added “{website}”.")
 
     # Keyboard-friendly reordering: the arrow buttons.
     respa_before = dict(_order(edition))["ReSPA"]
-    browser.find_element(By.CSS_SELECTOR, f"button[aria-label=\"Move {website} up\"]").click()
-    s.find(".compose-grid")
+    s.click_through(f"button[aria-label=\"Move {website} up\"]")
     respa_after = dict(_order(edition))["ReSPA"]
     assert respa_after.index(website) == respa_before.index(website) - 1 == len(respa_before) - 2
 
@@ -74,9 +73,9 @@ def test_editor_composes_reorders_and_publishes(browser, live_server, settings):
     s.link("Preview")
     assert len(browser.find_elements(By.CSS_SELECTOR, ".preview-grid iframe")) == 3
     s.shot("12-preview")
-    s.click(f".eyebrow a[href='/workspace/editions/{edition.pk}/']")
+    s.click_through(f".eyebrow a[href='/workspace/editions/{edition.pk}/']")
     s.button("Publish edition")
-    assert "Published. The edition's text is now frozen." in s.find(".messages").text
+    s.wait_message("Published. The edition's text is now frozen.")
     edition.refresh_from_db()
     assert edition.state == "published" and edition.snapshot["entry_count"] == 25
     s.sign_out()

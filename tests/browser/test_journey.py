@@ -27,13 +27,23 @@ class Session:
     def click(self, css):
         self.find(css).click()
 
+    def _and_wait_for_new_page(self, element):
+        """Click something that loads a page, and wait until the old page is gone."""
+        old = self.driver.find_element(By.TAG_NAME, "html")
+        element.click()
+        WebDriverWait(self.driver, 15).until(EC.staleness_of(old))
+
     def button(self, text):
-        WebDriverWait(self.driver, 10).until(
+        self._and_wait_for_new_page(WebDriverWait(self.driver, 10).until(
             EC.element_to_be_clickable((By.XPATH, f"//button[normalize-space()='{text}']"))
-        ).click()
+        ))
 
     def link(self, text):
-        self.driver.find_element(By.LINK_TEXT, text).click()
+        self._and_wait_for_new_page(self.driver.find_element(By.LINK_TEXT, text))
+
+    def click_through(self, css_or_element):
+        element = self.find(css_or_element) if isinstance(css_or_element, str) else css_or_element
+        self._and_wait_for_new_page(element)
 
     def type(self, name, value):
         field = self.find(f"[name='{name}']")
@@ -46,6 +56,17 @@ class Session:
 
     def text(self):
         return self.find("main").text
+
+    def wait_message(self, text):
+        """Wait for the status message of the page that a click loads (not the old page's)."""
+        WebDriverWait(self.driver, 10).until(
+            lambda d: any(text in m.text for m in d.find_elements(By.CSS_SELECTOR, ".messages .message"))
+        )
+
+    def wait_text(self, text):
+        """Wait until the page's main content shows `text` (after a click that loads a page)."""
+        WebDriverWait(self.driver, 10).until(lambda d: text in d.find_element(By.CSS_SELECTOR, "main").text)
+        return self.text()
 
     def shot(self, name):
         self.driver.save_screenshot(str(SCREENSHOTS / f"{name}.png"))
@@ -88,7 +109,7 @@ def test_contributor_submits_editor_rejects_then_approves(browser, live_server, 
     assert Item.objects.count() == len(demo.ITEMS)
     s.set_value("end_date", (first_day + dt.timedelta(days=2)).isoformat())
     s.button("Save and submit for review")
-    assert "Saved and submitted for review." in s.find(".messages").text
+    s.wait_message("Saved and submitted for review.")
     item = Item.objects.get(title=title)
     assert item.state == "submitted"
     s.sign_out()
@@ -100,7 +121,7 @@ def test_contributor_submits_editor_rejects_then_approves(browser, live_server, 
     s.type("reason", "Please add the registration link so readers can enrol.")
     s.shot("03-editor-reviews")
     s.button("Return to partner")
-    assert "Returned to the partner with your reason." in s.find(".messages").text
+    s.wait_message("Returned to the partner with your reason.")
     s.sign_out()
 
     # The contributor sees the reason, fixes the item and submits again.
@@ -111,7 +132,7 @@ def test_contributor_submits_editor_rejects_then_approves(browser, live_server, 
     s.link("Edit")
     s.type("registration_url", "https://icap.ac.cr/matricula")
     s.button("Save and submit for review")
-    assert "Saved and submitted for review." in s.find(".messages").text
+    s.wait_message("Saved and submitted for review.")
     s.sign_out()
 
     # The editor approves and publishes it.
@@ -120,7 +141,7 @@ def test_contributor_submits_editor_rejects_then_approves(browser, live_server, 
     s.link(title)
     s.button("Approve")
     s.button("Publish")
-    assert "Published." in s.find(".messages").text
+    s.wait_message("Published.")
     s.shot("05-editor-published")
     s.sign_out()
 

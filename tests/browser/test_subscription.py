@@ -29,26 +29,26 @@ def test_reader_subscribes_confirms_manages_and_unsubscribes(browser, live_serve
     s.click("#field-consent input")
     s.shot("14-subscribe-form")
     s.button("Subscribe")
-    assert "Check your inbox" in s.text()
+    s.wait_text("Check your inbox")
     assert Subscriber.objects.get().status == "pending"
 
     confirm = _link(smtp, re.escape(live_server.url) + r"/subscribe/confirm/\S+/")
     browser.get(confirm)
     s.button("Yes, confirm my subscription")
-    assert "You are subscribed" in s.text()
+    s.wait_text("You are subscribed")
     s.shot("15-confirmed")
     assert Subscriber.objects.get().status == "confirmed"
 
     s.link("Choose partners, themes and language")
     s.find("input[name='partners'][value]").click()
     s.button("Save preferences")
-    assert "Your preferences are saved." in s.text()
+    s.wait_text("Your preferences are saved.")
     s.shot("16-preferences")
     assert Subscriber.objects.get().partners.count() == 1
 
     s.link("Unsubscribe from the newsletter")
     s.button("Unsubscribe")
-    assert "You are unsubscribed" in s.text()
+    s.wait_text("You are unsubscribed")
     s.shot("17-unsubscribed")
     assert Subscriber.objects.get().status == "unsubscribed"
     assert list(ConsentRecord.objects.values_list("action", flat=True)) == ["subscribe", "confirm", "preferences", "unsubscribe"]
