@@ -87,11 +87,13 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "django_countries",
     "partnerpost.network",
     "partnerpost.content",
     "partnerpost.editions",
     "partnerpost.audience",
+    "partnerpost.discovery",
     "partnerpost.mailing",
     "partnerpost.portal",
 ]

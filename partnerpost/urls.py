@@ -9,6 +9,7 @@ from partnerpost.editions.urls import compose_patterns
 urlpatterns = [
     path("", include("partnerpost.portal.urls")),
     path("", include("partnerpost.audience.urls")),
+    path("", include("partnerpost.discovery.urls")),
     path("workspace/editions/", include(compose_patterns)),
     path("workspace/", include("partnerpost.content.urls")),
     path("editions/", include("partnerpost.editions.urls")),

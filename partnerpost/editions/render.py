@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from partnerpost.content.enums import ItemKind
 from partnerpost.lib.markup import render_markdown
+from partnerpost.lib.numbers import plain_number
 from partnerpost.portal.templatetags.partnerpost import event_dates, event_time, item_date, place
 
 from .models import Edition, Entry, Section
@@ -67,11 +68,11 @@ def _entry(entry: Entry, site: str) -> dict:
         if item.event_format == "online" and data["where"] != str(item.get_event_format_display()):
             data["where"] = f"{item.get_event_format_display()} · {data['where']}"
         if item.fee_amount is not None:
-            data["facts"].append(_("Fee: %(amount)s %(currency)s") % {"amount": f"{item.fee_amount:g}", "currency": item.fee_currency} if item.fee_amount else _("Free"))
+            data["facts"].append(_("Fee: %(amount)s %(currency)s") % {"amount": plain_number(item.fee_amount), "currency": item.fee_currency} if item.fee_amount else _("Free"))
         if item.session_count:
             data["facts"].append(_("%(n)d sessions") % {"n": item.session_count})
         if item.total_hours:
-            data["facts"].append(_("%(n)s hours") % {"n": f"{item.total_hours:g}"})
+            data["facts"].append(_("%(n)s hours") % {"n": plain_number(item.total_hours)})
         if item.enrolment_deadline:
             data["facts"].append(_("Enrol by %(date)s") % {"date": date_format(item.enrolment_deadline, "j F Y")})
         if item.registration_url:

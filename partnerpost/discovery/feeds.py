@@ -1,0 +1,124 @@
+"""RSS 2.0 and Atom feeds: all items, per partner, per kind, per theme, and editions.
+Only published, live items ever appear (Item.objects.published())."""
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.translation import gettext as _
+
+from partnerpost.content.enums import ItemKind
+from partnerpost.content.models import Item, Theme
+from partnerpost.editions.models import Edition
+from partnerpost.network.models import Partner
+
+FEED_SIZE = 50
+
+
+class ItemFeed(Feed):
+    feed_type = Rss201rev2Feed
+
+    def get_object(self, request, scope=None, value=None):
+        if scope is None:
+            return None
+        if scope == "partner":
+            return get_object_or_404(Partner.objects.active(), slug=value)
+        if scope == "theme":
+            return get_object_or_404(Theme, slug=value)
+        if scope == "kind":
+            if value not in ItemKind.values:
+                raise Http404
+            return ItemKind(value)
+        raise Http404
+
+    def title(self, obj):
+        if obj is None:
+            return settings.SITE_NAME
+        return f"{settings.SITE_NAME}: {obj.label if isinstance(obj, ItemKind) else obj}"
+
+    def link(self, obj):
+        return "/items/" if obj is None else f"/items/?{self._query(obj)}"
+
+    def description(self, obj):
+        return settings.SITE_TAGLINE
+
+    def _query(self, obj):
+        if isinstance(obj, Partner):
+            return f"partner={obj.slug}"
+        if isinstance(obj, Theme):
+            return f"theme={obj.slug}"
+        return f"kind={obj.value}"
+
+    def items(self, obj):
+        rows = Item.objects.published().select_related("partner").order_by("-first_published_at", "-id")
+        if isinstance(obj, Partner):
+            rows = rows.filter(partner=obj)
+        elif isinstance(obj, Theme):
+            rows = rows.filter(themes=obj)
+        elif obj is not None:
+            rows = rows.filter(kind=obj.value)
+        return rows[:FEED_SIZE]
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.summary
+
+    def item_link(self, item):
+        return item.get_absolute_url()
+
+    def item_guid(self, item):
+        return f"{settings.SITE_URL}/items/{item.pk}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, item):
+        return item.first_published_at or item.created_at
+
+    def item_updateddate(self, item):
+        return item.updated_at
+
+    def item_author_name(self, item):
+        return item.partner.name
+
+    def item_categories(self, item):
+        return [item.get_kind_display(), item.partner.acronym]
+
+
+class ItemAtomFeed(ItemFeed):
+    feed_type = Atom1Feed
+    subtitle = ItemFeed.description
+
+
+class EditionFeed(Feed):
+    feed_type = Rss201rev2Feed
+    link = "/editions/"
+
+    def title(self):
+        return _("%(site)s: newsletter editions") % {"site": settings.SITE_NAME}
+
+    def description(self):
+        return _("Every published edition of the partners' newsletter.")
+
+    def items(self):
+        return Edition.objects.published().order_by("-published_at")[:FEED_SIZE]
+
+    def item_title(self, edition):
+        period = (edition.snapshot or {}).get("period", "")
+        return f"{edition.title}, {period}" if period else edition.title
+
+    def item_description(self, edition):
+        return _("%(n)d items. Print edition: %(pdf)s") % {
+            "n": (edition.snapshot or {}).get("entry_count", 0),
+            "pdf": (edition.snapshot or {}).get("pdf_url", ""),
+        }
+
+    def item_pubdate(self, edition):
+        return edition.published_at or timezone.now()
+
+
+class EditionAtomFeed(EditionFeed):
+    feed_type = Atom1Feed

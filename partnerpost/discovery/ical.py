@@ -1,0 +1,117 @@
+"""iCalendar (RFC 5545) for events: all of them, per partner, per theme, and one per event page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.text import slugify
+
+from partnerpost.content.enums import EventStatus
+from partnerpost.content.models import Item, Theme
+from partnerpost.lib.numbers import plain_number
+from partnerpost.lib.timezones import resolve_time_zone
+from partnerpost.network.models import Partner
+from partnerpost.network.permissions import can
+
+
+def _host():
+    return settings.SITE_URL.split("://", 1)[-1].split("/")[0].split(":")[0] or "localhost"
+
+
+def event_component(item: Item):
+    from icalendar import Event, vRecur  # noqa: F401
+
+    event = Event()
+    event.add("uid", f"item-{item.pk}@{_host()}")
+    event.add("sequence", item.revision)
+    event.add("dtstamp", item.updated_at)
+    event.add("last-modified", item.updated_at)
+    event.add("summary", item.title)
+    url = settings.SITE_URL + item.get_absolute_url()
+    event.add("url", url)
+    days = [d.date for d in item.days.all()]
+    if item.start_time is None:
+        first = days[0] if days else item.start_date
+        last = first if days else (item.end_date or item.start_date)
+        event.add("dtstart", first)
+        event.add("dtend", last + dt.timedelta(days=1))  # DTEND of an all-day event is exclusive
+        if days[1:]:
+            event.add("rdate", days[1:])
+    else:
+        tz = resolve_time_zone(item.time_zone)
+        start = dt.datetime.combine(item.start_date, item.start_time, tz)
+        end = dt.datetime.combine(item.end_date or item.start_date, item.end_time, tz) if item.end_time else start + dt.timedelta(hours=1)
+        if not isinstance(tz, ZoneInfo):
+            start, end = start.astimezone(dt.UTC), end.astimezone(dt.UTC)  # fixed offsets have no VTIMEZONE: use UTC
+        event.add("dtstart", start)
+        event.add("dtend", end)
+    event.add("status", "CANCELLED" if item.event_status == EventStatus.CANCELLED else "CONFIRMED")
+    place = ", ".join(p for p in [item.venue, item.city, item.venue_country.name if item.venue_country_id else ""] if p)
+    if place:
+        event.add("location", place)
+    elif item.online_url:
+        event.add("location", item.online_url)
+    lines = [item.summary]
+    if item.online_url:
+        lines.append(f"Online: {item.online_url}")
+    if item.registration_url:
+        lines.append(f"Registration: {item.registration_url}")
+    if item.fee_amount is not None:
+        lines.append(f"Fee: {plain_number(item.fee_amount)} {item.fee_currency}" if item.fee_amount else "Free")
+    if item.enrolment_deadline:
+        lines.append(f"Enrol by {item.enrolment_deadline:%Y-%m-%d}")
+    lines.append(url)
+    event.add("description", "\n".join(lines))
+    event.add("organizer", f"mailto:{item.partner.contact_email}" if item.partner.contact_email else f"mailto:noreply@{_host()}",
+              parameters={"CN": item.partner.name})
+    event.add("categories", [item.get_event_type_display() or "Event", item.partner.acronym])
+    return event
+
+
+def calendar_bytes(items, name: str) -> bytes:
+    from icalendar import Calendar
+
+    cal = Calendar()
+    cal.add("prodid", "-//Partnerpost//Partnerpost//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", name)
+    for item in items:
+        cal.add_component(event_component(item))
+    cal.add_missing_timezones()
+    return cal.to_ical()
+
+
+def _events():
+    return Item.objects.published().events().select_related("partner", "venue_country").prefetch_related("days").order_by("start_date", "id")
+
+
+def _response(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def calendar_view(request, scope=None, value=None):
+    events = _events()
+    name = settings.SITE_NAME
+    if scope == "partner":
+        partner = get_object_or_404(Partner.objects.active(), slug=value)
+        events, name = events.filter(partner=partner), f"{name}: {partner.acronym}"
+    elif scope == "theme":
+        theme = get_object_or_404(Theme, slug=value)
+        events, name = events.filter(themes=theme), f"{name}: {theme}"
+    elif scope is not None:
+        raise Http404
+    return _response(calendar_bytes(events, name), f"{slugify(name) or 'events'}.ics")
+
+
+def event_ics(request, slug):
+    item = get_object_or_404(Item.objects.events().select_related("partner", "venue_country").prefetch_related("days"), slug=slug)
+    if not can(request.user, "view", item) or not item.is_live:
+        raise Http404
+    return _response(calendar_bytes([item], item.title), f"{item.slug[:60]}.ics")
