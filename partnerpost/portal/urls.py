@@ -9,6 +9,7 @@ urlpatterns = [
     path("items/<slug:slug>/", views.item_detail, name="item"),
     path("events/", views.events, name="events"),
     path("events/past/", views.events, {"past": True}, name="past_events"),
+    path("events/calendar/", views.calendar_month, name="calendar_month"),
     path("partners/", views.partners, name="partners"),
     path("partners/<slug:slug>/", views.partner_detail, name="partner"),
 ]

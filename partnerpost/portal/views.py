@@ -65,6 +65,51 @@ def events(request, past=False):
     )
 
 
+def calendar_month(request):
+    """A month of events as a grid, filterable like the archive; ?month=2020-11."""
+    import calendar as pycalendar
+    import datetime as dt
+
+    form = ArchiveFilterForm(request.GET or None)
+    if form.is_bound:
+        form.is_valid()
+    today = timezone.localdate()
+    error = ""
+    try:
+        year, month = (int(part) for part in request.GET.get("month", "").split("-"))
+        first = dt.date(year, month, 1)
+    except ValueError:
+        if request.GET.get("month"):
+            error = _("Month: %(value)s is not a month; write it as YYYY-MM.") % {"value": request.GET["month"]}
+        first = today.replace(day=1)
+    last = first.replace(day=pycalendar.monthrange(first.year, first.month)[1])
+    events = list(
+        form.apply(Item.objects.published()).events().for_listing()
+        .filter(start_date__lte=last, end_date__gte=first).order_by("start_date", "starts_at", "title")
+    )
+    by_day = {}
+    for item in events:
+        days = [d.date for d in item.days.all()] or [
+            item.start_date + dt.timedelta(days=n) for n in range((item.end_date - item.start_date).days + 1)
+        ]
+        for day in days:
+            if first <= day <= last:
+                by_day.setdefault(day, []).append(item)
+    weeks = [
+        [{"date": day, "in_month": day.month == first.month, "events": by_day.get(day, []), "today": day == today} for day in week]
+        for week in pycalendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
+    ]
+    previous = (first - dt.timedelta(days=1)).replace(day=1)
+    following = last + dt.timedelta(days=1)
+    query = request.GET.copy()
+    query.pop("month", None)
+    return render(request, "portal/calendar.html", {
+        "form": form, "weeks": weeks, "first": first, "events": events, "error": error,
+        "previous": previous, "next": following, "query": query.urlencode(),
+        "weekdays": [dt.date(2024, 1, day) for day in range(1, 8)],  # 1 January 2024 was a Monday
+    })
+
+
 def item_detail(request, slug):
     item = get_object_or_404(
         Item.objects.select_related("partner", "venue_country", "series", "award_programme").prefetch_related(

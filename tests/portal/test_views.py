@@ -205,3 +205,35 @@ def test_vague_publication_dates_are_shown_as_vague(client, people):
     item.date_precision = "month"
     item.save()
     assert "November 2020" in client.get("/items/").content.decode()
+
+
+def test_month_calendar_places_events_on_their_days(client, people):
+    a = make_item(people.icap, state=ItemState.PUBLISHED, kind=ItemKind.EVENT, title="Range", start_date=dt.date(2020, 11, 24), end_date=dt.date(2020, 11, 26))
+    b = make_item(people.icap, state=ItemState.PUBLISHED, kind=ItemKind.EVENT, title="Split", start_date=dt.date(2020, 11, 3), end_date=dt.date(2020, 11, 5))
+    b.days.create(date=dt.date(2020, 11, 3))
+    b.days.create(date=dt.date(2020, 11, 5))
+    make_item(people.eropa, state=ItemState.PUBLISHED, kind=ItemKind.EVENT, title="Other partner", start_date=dt.date(2020, 11, 10))
+    make_item(people.icap, state=ItemState.DRAFT, kind=ItemKind.EVENT, title="Draft", start_date=dt.date(2020, 11, 10))
+    response = client.get("/events/calendar/?month=2020-11&partner=icap")
+    cells = {cell["date"]: [i.title for i in cell["events"]] for week in response.context["weeks"] for cell in week if cell["events"]}
+    assert cells == {
+        dt.date(2020, 11, 3): ["Split"], dt.date(2020, 11, 5): ["Split"],
+        dt.date(2020, 11, 24): ["Range"], dt.date(2020, 11, 25): ["Range"], dt.date(2020, 11, 26): ["Range"],
+    }
+    assert response.context["weeks"][0][0]["date"] == dt.date(2020, 10, 26)  # weeks start on Monday
+    html = response.content.decode()
+    assert 'href="?month=2020-10&amp;partner=icap"' in html and 'href="?month=2020-12&amp;partner=icap"' in html
+
+
+def test_month_calendar_bad_month_is_explained(client, people):
+    response = client.get("/events/calendar/?month=November")
+    assert response.context["error"] == "Month: November is not a month; write it as YYYY-MM."
+    assert response.status_code == 200
+
+
+def test_month_calendar_query_count_is_constant(client, people):
+    _populate(people.icap, 2, dt.date(2020, 1, 3))
+    few = _query_count(client, "/events/calendar/?month=2020-01")
+    _populate(people.icap, 20, dt.date(2020, 1, 5))
+    assert len(client.get("/events/calendar/?month=2020-01").context["events"]) == 22
+    assert _query_count(client, "/events/calendar/?month=2020-01") == few
