@@ -20,6 +20,7 @@ from partnerpost.network.models import Partner, User
 from partnerpost.network.permissions import allows_state, can
 
 from . import notifications
+from .signals import item_changed
 from .enums import AuditAction, ItemState
 from .models import (
     AuditEntry,
@@ -80,6 +81,10 @@ def _unique_slug(item: Item) -> str:
         slug = f"{base}-{n}"
         n += 1
     return slug
+
+
+def _changed(item):
+    transaction.on_commit(lambda: item_changed.send(sender=Item, item=item))
 
 
 def _audit(item, actor, action, from_state="", to_state="", note=""):
@@ -144,6 +149,7 @@ def create_item(user: User, item: Item, related: Related | None = None) -> Item:
     item.save()
     _save_related(item, related)
     _audit(item, user, AuditAction.CREATE, "", ItemState.DRAFT)
+    _changed(item)
     return item
 
 
@@ -163,6 +169,7 @@ def update_item(user: User, item: Item, related: Related | None = None, changed:
     _save_related(item, related)
     names = sorted(set((changed or []) + related.changed))
     _audit(item, user, AuditAction.EDIT, current.state, current.state, ", ".join(names))
+    _changed(item)
     return item
 
 
@@ -184,6 +191,7 @@ def _transition(user, item, action, to_state, *, note="", audit_action=None, ext
         item.save(update_fields=[*fields, "revision", "updated_at"])
         _audit(item, user, audit_action or action, from_state, to_state, note)
         transaction.on_commit(lambda: notifications.state_changed(item, user, audit_action or action, note))
+        _changed(item)
     return item
 
 

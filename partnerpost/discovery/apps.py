@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class DiscoveryConfig(AppConfig):
     name = "partnerpost.discovery"
     verbose_name = _("Discovery")
+
+    def ready(self):
+        from partnerpost.content.signals import item_changed
+
+        from . import search
+
+        item_changed.connect(lambda sender, item, **kwargs: search.refresh(item), weak=False, dispatch_uid="search-index")

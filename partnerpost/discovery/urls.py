@@ -8,7 +8,7 @@ from partnerpost.content.models import Item
 from partnerpost.editions.models import Edition
 from partnerpost.network.models import Partner
 
-from . import feeds, ical
+from . import feeds, ical, views
 
 
 def robots(request):
@@ -29,6 +29,7 @@ SITEMAPS = {
 }
 
 urlpatterns = [
+    path("search/", views.search, name="search"),
     path("feeds/items.rss", feeds.ItemFeed(), name="feed-items-rss"),
     path("feeds/items.atom", feeds.ItemAtomFeed(), name="feed-items-atom"),
     path("feeds/<str:scope>/<str:value>.rss", feeds.ItemFeed(), name="feed-rss"),

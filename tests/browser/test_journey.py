@@ -159,7 +159,7 @@ def test_contributor_submits_editor_rejects_then_approves(browser, live_server, 
 
 
 PUBLIC_PAGES = ["/", "/items/", "/items/?kind=event&partner=icap", "/events/past/", "/partners/", "/partners/icap/",
-                "/accounts/login/", "/subscribe/", "/events/calendar/?month=2020-11"]
+                "/accounts/login/", "/subscribe/", "/events/calendar/?month=2020-11", "/search/?q=digital"]
 
 
 def test_public_pages_have_no_serious_accessibility_violations(browser, live_server, axe_source):
@@ -187,6 +187,8 @@ def test_public_pages_have_no_serious_accessibility_violations(browser, live_ser
     s.shot("08-archive")
     s.go("/events/calendar/?month=2020-11")
     s.shot("18-month-calendar")
+    s.go("/search/?q=digital+government")
+    s.shot("19-search")
     assert problems == []
 
 

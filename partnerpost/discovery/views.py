@@ -1,0 +1,34 @@
+from django.core.paginator import Paginator
+from django.shortcuts import render
+
+from . import search as engine
+
+PAGE_SIZE = 20
+
+
+def search(request):
+    query = request.GET.get("q", "").strip()[:200]
+    filters = {name: request.GET.get(name, "").strip() for name in engine.FACETS}
+    try:
+        number = max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        number = 1
+    results = engine.search(query, filters, page=number, size=PAGE_SIZE) if query else engine.Results([], 0, {})
+    page = Paginator(range(results.total), PAGE_SIZE).get_page(number)  # a range: numbering only
+    params = request.GET.copy()
+    params.pop("page", None)
+    facets = []
+    for name in engine.FACETS:
+        options = []
+        for value, label, count in results.facets.get(name, []):
+            toggled = params.copy()
+            if filters[name] == str(value):
+                toggled.pop(name, None)
+            else:
+                toggled[name] = value
+            options.append({"value": value, "label": label, "count": count, "active": filters[name] == str(value), "query": toggled.urlencode()})
+        if options:
+            facets.append({"name": name, "label": engine.FACET_LABELS[name], "options": options})
+    return render(request, "discovery/search.html", {
+        "q": query, "results": results, "page": page, "facets": facets, "query": params.urlencode(),
+    })

@@ -1,0 +1,133 @@
+import datetime as dt
+
+import pytest
+from django.core.management import call_command
+
+from partnerpost.content import workflows
+from partnerpost.content.enums import ItemKind, ItemState
+from partnerpost.content.models import Item, Theme
+from partnerpost.discovery import search
+from tests.factories import make_item
+
+
+def _publish(user, partner, **fields):
+    values = dict(kind=ItemKind.NEWS, partner=partner, summary="A summary.", published_on=dt.date(2020, 10, 1))
+    values.update(fields)
+    item = workflows.create_item(user, Item(**values))
+    for step in (workflows.submit_item, workflows.approve_item, workflows.publish_item):
+        step(user, item)
+    return item
+
+
+@pytest.fixture
+def indexed(people, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        items = {
+            "workshop": _publish(people.editor, people.icap, title="Taller virtual de gestión territorial", language="es",
+                                 summary="Prospectiva e innovación en la gestión pública.", kind=ItemKind.EVENT, start_date=dt.date(2020, 11, 13)),
+            "webinar": _publish(people.editor, people.eropa, title="Webinar on digital government", summary="Governments shared digital strategies.",
+                                kind=ItemKind.EVENT, start_date=dt.date(2021, 3, 4)),
+            "bulletin": _publish(people.editor, people.eropa, title="EROPA Bulletin", summary="Digital transformation in the region.",
+                                 kind=ItemKind.PUBLICATION, published_on=dt.date(2020, 10, 20)),
+        }
+        items["webinar"].themes.add(Theme.objects.get(slug="digital-government"))
+        items["draft"] = workflows.create_item(people.editor, Item(kind=ItemKind.NEWS, partner=people.icap, title="Secret digital plan",
+                                                                   summary="Digital secrets.", published_on=dt.date(2020, 10, 1)))
+    return items
+
+
+def _titles(results):
+    return [hit.item.title for hit in results.hits]
+
+
+def test_ranked_stemmed_and_accent_insensitive(indexed):
+    assert _titles(search.search("gestion")) == ["Taller virtual de gestión territorial"]
+    assert _titles(search.search("GESTIÓN territorial")) == ["Taller virtual de gestión territorial"]
+    assert _titles(search.search("webinars")) == ["Webinar on digital government"]
+    results = search.search("digital")
+    assert _titles(results)[0] == "Webinar on digital government"  # title matches rank first
+    assert set(_titles(results)) == {"Webinar on digital government", "EROPA Bulletin"}
+
+
+def test_facets_count_live_matches_and_combine(indexed):
+    results = search.search("digital")
+    assert results.total == 2
+    assert results.facets["kind"] == [("event", "Event", 1), ("publication", "Publication", 1)]
+    assert results.facets["partner"] == [("eropa", "EROPA", 2)]
+    assert results.facets["year"] == [("2021", "2021", 1), ("2020", "2020", 1)]
+    filtered = search.search("digital", {"kind": "publication", "year": "2020"})
+    assert _titles(filtered) == ["EROPA Bulletin"] and filtered.facets["kind"] == [("publication", "Publication", 1)]
+    assert _titles(search.search("digital", {"theme": "digital-government"})) == ["Webinar on digital government"]
+
+
+def test_unpublished_never_appears_and_index_follows_the_workflow(indexed, people, django_capture_on_commit_callbacks):
+    assert "Secret digital plan" not in _titles(search.search("secret"))
+    assert search.search("secret").total == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        workflows.withdraw_item(people.editor, indexed["bulletin"])
+    assert "EROPA Bulletin" not in _titles(search.search("digital"))
+    assert search.search("digital").facets["kind"] == [("event", "Event", 1)]
+    with django_capture_on_commit_callbacks(execute=True):
+        indexed["webinar"].title = "Webinar on open data"
+        workflows.update_item(people.editor, indexed["webinar"])
+    assert _titles(search.search("open data")) == ["Webinar on open data"]
+
+
+def test_scheduled_items_wait_for_their_time(indexed, people, django_capture_on_commit_callbacks):
+    from django.utils import timezone
+
+    with django_capture_on_commit_callbacks(execute=True):
+        item = workflows.create_item(people.editor, Item(kind=ItemKind.NEWS, partner=people.icap, title="Embargoed report",
+                                                        summary="Later.", published_on=dt.date(2020, 12, 1)))
+        workflows.submit_item(people.editor, item)
+        workflows.approve_item(people.editor, item)
+        workflows.publish_item(people.editor, item, go_live_at=timezone.now() + dt.timedelta(days=1))
+    assert search.search("embargoed").total == 0
+
+
+def test_snippets_are_escaped_and_highlighted(people, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        _publish(people.editor, people.icap, title="Report", summary="<script>alert(1)</script> budget transparency & more")
+    [hit] = search.search("budget").hits
+    import re
+
+    assert "<mark>budget</mark>" in hit.snippet
+    assert "<" not in re.sub(r"</?mark>", "", hit.snippet)  # everything else is escaped
+
+
+def test_rebuild_command(indexed, capsys):
+    search.backend().clear()
+    assert search.search("digital").total == 0
+    call_command("search", "rebuild")
+    out = capsys.readouterr()
+    assert "Indexed 3 published items" in out.out and "[##############################] 3/3" in out.err
+    assert search.search("digital").total == 2
+
+
+def test_search_page(client, indexed):
+    response = client.get("/search/?q=digital&kind=publication")
+    page = response.content.decode()
+    assert [h.item.title for h in response.context["results"].hits] == ["EROPA Bulletin"]
+    assert "1 result for “digital”" in page and "<mark>" in page
+    assert 'href="?q=digital"' in page  # clicking the active facet removes it
+    assert client.get("/search/?q=").status_code == 200
+    assert client.get("/search/?q=digital&page=abc").status_code == 200
+
+
+def test_search_page_query_count_is_constant(client, people, django_capture_on_commit_callbacks):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            client.get("/search/?q=forum")
+        return len(ctx)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _publish(people.editor, people.icap, title="Forum one")
+    few = count()
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(10):
+            item = _publish(people.editor, people.eropa, title=f"Forum {n}")
+            item.themes.add(Theme.objects.get(slug="sdg-16"))
+    assert count() == few
