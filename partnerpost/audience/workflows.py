@@ -259,6 +259,10 @@ def _insert_subscribers(new, now, confirmed):
     confirmed_at = now if confirmed else None
     sql = (f"INSERT INTO {table} (email, email_key, name, language, organization, country_id, status, hard_bounces, "
            f"created_at, confirmed_at) VALUES (%s, %s, %s, %s, %s, %s, %s, 0, %s, %s)")
+    columns = "email, email_key, name, language, organization, country_id, status, hard_bounces, created_at, confirmed_at"
+    rows = ((*row, status, 0, now, confirmed_at) for row in new)
+    if _copy(table, columns, rows):
+        return
     with connection.cursor() as cursor:
         for start in range(0, len(new), 5000):
             cursor.executemany(sql, [(*row, status, now, confirmed_at) for row in new[start:start + 5000]])
@@ -272,11 +276,27 @@ def _insert_consents(ids, now, operator, text, note):
     sql = (f"INSERT INTO {table} (subscriber_id, at, action, source, text_shown, ip_hash, operator_id, note) "
            f"VALUES (%s, %s, %s, %s, %s, '', %s, %s)")
     operator_id = getattr(operator, "pk", None)
+    rows = ((pk, now, ConsentAction.IMPORT, ConsentSource.CSV_IMPORT, text, "", operator_id, note) for pk in ids)
+    if _copy(table, "subscriber_id, at, action, source, text_shown, ip_hash, operator_id, note", rows):
+        return
     with connection.cursor() as cursor:
         for start in range(0, len(ids), 5000):
             cursor.executemany(sql, [
                 (pk, now, ConsentAction.IMPORT, ConsentSource.CSV_IMPORT, text, operator_id, note) for pk in ids[start:start + 5000]
             ])
+
+
+def _copy(table, columns, rows) -> bool:
+    """PostgreSQL's COPY: one stream instead of a round trip per row. False on other databases."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return False
+    with connection.cursor() as cursor:
+        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    return True
 
 
 def _ids(new):
