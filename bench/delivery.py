@@ -15,7 +15,6 @@ memory flat from 10,000 to 1,000,000 recipients.
 
 import argparse
 import os
-import resource
 import smtplib
 import socket
 import subprocess

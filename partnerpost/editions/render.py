@@ -18,7 +18,7 @@ from partnerpost.lib.markup import render_markdown
 from partnerpost.lib.numbers import plain_number
 from partnerpost.portal.templatetags.partnerpost import event_dates, event_time, item_date, place
 
-from .models import Edition, Entry, Section
+from .models import Edition, Entry
 
 
 def period_label(edition: Edition) -> str:

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from partnerpost.content.enums import ItemState
-from partnerpost.content.models import AuditEntry, AwardCategory, AwardProgramme, Item, Theme
+from partnerpost.content.models import AuditEntry, AwardCategory, AwardProgramme, Item
 from tests.factories import make_item
 
 
@@ -53,7 +53,7 @@ def test_other_partners_draft_is_invisible(client, people):
 
 
 def test_dashboard_lists_only_own_partners_items(client, people):
-    mine = make_item(people.icap, title="Ours")
+    make_item(people.icap, title="Ours")
     make_item(people.eropa, title="Theirs")
     client.force_login(people.icap_contributor)
     make_item(people.icap, title="Ours, published", state=ItemState.PUBLISHED)

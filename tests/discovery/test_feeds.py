@@ -41,7 +41,7 @@ def test_unknown_feed_scopes_are_404(client, catalogue, url):
 
 
 def test_calendar_round_trips(client, catalogue, people):
-    timed = make_item(people.icap, state=ItemState.PUBLISHED, kind=ItemKind.EVENT, title="Graduation",
+    make_item(people.icap, state=ItemState.PUBLISHED, kind=ItemKind.EVENT, title="Graduation",
                       start_date=dt.date(2020, 10, 30), start_time=dt.time(16, 0), end_time=dt.time(18, 0), time_zone="America/Costa_Rica",
                       registration_url="https://icap.ac.cr/x", fee_amount=50, fee_currency="USD", event_status="cancelled")
     split = make_item(people.icap, state=ItemState.PUBLISHED, kind=ItemKind.EVENT, title="Two days", start_date=dt.date(2020, 11, 3), end_date=dt.date(2020, 11, 5),

@@ -4,10 +4,9 @@ import pytest
 from django.core.management import call_command
 
 from partnerpost.content import workflows
-from partnerpost.content.enums import ItemKind, ItemState
+from partnerpost.content.enums import ItemKind
 from partnerpost.content.models import Item, Theme
 from partnerpost.discovery import search
-from tests.factories import make_item
 
 
 def _publish(user, partner, **fields):

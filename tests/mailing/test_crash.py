@@ -11,7 +11,6 @@ import sys
 import time
 from collections import Counter
 
-import pytest
 
 from tests.conftest import SmtpSink
 

@@ -5,7 +5,6 @@ import re
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 
 from partnerpost.content.enums import ItemKind, ItemState
 from partnerpost.content.models import Country, Region, Series, Theme
@@ -208,7 +207,7 @@ def test_vague_publication_dates_are_shown_as_vague(client, people):
 
 
 def test_month_calendar_places_events_on_their_days(client, people):
-    a = make_item(people.icap, state=ItemState.PUBLISHED, kind=ItemKind.EVENT, title="Range", start_date=dt.date(2020, 11, 24), end_date=dt.date(2020, 11, 26))
+    make_item(people.icap, state=ItemState.PUBLISHED, kind=ItemKind.EVENT, title="Range", start_date=dt.date(2020, 11, 24), end_date=dt.date(2020, 11, 26))
     b = make_item(people.icap, state=ItemState.PUBLISHED, kind=ItemKind.EVENT, title="Split", start_date=dt.date(2020, 11, 3), end_date=dt.date(2020, 11, 5))
     b.days.create(date=dt.date(2020, 11, 3))
     b.days.create(date=dt.date(2020, 11, 5))
