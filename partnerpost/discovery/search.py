@@ -167,7 +167,7 @@ def rebuild(progress=None, chunk=2000) -> int:
     return len(ids)
 
 
-FACETS = ("kind", "partner", "theme", "language", "year")
+FACETS = ("kind", "partner", "theme", "region", "country", "language", "year")
 
 
 def search(query: str, filters=None, *, page: int = 1, size: int = 20) -> Results:
@@ -179,7 +179,7 @@ def search(query: str, filters=None, *, page: int = 1, size: int = 20) -> Result
     matches = Item.objects.published().filter(pk__in=_raw(ids_sql, ids_params))
     filtered = _apply(matches, filters or {})
     total = filtered.count()
-    live_sql, live_params = filtered.values("pk").query.sql_with_params()
+    live_sql, live_params = filtered.order_by().values("pk").query.sql_with_params()
     rows = engine.ranked(query, live_sql, list(live_params), size, (page - 1) * size)
     by_id = {item.pk: item for item in Item.objects.filter(pk__in=[pk for pk, _ in rows]).for_listing()}
     hits = [Hit(by_id[pk], _marked(snippet or "")) for pk, snippet in rows if pk in by_id]
@@ -205,6 +205,10 @@ def _apply(queryset, filters):
         queryset = queryset.filter(partner__slug=filters["partner"])
     if filters.get("theme"):
         queryset = queryset.filter(themes__slug=filters["theme"])
+    if filters.get("region"):
+        queryset = queryset.in_region(filters["region"])
+    if filters.get("country"):
+        queryset = queryset.filter(countries__code=filters["country"].upper())
     if filters.get("language"):
         queryset = queryset.filter(language=filters["language"])
     if filters.get("year"):
@@ -219,6 +223,8 @@ def _facets(queryset) -> dict:
         "kind": [(value, str(kinds.get(value, value)), n) for value, n in base.values_list("kind").annotate(n=Count("id", distinct=True)).order_by("-n", "kind")],
         "partner": list(base.values_list("partner__slug", "partner__acronym").annotate(n=Count("id", distinct=True)).order_by("-n", "partner__acronym")),
         "theme": [(slug, name, n) for slug, name, n in base.exclude(themes=None).values_list("themes__slug", "themes__name").annotate(n=Count("id", distinct=True)).order_by("-n", "themes__name")[:15]],
+        "region": list(base.exclude(regions=None).values_list("regions__code", "regions__name").annotate(n=Count("id", distinct=True)).order_by("-n", "regions__name")[:15]),
+        "country": list(base.exclude(countries=None).values_list("countries__code", "countries__name").annotate(n=Count("id", distinct=True)).order_by("-n", "countries__name")[:15]),
         "language": [(code, code, n) for code, n in base.values_list("language").annotate(n=Count("id", distinct=True)).order_by("-n")],
         "year": _years(base),
     }
@@ -231,5 +237,6 @@ def _years(base):
     return [(str(y), str(y), n) for y, n in rows]
 
 
-FACET_LABELS = {"kind": _("Kind"), "partner": _("Partner"), "theme": _("Theme"), "language": _("Language"), "year": _("Year")}
+FACET_LABELS = {"kind": _("Kind"), "partner": _("Partner"), "theme": _("Theme"), "region": _("Region"), "country": _("Country"),
+                "language": _("Language"), "year": _("Year")}
 

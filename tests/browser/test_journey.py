@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
@@ -22,7 +23,7 @@ class Session:
         self.driver.get(self.base + path)
 
     def find(self, css):
-        return WebDriverWait(self.driver, 10).until(EC.presence_of_element_located((By.CSS_SELECTOR, css)))
+        return self._wait().until(EC.presence_of_element_located((By.CSS_SELECTOR, css)))
 
     def click(self, css):
         self.find(css).click()
@@ -32,9 +33,18 @@ class Session:
         old = self.driver.find_element(By.TAG_NAME, "html")
         element.click()
         WebDriverWait(self.driver, 15).until(EC.staleness_of(old))
+        self._settle()
+
+    def _settle(self):
+        """Wait until the new document has finished loading."""
+        self._wait().until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+    def _wait(self, seconds=10):
+        # While a page is being replaced, a node found a moment ago may belong to the old document.
+        return WebDriverWait(self.driver, seconds, ignored_exceptions=(StaleElementReferenceException, WebDriverException))
 
     def button(self, text):
-        self._and_wait_for_new_page(WebDriverWait(self.driver, 10).until(
+        self._and_wait_for_new_page(self._wait().until(
             EC.element_to_be_clickable((By.XPATH, f"//button[normalize-space()='{text}']"))
         ))
 
@@ -55,17 +65,15 @@ class Session:
         self.driver.execute_script("arguments[0].value = arguments[1]", self.find(f"[name='{name}']"), value)
 
     def text(self):
-        return self.find("main").text
+        return self._wait().until(lambda d: d.find_element(By.CSS_SELECTOR, "main").text)
 
     def wait_message(self, text):
         """Wait for the status message of the page that a click loads (not the old page's)."""
-        WebDriverWait(self.driver, 10).until(
-            lambda d: any(text in m.text for m in d.find_elements(By.CSS_SELECTOR, ".messages .message"))
-        )
+        self._wait().until(lambda d: any(text in m.text for m in d.find_elements(By.CSS_SELECTOR, ".messages .message")))
 
     def wait_text(self, text):
         """Wait until the page's main content shows `text` (after a click that loads a page)."""
-        WebDriverWait(self.driver, 10).until(lambda d: text in d.find_element(By.CSS_SELECTOR, "main").text)
+        self._wait().until(lambda d: text in d.find_element(By.CSS_SELECTOR, "main").text)
         return self.text()
 
     def shot(self, name):

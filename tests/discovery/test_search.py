@@ -59,6 +59,18 @@ def test_facets_count_live_matches_and_combine(indexed):
     assert _titles(search.search("digital", {"theme": "digital-government"})) == ["Webinar on digital government"]
 
 
+def test_geography_facets(indexed):
+    from partnerpost.content.models import Country, Region
+
+    indexed["bulletin"].countries.add(Country.objects.get(code="PH"))
+    indexed["webinar"].regions.add(Region.objects.get(code="142"))
+    results = search.search("digital")
+    assert results.facets["country"] == [("PH", "Philippines", 1)]
+    assert results.facets["region"] == [("142", "Asia", 1)]
+    assert _titles(search.search("digital", {"region": "142"})) == ["Webinar on digital government", "EROPA Bulletin"]
+    assert _titles(search.search("digital", {"country": "ph"})) == ["EROPA Bulletin"]
+
+
 def test_unpublished_never_appears_and_index_follows_the_workflow(indexed, people, django_capture_on_commit_callbacks):
     assert "Secret digital plan" not in _titles(search.search("secret"))
     assert search.search("secret").total == 0
