@@ -1,9 +1,14 @@
 """The `partnerpost` command: Django's management commands plus Partnerpost's own.
 
-    partnerpost serve --port 8000     production WSGI server (granian)
-    partnerpost demo load             demo partners, items and users (safe to run twice)
-    partnerpost migrate               create or update the database
-    partnerpost help                  every command
+    partnerpost serve --port 8000                 production WSGI server (granian)
+    partnerpost migrate                           create or update the database
+    partnerpost demo load                         demo partners, items, users and edition (safe to run twice)
+    partnerpost edition list | build ...          newsletter editions and their renderings
+    partnerpost subscribers import | export ...   subscriber lists as CSV
+    partnerpost send (SLUG | --latest) [--wait]   send an edition to every confirmed subscriber
+    partnerpost worker                            the sending worker
+    partnerpost search rebuild                    rebuild the search index
+    partnerpost help [COMMAND]                    every command, or one command's options
 """
 
 import os
