@@ -11,4 +11,8 @@ class DiscoveryConfig(AppConfig):
 
         from . import search
 
+        from partnerpost.editions.signals import edition_published
+
         item_changed.connect(lambda sender, item, **kwargs: search.refresh(item), weak=False, dispatch_uid="search-index")
+        edition_published.connect(lambda sender, edition, **kwargs: search.index_edition(edition), weak=False,
+                                  dispatch_uid="search-index-editions")

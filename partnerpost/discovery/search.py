@@ -57,13 +57,15 @@ def _marked(snippet: str) -> str:
 
 
 class SQLiteBackend:
-    table = "discovery_fts"
+    def __init__(self, table):
+        self.table = table
 
-    def upsert(self, items):
-        rows = [(item.pk, *document(item)) for item in items]
+    def upsert(self, rows):
+        """rows: (id, language, title, body)"""
         with connection.cursor() as cursor:
             cursor.executemany(f"DELETE FROM {self.table} WHERE rowid = %s", [(pk,) for pk, *_ in rows])
-            cursor.executemany(f"INSERT INTO {self.table} (rowid, title, body) VALUES (%s, %s, %s)", rows)
+            cursor.executemany(f"INSERT INTO {self.table} (rowid, title, body) VALUES (%s, %s, %s)",
+                               [(pk, title, body) for pk, _, title, body in rows])
 
     def remove(self, ids):
         with connection.cursor() as cursor:
@@ -92,25 +94,24 @@ class SQLiteBackend:
 
 
 class PostgresBackend:
-    table = "discovery_search"
+    def __init__(self, table, key):
+        self.table, self.key = table, key
 
-    def upsert(self, items):
-        rows = []
-        for item in items:
-            title, body = document(item)
-            rows.append((item.pk, PG_CONFIGS.get(item.language, "simple"), title, body))
+    def upsert(self, rows):
+        """rows: (id, language, title, body)"""
+        rows = [(pk, PG_CONFIGS.get(language, "simple"), title, body) for pk, language, title, body in rows]
         sql = (
-            f"INSERT INTO {self.table} (item_id, title, body, document) VALUES (%s, %s, %s, "
+            f"INSERT INTO {self.table} ({self.key}, title, body, document) VALUES (%s, %s, %s, "
             "setweight(to_tsvector(%s::regconfig, unaccent(%s)), 'A') || setweight(to_tsvector(%s::regconfig, unaccent(%s)), 'B') || "
             "setweight(to_tsvector('simple', unaccent(%s)), 'A') || setweight(to_tsvector('simple', unaccent(%s)), 'B')) "
-            "ON CONFLICT (item_id) DO UPDATE SET title = EXCLUDED.title, body = EXCLUDED.body, document = EXCLUDED.document"
+            f"ON CONFLICT ({self.key}) DO UPDATE SET title = EXCLUDED.title, body = EXCLUDED.body, document = EXCLUDED.document"
         )
         with connection.cursor() as cursor:
             cursor.executemany(sql, [(pk, title, body, cfg, title, cfg, body, title, body) for pk, cfg, title, body in rows])
 
     def remove(self, ids):
         with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {self.table} WHERE item_id = ANY(%s)", [list(ids)])
+            cursor.execute(f"DELETE FROM {self.table} WHERE {self.key} = ANY(%s)", [list(ids)])
 
     def clear(self):
         with connection.cursor() as cursor:
@@ -120,13 +121,13 @@ class PostgresBackend:
                 "websearch_to_tsquery('french', unaccent(%s)) || websearch_to_tsquery('simple', unaccent(%s)))")
 
     def matching_ids_sql(self, query):
-        return f"SELECT item_id FROM {self.table} WHERE document @@ {self._TSQUERY}", [query] * 4
+        return f"SELECT {self.key} FROM {self.table} WHERE document @@ {self._TSQUERY}", [query] * 4
 
     def ranked(self, query, ids_sql, ids_params, limit, offset):
         sql = (
-            f"SELECT item_id, ts_headline('simple', body, {self._TSQUERY}, %s) FROM {self.table} "
-            f"WHERE document @@ {self._TSQUERY} AND item_id IN ({ids_sql}) "
-            f"ORDER BY ts_rank(document, {self._TSQUERY}) DESC, item_id LIMIT %s OFFSET %s"
+            f"SELECT {self.key}, ts_headline('simple', body, {self._TSQUERY}, %s) FROM {self.table} "
+            f"WHERE document @@ {self._TSQUERY} AND {self.key} IN ({ids_sql}) "
+            f"ORDER BY ts_rank(document, {self._TSQUERY}) DESC, {self.key} LIMIT %s OFFSET %s"
         )
         options = f"StartSel={HIT_OPEN}, StopSel={HIT_CLOSE}, MaxWords=30, MinWords=12, ShortWord=2"
         with connection.cursor() as cursor:
@@ -134,8 +135,32 @@ class PostgresBackend:
             return cursor.fetchall()
 
 
-def backend():
-    return PostgresBackend() if connection.vendor == "postgresql" else SQLiteBackend()
+_TABLES = {"item": ("discovery_fts", "discovery_search", "item_id"),
+           "edition": ("discovery_fts_edition", "discovery_search_edition", "edition_id")}
+
+
+def backend(kind: str = "item"):
+    fts, pg, key = _TABLES[kind]
+    return PostgresBackend(pg, key) if connection.vendor == "postgresql" else SQLiteBackend(fts)
+
+
+def _item_rows(items):
+    return [(item.pk, item.language, *document(item)) for item in items]
+
+
+def edition_row(edition):
+    """An edition is found by its title, period, introduction and the titles and summaries it carried."""
+    context = edition.snapshot or {}
+    parts = [context.get("period", ""), plain_text(context.get("introduction_html", ""))]
+    for section in context.get("sections", []):
+        parts.append(section["title"])
+        parts += [f"{entry['title']}. {entry['summary']}" for entry in section["entries"]]
+    return (edition.pk, edition.language, edition.title, " ".join(p for p in parts if p))
+
+
+def index_edition(edition) -> None:
+    if edition.is_published and edition.snapshot:
+        backend("edition").upsert([edition_row(edition)])
 
 
 def _indexable():
@@ -150,21 +175,40 @@ def refresh(item: Item) -> None:
     """Bring one item's index entry in line with its state."""
     engine = backend()
     if item.state == ItemState.PUBLISHED:
-        engine.upsert(list(_indexable().filter(pk=item.pk)))
+        engine.upsert(_item_rows(_indexable().filter(pk=item.pk)))
     else:
         engine.remove([item.pk])
 
 
 def rebuild(progress=None, chunk=2000) -> int:
+    from partnerpost.editions.models import Edition
+
     engine = backend()
     ids = list(Item.objects.filter(state=ItemState.PUBLISHED).order_by("id").values_list("id", flat=True))
     with transaction.atomic():
         engine.clear()
         for start in range(0, len(ids), chunk):
-            engine.upsert(list(_indexable().filter(pk__in=ids[start:start + chunk])))
+            engine.upsert(_item_rows(_indexable().filter(pk__in=ids[start:start + chunk])))
             if progress:
                 progress(min(start + chunk, len(ids)), len(ids))
+        editions = backend("edition")
+        editions.clear()
+        editions.upsert([edition_row(e) for e in Edition.objects.published()])
     return len(ids)
+
+
+def search_editions(query: str, limit: int = 5) -> list[tuple]:
+    """Published editions that match, best first, each with a snippet: [(edition, snippet), ...]."""
+    from partnerpost.editions.models import Edition
+
+    engine = backend("edition")
+    ids_sql, ids_params = engine.matching_ids_sql(query)
+    if not ids_params[0].strip():
+        return []
+    live_sql, live_params = Edition.objects.published().order_by().values("pk").query.sql_with_params()
+    rows = engine.ranked(query, live_sql, list(live_params), limit, 0)
+    by_id = Edition.objects.in_bulk([pk for pk, _ in rows])
+    return [(by_id[pk], _marked(snippet or "")) for pk, snippet in rows if pk in by_id]
 
 
 FACETS = ("kind", "partner", "theme", "region", "country", "language", "year")

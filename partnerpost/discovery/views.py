@@ -14,6 +14,7 @@ def search(request):
     except ValueError:
         number = 1
     results = engine.search(query, filters, page=number, size=PAGE_SIZE) if query else engine.Results([], 0, {})
+    editions = engine.search_editions(query) if query and number == 1 and not any(filters.values()) else []
     page = Paginator(range(results.total), PAGE_SIZE).get_page(number)  # a range: numbering only
     params = request.GET.copy()
     params.pop("page", None)
@@ -30,5 +31,5 @@ def search(request):
         if options:
             facets.append({"name": name, "label": engine.FACET_LABELS[name], "options": options})
     return render(request, "discovery/search.html", {
-        "q": query, "results": results, "page": page, "facets": facets, "query": params.urlencode(),
+        "q": query, "results": results, "page": page, "editions": editions, "facets": facets, "query": params.urlencode(),
     })

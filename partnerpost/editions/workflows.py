@@ -18,6 +18,7 @@ from partnerpost.network.permissions import can_change_edition
 from .enums import EditionState
 from .models import Edition, Entry, Section
 from .render import build_context
+from .signals import edition_published
 
 
 class EditionError(Exception):
@@ -211,4 +212,5 @@ def publish_edition(user, edition: Edition) -> Edition:
     edition.published_at = timezone.now()
     edition.published_by = user
     edition.save(update_fields=["snapshot", "state", "published_at", "published_by", "updated_at"])
+    transaction.on_commit(lambda: edition_published.send(sender=Edition, edition=edition))
     return edition

@@ -142,3 +142,22 @@ def test_search_page_query_count_is_constant(client, people, django_capture_on_c
             item = _publish(people.editor, people.eropa, title=f"Forum {n}")
             item.themes.add(Theme.objects.get(slug="sdg-16"))
     assert count() == few
+
+
+def test_published_editions_are_found(people, indexed, django_capture_on_commit_callbacks, client):
+    from partnerpost.editions import workflows as edition_workflows
+    from partnerpost.editions.models import Edition
+
+    with django_capture_on_commit_callbacks(execute=True):
+        draft = edition_workflows.create_edition(people.editor, Edition(
+            title="Partners' Newsletter", period_start=dt.date(2020, 10, 1), period_end=dt.date(2020, 12, 31)))
+    assert search.search_editions("territorial") == []  # not published: not in the index
+    with django_capture_on_commit_callbacks(execute=True):
+        edition = edition_workflows.publish_edition(people.editor, draft)
+    [(found, snippet)] = search.search_editions("territorial")
+    assert found == edition and "<mark>territorial</mark>" in snippet
+    page = client.get("/search/?q=territorial").content.decode()
+    assert "Newsletter editions" in page and edition.get_absolute_url() in page
+    search.backend("edition").clear()
+    call_command("search", "rebuild")
+    assert [e for e, _ in search.search_editions("territorial")] == [edition]
