@@ -17,6 +17,18 @@ class EditionQuerySet(models.QuerySet):
     def published(self):
         return self.filter(state__in=PUBLIC_STATES)
 
+    def pick(self, slug=None, *, latest=False):
+        """The edition a command names: by slug, or the latest published one. LookupError says why not."""
+        if latest:
+            edition = self.published().order_by("-period_start", "-published_at").first()
+            if edition is None:
+                raise LookupError("No edition has been published yet.")
+            return edition
+        edition = self.filter(slug=slug).first()
+        if edition is None:
+            raise LookupError(f"No edition with slug {slug!r}. `partnerpost edition list` shows them.")
+        return edition
+
 
 class Edition(models.Model):
     """One issue of the partners' newsletter."""

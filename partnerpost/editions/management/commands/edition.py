@@ -30,14 +30,10 @@ class Command(BaseCommand):
             for edition in rows:
                 self.stdout.write(f"{edition.slug:<55} {edition.get_state_display():<10} {edition.period_start} – {edition.period_end}  {edition.title}")
             return
-        if options["latest"]:
-            edition = Edition.objects.published().order_by("-period_start", "-published_at").first()
-            if edition is None:
-                raise CommandError("No edition has been published yet.")
-        else:
-            edition = Edition.objects.filter(slug=options["slug"]).first()
-            if edition is None:
-                raise CommandError(f"No edition with slug {options['slug']!r}. `partnerpost edition list` shows them.")
+        try:
+            edition = Edition.objects.pick(options["slug"], latest=options["latest"])
+        except LookupError as exc:
+            raise CommandError(str(exc)) from None
         started = time.perf_counter()
         data = render(context_for(edition), options["format"])
         if options["output"] == "-":

@@ -23,15 +23,12 @@ class Command(BaseCommand):
         parser.add_argument("--connections", type=int, help="SMTP connections (default MAILING_CONNECTIONS).")
 
     def handle(self, *args, **options):
-        editions = Edition.objects.published().filter(translation_of=None)
-        if options["latest"]:
-            edition = editions.order_by("-period_start", "-published_at").first()
-            if edition is None:
-                raise CommandError("No edition has been published yet.")
-        else:
-            edition = Edition.objects.filter(slug=options["slug"]).first()
-            if edition is None:
-                raise CommandError(f"No edition with slug {options['slug']!r}. `partnerpost edition list` shows them.")
+        try:
+            # --latest means the latest original; a translation named by slug gets send_edition's explanation.
+            originals = Edition.objects.filter(translation_of=None) if options["latest"] else Edition.objects.all()
+            edition = originals.pick(options["slug"], latest=options["latest"])
+        except LookupError as exc:
+            raise CommandError(str(exc)) from None
         try:
             added = send_edition(None, edition)
         except SendError as exc:
