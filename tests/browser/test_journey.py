@@ -32,7 +32,17 @@ class Session:
         """Click something that loads a page, and wait until the old page is gone."""
         old = self.driver.find_element(By.TAG_NAME, "html")
         element.click()
-        WebDriverWait(self.driver, 15).until(EC.staleness_of(old))
+
+        def gone(driver):
+            # Chromium answers a question about a node of a replaced document either with a
+            # stale-element error or with "Node … does not belong to the document".
+            try:
+                old.is_enabled()
+            except (StaleElementReferenceException, WebDriverException):
+                return True
+            return False
+
+        WebDriverWait(self.driver, 15).until(gone)
         self._settle()
 
     def _settle(self):
