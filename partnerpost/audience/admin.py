@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from partnerpost.content.admin import EvidenceAdmin
+
 from .models import ConsentRecord, Subscriber
 
 
@@ -28,15 +30,6 @@ class SubscriberAdmin(admin.ModelAdmin):
 
 
 @admin.register(ConsentRecord)
-class ConsentRecordAdmin(admin.ModelAdmin):
+class ConsentRecordAdmin(EvidenceAdmin):
     list_display = ["at", "subscriber", "action", "source"]
     list_filter = ["action", "source"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

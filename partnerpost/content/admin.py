@@ -55,10 +55,8 @@ class ItemAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ["at", "item", "action", "actor", "from_state", "to_state"]
-    list_filter = ["action"]
+class EvidenceAdmin(admin.ModelAdmin):
+    """Records kept as evidence (audit rows, consent records): readable, never added, changed or deleted here."""
 
     def has_add_permission(self, request):
         return False
@@ -68,3 +66,9 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(EvidenceAdmin):
+    list_display = ["at", "item", "action", "actor", "from_state", "to_state"]
+    list_filter = ["action"]
