@@ -95,6 +95,8 @@ INSTALLED_APPS = [
     "partnerpost.audience",
     "partnerpost.discovery",
     "partnerpost.mailing",
+    "partnerpost.importer",
+    "partnerpost.api",
     "partnerpost.portal",
 ]
 

@@ -1,0 +1,1 @@
+"""The JSON API under /api/: read endpoints for everyone, token-authenticated writes for partners."""

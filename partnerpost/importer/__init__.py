@@ -1,0 +1,1 @@
+"""Importing legacy newsletters (PDF, Markdown, text, HTML) as draft items."""
