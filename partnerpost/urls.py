@@ -10,6 +10,8 @@ urlpatterns = [
     path("", include("partnerpost.portal.urls")),
     path("", include("partnerpost.audience.urls")),
     path("", include("partnerpost.discovery.urls")),
+    path("api/", include("partnerpost.api.urls")),
+    path("workspace/imports/", include("partnerpost.importer.urls")),
     path("workspace/editions/", include(compose_patterns)),
     path("workspace/", include("partnerpost.content.urls")),
     path("editions/", include("partnerpost.editions.urls")),
