@@ -1,0 +1,329 @@
+"""Turn an uploaded file into lines of text with their page, position and type size.
+
+No Django here: the importer's parsing runs the same from the CLI, the web and the benchmarks.
+Every refusal raises `Rejected` with a message that says what is wrong and what to do.
+"""
+
+from __future__ import annotations
+
+import codecs
+import html
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+MAX_BYTES = 25 * 1024 * 1024
+MAX_PAGES = 300
+
+
+class Rejected(ValueError):
+    """The file cannot be imported. `field` names what the message is about (file, encoding, pages...)."""
+
+    def __init__(self, message: str, field: str = "file"):
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass
+class Line:
+    text: str
+    page: int
+    start: int = 0  # offsets of the line in Document.text
+    end: int = 0
+    size: float | None = None  # type size in points (PDF only)
+    bold: bool = False
+    top: float | None = None  # distance from the top of the page, 0..1 (PDF only)
+    heading: int = 0  # Markdown/HTML heading level, 0 for body text
+    blank_before: bool = False
+
+
+@dataclass
+class Document:
+    format: str  # pdf, markdown, text, html
+    text: str
+    lines: list[Line] = field(default_factory=list)
+    pages: int = 1
+
+
+def sniff_format(data: bytes, filename: str) -> str:
+    name = filename.lower()
+    if data[:5] == b"%PDF-" or name.endswith(".pdf"):
+        return "pdf"
+    if name.endswith((".html", ".htm", ".xhtml")):
+        return "html"
+    if name.endswith((".md", ".markdown")):
+        return "markdown"
+    head = data[:2048].lstrip().lower()
+    if head.startswith((b"<!doctype html", b"<html")):
+        return "html"
+    if name.endswith((".txt", ".text")) or "." not in name.rsplit("/", 1)[-1]:
+        return "text"
+    raise Rejected(
+        f"“{filename}” is not a file type the importer reads. Upload a PDF with a text layer, "
+        "Markdown (.md), plain text (.txt) or HTML (.html).", "file",
+    )
+
+
+def read(data: bytes, filename: str, *, max_bytes: int = MAX_BYTES, max_pages: int = MAX_PAGES) -> Document:
+    if len(data) > max_bytes:
+        raise Rejected(
+            f"The file is {len(data) / 1048576:.1f} MB; the limit is {max_bytes / 1048576:.0f} MB. "
+            "Split the newsletter into smaller files.", "file",
+        )
+    fmt = sniff_format(data, filename)
+    if fmt == "pdf":
+        doc = _read_pdf(data, max_pages)
+    else:
+        text = decode_text(data)
+        if fmt == "html":
+            text = html_to_markdown(text)
+            fmt_lines = _text_lines(text, markdown=True)
+        else:
+            fmt_lines = _text_lines(text, markdown=(fmt == "markdown" or _looks_like_markdown(text)))
+        doc = Document(format=fmt, text=text, lines=fmt_lines, pages=text.count("\f") + 1)
+    if not any(line.text.strip() for line in doc.lines):
+        raise Rejected("The document is empty: it holds no text to import.", "file")
+    return doc
+
+
+# --- text ---------------------------------------------------------------------------------------------
+
+_COMMON_ENCODINGS = {"cp1252", "latin_1", "iso8859_15", "cp1250", "iso8859_2", "mac_roman", "utf_16", "cp1251"}
+
+
+def decode_text(data: bytes) -> str:
+    """Decode text the way people save it: UTF-8 (with or without BOM), UTF-16 with a BOM, or a common
+    single-byte encoding recognised with confidence. Anything else is refused, never guessed."""
+    for bom, codec in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            return _normalise_newlines(data.decode(codec))
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = None
+    if text is None:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(data, cp_isolation=sorted(_COMMON_ENCODINGS)).best()
+        if best is None or best.encoding not in _COMMON_ENCODINGS or best.chaos > 0.1:
+            raise Rejected(
+                "The text is not in an encoding the importer can recognise with confidence. "
+                "Save the file as UTF-8 and upload it again.", "encoding",
+            )
+        text = str(best)
+    if _control_ratio(text) > 0.01:
+        raise Rejected(
+            "The file holds binary data, not text. If it is a Word or other office document, "
+            "save it as PDF, HTML or plain text first.", "encoding",
+        )
+    return _normalise_newlines(text)
+
+
+def _control_ratio(text: str) -> float:
+    sample = text[:20000]
+    if not sample:
+        return 0.0
+    bad = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\n\r\t\f")
+    return bad / len(sample)
+
+
+def _normalise_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+_MD_HINT = re.compile(r"^(#{1,6} |\s*[-*] |\s*\d+\. )|\[[^\]]+\]\([^)]*\)", re.M)
+
+
+def _looks_like_markdown(text: str) -> bool:
+    return len(_MD_HINT.findall(text[:20000])) >= 3
+
+
+_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+
+
+def _text_lines(text: str, *, markdown: bool) -> list[Line]:
+    lines = []
+    page = 1
+    pos = 0
+    blank = True
+    for raw in text.split("\n"):
+        start, end = pos, pos + len(raw)
+        pos = end + 1
+        pieces = raw.split("\f")
+        if len(pieces) > 1:
+            page += len(pieces) - 1
+            blank = True
+            raw = pieces[-1]
+            start = end - len(raw)
+        stripped = raw.strip()
+        if not stripped:
+            blank = True
+            continue
+        level = 0
+        if markdown:
+            m = _HEADING.match(stripped)
+            if m:
+                level, stripped = len(m.group(1)), m.group(2)
+        lines.append(Line(text=stripped, page=page, start=start, end=end, heading=level, blank_before=blank))
+        blank = False
+    return lines
+
+
+# --- HTML -----------------------------------------------------------------------------------------------
+
+
+class _MarkdownWriter(HTMLParser):
+    """HTML to the Markdown subset the importer reads: headings, paragraphs, list items and links."""
+
+    BLOCKS = {"p", "div", "section", "article", "li", "tr", "br", "table", "ul", "ol", "blockquote", "header",
+              "footer", "h1", "h2", "h3", "h4", "h5", "h6", "dd", "dt"}
+    SKIP = {"script", "style", "head", "title", "noscript", "template", "svg"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+        self.skip = 0
+        self.links: list[str | None] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.SKIP:
+            self.skip += 1
+            return
+        if tag in self.BLOCKS:
+            self.out.append("\n\n")
+        if tag in {"h1", "h2", "h3", "h4", "h5", "h6"}:
+            self.out.append("#" * int(tag[1]) + " ")
+        elif tag == "li":
+            self.out.append("- ")
+        elif tag == "a":
+            self.links.append(dict(attrs).get("href") or "")
+            self.out.append("[")
+
+    def handle_endtag(self, tag):
+        if tag in self.SKIP:
+            self.skip = max(0, self.skip - 1)
+            return
+        if tag == "a" and self.links:
+            href = self.links.pop()
+            self.out.append(f"]({href})")
+        elif tag in self.BLOCKS:
+            self.out.append("\n\n")
+
+    def handle_data(self, data):
+        if not self.skip:
+            self.out.append(re.sub(r"\s+", " ", data))
+
+
+def html_to_markdown(text: str) -> str:
+    writer = _MarkdownWriter()
+    writer.feed(text)
+    writer.close()
+    joined = "".join(writer.out)
+    lines = [line.strip() for line in joined.split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n"
+
+
+# --- PDF ------------------------------------------------------------------------------------------------
+
+
+def _read_pdf(data: bytes, max_pages: int) -> Document:
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        code = getattr(exc, "err_code", None)
+        if code == raw.FPDF_ERR_PASSWORD or "password" in str(exc).lower():
+            raise Rejected("The PDF is encrypted with a password. Upload an unprotected copy.", "file") from None
+        if code == raw.FPDF_ERR_SECURITY:
+            raise Rejected("The PDF uses a security handler the importer cannot open. "
+                           "Upload an unprotected copy.", "file") from None
+        raise Rejected("The PDF is damaged and cannot be read (it may be truncated). "
+                       "Export it again from its source.", "file") from None
+    try:
+        count = len(pdf)
+        if count > max_pages:
+            raise Rejected(f"The PDF has {count} pages; the limit is {max_pages}. Split it into smaller files.",
+                           "pages")
+        if count == 0:
+            raise Rejected("The document is empty: the PDF has no pages.", "file")
+        text_parts: list[str] = []
+        lines: list[Line] = []
+        offset = 0
+        chars_total = 0
+        for number in range(count):
+            page = pdf[number]
+            page_lines, page_chars = _pdf_page_lines(page, number + 1, raw)
+            chars_total += page_chars
+            if number:
+                text_parts.append("\f")
+                offset += 1
+            for line in page_lines:
+                line.start, line.end = offset, offset + len(line.text)
+                text_parts.append(line.text + "\n")
+                offset = line.end + 1
+                lines.append(line)
+            page.close()
+        if chars_total == 0:
+            raise Rejected(
+                "The PDF has no text layer: its pages are images (a scan). Run OCR on it first "
+                "(for example with OCRmyPDF) and upload the result.", "file",
+            )
+        return Document(format="pdf", text="".join(text_parts), lines=lines, pages=count)
+    finally:
+        pdf.close()
+
+
+def _pdf_page_lines(page, number: int, raw) -> tuple[list[Line], int]:
+    textpage = page.get_textpage()
+    try:
+        count = textpage.count_chars()
+        if count <= 0:
+            return [], 0
+        text = textpage.get_text_range(0, count)
+        height = page.get_height() or 1.0
+        handle = textpage.raw
+        lines: list[Line] = []
+        last_bottom = None
+        last_size = None
+        index = 0
+        for chunk in text.split("\n"):
+            stripped = chunk.rstrip("\r")
+            begin = index
+            index += len(chunk) + 1
+            body = stripped.strip()
+            if not body:
+                continue
+            first = begin + (len(stripped) - len(stripped.lstrip()))
+            size = raw.FPDFText_GetFontSize(handle, first) if first < count else None
+            weight = raw.FPDFText_GetFontWeight(handle, first) if first < count else -1
+            bold = weight >= 600 if weight and weight > 0 else False
+            if not bold:
+                bold = _font_is_bold(raw, handle, first)
+            box = textpage.get_charbox(first) if first < count else None
+            top = 1 - (box[3] / height) if box else None
+            bottom = 1 - (box[1] / height) if box else None
+            gap_before = False
+            if last_bottom is not None and top is not None and last_size:
+                gap_before = (top - last_bottom) * height > 0.9 * last_size
+            lines.append(Line(text=" ".join(body.split()), page=number, size=round(size, 1) if size else None,
+                              bold=bold, top=top, blank_before=gap_before or not lines))
+            last_bottom, last_size = bottom, size
+        return lines, count
+    finally:
+        textpage.close()
+
+
+def _font_is_bold(raw, handle, index: int) -> bool:
+    import ctypes
+
+    buffer = ctypes.create_string_buffer(128)
+    flags = ctypes.c_int(0)
+    length = raw.FPDFText_GetFontInfo(handle, index, buffer, 128, ctypes.byref(flags))
+    name = buffer.value.decode("latin-1", "replace") if length else ""
+    return bool(re.search(r"bold|black|heavy|semibold", name, re.I))
+
+
+def unescape_markdown(text: str) -> str:
+    return html.unescape(re.sub(r"\\([\\`*_{}\[\]()#+\-.!$\"'])", r"\1", text))
