@@ -1,0 +1,393 @@
+"""Score the newsletter importer against the labelled corpus in tests/importer/corpus.
+
+Run from the repository root:
+
+    .venv/bin/python bench/import_eval.py            # tables and lists of missed/spurious titles
+    .venv/bin/python bench/import_eval.py --json     # the same figures as one JSON object
+    .venv/bin/python bench/import_eval.py --verbose  # also the date/kind/organizer/section mismatches
+
+For every `*.expected.json` in the corpus the script reads the source file it names (relative to the
+JSON file; the sample's source lives outside the repository and is skipped with a message when it is
+missing), calls
+
+    partnerpost.importer.pipeline.extract(data, filename, partners=KNOWN_PARTNERS)
+
+and matches predicted items to expected ones one-to-one: titles are normalised (lowercase, accents,
+punctuation and Markdown link syntax removed) and scored with the larger of difflib's ratio and the
+token-set Jaccard index; pairs scoring >= 0.6 are taken greedily, best first.
+
+Figures per document and overall (summed over documents):
+
+- items: expected, found, matched, recall (matched/expected), precision (matched/found);
+- dates: matched items whose start and end both equal the expected ones (null = null counts);
+- days: matched items whose "dates" list equals the expected one;
+- kind: matched items with the expected kind;
+- organizers: matched items whose expected organizers are all among the predicted ones (compared by
+  acronym or normalised name, with KNOWN_PARTNERS mapping acronyms to names); items with no expected
+  organizers are skipped;
+- section: matched items with an expected section whose predicted section is the same partner;
+- time: matched items with an expected time whose predicted time is the same.
+
+Exit code 0 whatever the scores; 2 when the pipeline cannot be imported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import os
+import re
+import sys
+import traceback
+import unicodedata
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "tests" / "importer" / "corpus"
+THRESHOLD = 0.6
+
+# Network institutions beyond the demo partners (partnerpost/content/demo.py), so that every
+# organizer and section of the corpus written as an acronym can be matched to a full name.
+EXTRA_PARTNERS = [
+    {"acronym": "AAPAM", "name": "African Association for Public Administration and Management"},
+    {"acronym": "ASPA", "name": "American Society for Public Administration"},
+    {"acronym": "CAFRAD", "name": "Centre Africain de Formation et de Recherche Administratives pour le Développement"},
+    {"acronym": "CAPAM", "name": "Commonwealth Association for Public Administration and Management"},
+    {"acronym": "CARICAD", "name": "Caribbean Centre for Development Administration"},
+    {"acronym": "CLAD", "name": "Centro Latinoamericano de Administración para el Desarrollo"},
+    {"acronym": "COTI", "name": "Central Officials Training Institute"},
+    {"acronym": "CSC", "name": "Civil Service College Singapore"},
+    {"acronym": "EIPA", "name": "European Institute of Public Administration"},
+    {"acronym": "ENA", "name": "École nationale d'administration"},
+    {"acronym": "ENAP", "name": "Escola Nacional de Administração Pública"},
+    {"acronym": "GIMPA", "name": "Ghana Institute of Management and Public Administration"},
+    {"acronym": "IASIA", "name": "International Association of Schools and Institutes of Administration"},
+    {"acronym": "IIAS", "name": "International Institute of Administrative Sciences"},
+    {"acronym": "INAP", "name": "Instituto Nacional de Administración Pública"},
+    {"acronym": "INSP", "name": "Institut national du service public"},
+    {"acronym": "INTAN", "name": "Institut Tadbiran Awam Negara"},
+    {"acronym": "KSG", "name": "Kenya School of Government"},
+    {"acronym": "OECD/SIGMA", "name": "Support for Improvement in Governance and Management"},
+    {"acronym": "UMI", "name": "Uganda Management Institute"},
+    {"acronym": "UN Women", "name": "United Nations Entity for Gender Equality and the Empowerment of Women"},
+]
+
+FALLBACK_DEMO_PARTNERS = [
+    {"acronym": "UN DESA", "name": "UN Department of Economic and Social Affairs, Division for Public Institutions and Digital Government"},
+    {"acronym": "UNPOG", "name": "UN Project Office on Governance"},
+    {"acronym": "ICAP", "name": "Instituto Centroamericano de Administración Pública"},
+    {"acronym": "EROPA", "name": "Eastern Regional Organization for Public Administration"},
+    {"acronym": "NISPAcee", "name": "Network of Institutes and Schools of Public Administration in Central and Eastern Europe"},
+    {"acronym": "ReSPA", "name": "Regional School of Public Administration"},
+    {"acronym": "KIPA", "name": "Korea Institute of Public Administration"},
+    {"acronym": "NIA", "name": "National Information Society Agency"},
+    {"acronym": "CNAG", "name": "China National Academy of Governance"},
+]
+
+
+def demo_partners() -> list[dict]:
+    """The partners of the demo data (acronym and name), read without a database."""
+    try:
+        from partnerpost.content.demo import PARTNERS
+    except Exception:  # the demo module moved or needs more than the settings: use the copy above
+        return FALLBACK_DEMO_PARTNERS
+    return [{"acronym": row["acronym"], "name": row["name"]} for row in PARTNERS]
+
+
+def known_partners() -> list[dict]:
+    partners = demo_partners()
+    seen = {p["acronym"] for p in partners}
+    return partners + [p for p in EXTRA_PARTNERS if p["acronym"] not in seen]
+
+
+# ------------------------------------------------------------------ normalisation and matching
+
+def fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text or "")
+    return "".join(c for c in text if not unicodedata.combining(c)).lower()
+
+
+def norm_title(title: str) -> str:
+    title = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", title or "")  # [text](url) -> text
+    title = re.sub(r"\\(.)", r"\1", title)  # Markdown escapes
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", fold(title)).split())
+
+
+def title_score(a: str, b: str) -> float:
+    na, nb = norm_title(a), norm_title(b)
+    if not na or not nb:
+        return 0.0
+    ratio = difflib.SequenceMatcher(None, na, nb, autojunk=False).ratio()
+    ta, tb = set(na.split()), set(nb.split())
+    jaccard = len(ta & tb) / len(ta | tb)
+    return max(ratio, jaccard)
+
+
+def match_items(expected: list[dict], predicted: list[dict]) -> list[tuple[int, int, float]]:
+    """One-to-one pairs (expected index, predicted index, score), greedy best first."""
+    pairs = []
+    for i, exp in enumerate(expected):
+        for j, pred in enumerate(predicted):
+            score = title_score(exp.get("title") or "", pred.get("title") or "")
+            if score >= THRESHOLD:
+                pairs.append((score, i, j))
+    pairs.sort(key=lambda p: (-p[0], p[1], p[2]))
+    used_e, used_p, result = set(), set(), []
+    for score, i, j in pairs:
+        if i in used_e or j in used_p:
+            continue
+        used_e.add(i)
+        used_p.add(j)
+        result.append((i, j, score))
+    return sorted(result)
+
+
+def compact(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "", fold(text))
+
+
+class Names:
+    """Decides whether two organizer/section strings name the same institution."""
+
+    def __init__(self, partners: list[dict]):
+        self.canonical = {}  # compact key -> partner acronym key
+        for p in partners:
+            key = compact(p["acronym"])
+            for alias in (p["acronym"], p.get("name") or ""):
+                if alias:
+                    self.canonical.setdefault(compact(alias), key)
+
+    def aliases(self, text: str) -> set[str]:
+        text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text or "").strip()
+        parts = {text}
+        paren = re.match(r"^(.*?)\s*\(([^()]+)\)\s*$", text)  # "Name (ACR)"
+        if paren:
+            parts |= {paren.group(1), paren.group(2)}
+        if "/" in text:  # "UN DESA/DPIDG" -> also "UN DESA"
+            parts.add(text.split("/")[0])
+        parts |= {re.sub(r"^the\s+", "", p, flags=re.I) for p in parts}
+        keys = {compact(p) for p in parts if compact(p)}
+        return keys | {self.canonical[k] for k in keys if k in self.canonical}
+
+    def same(self, a: str, b: str) -> bool:
+        return bool(self.aliases(a) & self.aliases(b))
+
+
+# ------------------------------------------------------------------ scoring
+
+def ratio(num: int, den: int) -> float | None:
+    return round(num / den, 4) if den else None
+
+
+def score_document(expected: list[dict], predicted: list[dict], names: Names) -> dict:
+    pairs = match_items(expected, predicted)
+    counts = {k: [0, 0] for k in ("dates", "days", "kind", "organizers", "section", "time")}
+    mismatches = []
+    for i, j, _ in pairs:
+        exp, pred = expected[i], predicted[j]
+
+        def check(metric: str, ok: bool, want, got):
+            counts[metric][1] += 1
+            counts[metric][0] += ok
+            if not ok:
+                mismatches.append({"metric": metric, "title": exp["title"], "expected": want, "predicted": got})
+
+        check("dates", (exp.get("start"), exp.get("end")) == (pred.get("start"), pred.get("end")),
+              [exp.get("start"), exp.get("end")], [pred.get("start"), pred.get("end")])
+        check("days", list(exp.get("dates") or []) == list(pred.get("dates") or []),
+              exp.get("dates") or [], pred.get("dates") or [])
+        check("kind", exp.get("kind") == pred.get("kind"), exp.get("kind"), pred.get("kind"))
+        want_orgs = [o for o in exp.get("organizers") or [] if o]
+        if want_orgs:
+            got_orgs = [o for o in pred.get("organizers") or [] if isinstance(o, str) and o]
+            ok = all(any(names.same(w, g) for g in got_orgs) for w in want_orgs)
+            check("organizers", ok, want_orgs, got_orgs)
+        if exp.get("section"):
+            check("section", bool(pred.get("section")) and names.same(exp["section"], pred["section"]),
+                  exp["section"], pred.get("section"))
+        if exp.get("time"):
+            check("time", exp["time"] == pred.get("time"), exp["time"], pred.get("time"))
+    matched_e = {i for i, _, _ in pairs}
+    matched_p = {j for _, j, _ in pairs}
+    return {
+        "expected": len(expected),
+        "found": len(predicted),
+        "matched": len(pairs),
+        "counts": counts,
+        "missed": [expected[i]["title"] for i in range(len(expected)) if i not in matched_e],
+        "spurious": [predicted[j].get("title") or "" for j in range(len(predicted)) if j not in matched_p],
+        "mismatches": mismatches,
+    }
+
+
+def summarise(result: dict) -> dict:
+    out = {
+        "expected": result["expected"],
+        "found": result["found"],
+        "matched": result["matched"],
+        "recall": ratio(result["matched"], result["expected"]),
+        "precision": ratio(result["matched"], result["found"]),
+    }
+    for metric, (ok, total) in result["counts"].items():
+        out[f"{metric}_accuracy"] = ratio(ok, total)
+        out[f"{metric}_checked"] = total
+        out[f"{metric}_correct"] = ok
+    return out
+
+
+# ------------------------------------------------------------------ running the pipeline
+
+def load_extract():
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "partnerpost.settings")
+    setup_error = None
+    try:
+        import django
+
+        django.setup()
+    except Exception as exc:  # e.g. a half-edited app module; the pipeline may not need Django at all
+        setup_error = exc
+        print(f"warning: django.setup() failed ({type(exc).__name__}: {exc}); importing the pipeline anyway", file=sys.stderr)
+    try:
+        from partnerpost.importer.pipeline import extract
+    except ImportError as exc:
+        missing = getattr(exc, "name", None) or ""
+        if missing in ("partnerpost.importer.pipeline", "partnerpost.importer"):
+            print("error: partnerpost.importer.pipeline does not exist yet; nothing to evaluate.", file=sys.stderr)
+        else:
+            print(f"error: cannot import partnerpost.importer.pipeline.extract: {exc!r}", file=sys.stderr)
+        sys.exit(2)
+    except Exception as exc:
+        print(f"error: importing partnerpost.importer.pipeline failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+        if setup_error is not None:
+            print("       (django.setup() had failed before, see the warning above)", file=sys.stderr)
+        sys.exit(2)
+    return extract
+
+
+def run(args) -> dict:
+    extract = load_extract()
+    partners = known_partners()
+    names = Names(partners)
+    documents, totals = [], None
+    for label_path in sorted(Path(args.corpus).glob("*.expected.json")):
+        labels = json.loads(label_path.read_text(encoding="utf-8"))
+        name = label_path.name[: -len(".expected.json")]
+        source = (label_path.parent / labels["source"]).resolve()
+        doc = {"document": name, "source": labels["source"]}
+        if not source.exists():
+            doc["skipped"] = f"source file {source} not found (it is not part of the repository)"
+            documents.append(doc)
+            continue
+        expected = labels["items"]
+        try:
+            output = extract(source.read_bytes(), source.name, partners=partners)
+            predicted = [item for item in (output or {}).get("items") or [] if isinstance(item, dict)]
+            doc["period"] = {"expected": labels.get("period"), "predicted": (output or {}).get("period")}
+        except Exception as exc:  # a crash on one document must not stop the evaluation
+            doc["error"] = f"{type(exc).__name__}: {exc}"
+            doc["traceback"] = traceback.format_exc()
+            predicted = []
+        result = score_document(expected, predicted, names)
+        doc.update(result)
+        documents.append(doc)
+        if totals is None:
+            totals = {"expected": 0, "found": 0, "matched": 0, "counts": {k: [0, 0] for k in result["counts"]}}
+        for key in ("expected", "found", "matched"):
+            totals[key] += result[key]
+        for metric, (ok, total) in result["counts"].items():
+            totals["counts"][metric][0] += ok
+            totals["counts"][metric][1] += total
+    return {"documents": documents, "totals": totals}
+
+
+# ------------------------------------------------------------------ output
+
+def pct(ok: int, total: int) -> str:
+    return f"{ok}/{total} {100 * ok / total:3.0f}%" if total else "-"
+
+
+COLUMNS = ("dates", "days", "kind", "organizers", "section", "time")
+
+
+def print_table(report: dict, verbose: bool) -> None:
+    header = f"{'document':18} {'exp':>4} {'found':>5} {'match':>5} {'recall':>7} {'prec.':>7}  " + " ".join(
+        f"{c:>12}" for c in COLUMNS
+    )
+    for doc in report["documents"]:
+        if "skipped" in doc:
+            print(f"skipped {doc['document']}: {doc['skipped']}")
+    print(header)
+    print("-" * len(header))
+    rows = [d for d in report["documents"] if "skipped" not in d]
+    if report["totals"]:
+        rows = rows + [{"document": "OVERALL", **report["totals"]}]
+    for doc in rows:
+        if doc["document"] == "OVERALL":
+            print("-" * len(header))
+        recall = f"{100 * doc['matched'] / doc['expected']:6.1f}%" if doc["expected"] else "      -"
+        precision = f"{100 * doc['matched'] / doc['found']:6.1f}%" if doc["found"] else "      -"
+        cells = " ".join(f"{pct(*doc['counts'][c]):>12}" for c in COLUMNS)
+        print(f"{doc['document']:18} {doc['expected']:>4} {doc['found']:>5} {doc['matched']:>5} {recall:>7} {precision:>7}  {cells}")
+    print()
+    print("dates = start and end both right; days = the 'dates' list right; organizers, section and time are")
+    print("counted only where the labels set them. Accuracies are over matched items.")
+    for doc in report["documents"]:
+        if "skipped" in doc:
+            print(f"\n== {doc['document']}: skipped ({doc['skipped']})")
+            continue
+        print(f"\n== {doc['document']} ({doc['source']})")
+        if doc.get("error"):
+            print(f"   extract() failed: {doc['error']}")
+            if verbose:
+                print("   " + doc["traceback"].replace("\n", "\n   "))
+        period = doc.get("period")
+        if period and period["expected"] and period["predicted"] != period["expected"]:
+            want = period["expected"]
+            got = period["predicted"] or {}
+            if (want.get("start"), want.get("end")) != (got.get("start"), got.get("end")):
+                print(f"   period: expected {want.get('start')}..{want.get('end')}, got {got.get('start')}..{got.get('end')}")
+        if not doc["missed"] and not doc["spurious"]:
+            print("   all items matched, none spurious")
+        for title in doc["missed"]:
+            print(f"   missed:   {title}")
+        for title in doc["spurious"]:
+            print(f"   spurious: {title}")
+        if verbose:
+            for m in doc["mismatches"]:
+                print(f"   wrong {m['metric']:10} {m['title'][:70]!r}: expected {m['expected']!r}, got {m['predicted']!r}")
+
+
+def to_json(report: dict) -> dict:
+    documents = []
+    for doc in report["documents"]:
+        if "skipped" in doc:
+            documents.append({"document": doc["document"], "source": doc["source"], "skipped": doc["skipped"]})
+            continue
+        entry = {"document": doc["document"], "source": doc["source"], **summarise(doc)}
+        entry.update(missed=doc["missed"], spurious=doc["spurious"], mismatches=doc["mismatches"])
+        if doc.get("error"):
+            entry["error"] = doc["error"]
+        if doc.get("period"):
+            entry["period"] = doc["period"]
+        documents.append(entry)
+    return {"threshold": THRESHOLD, "documents": documents, "overall": summarise(report["totals"]) if report["totals"] else None}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--verbose", action="store_true", help="also list every date/kind/organizer/section/time mismatch")
+    parser.add_argument("--corpus", default=str(CORPUS), help="directory holding the *.expected.json files")
+    args = parser.parse_args()
+    report = run(args)
+    if args.json:
+        print(json.dumps(to_json(report), ensure_ascii=False, indent=2))
+    else:
+        print_table(report, args.verbose)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
