@@ -22,10 +22,13 @@ Figures per document and overall (summed over documents):
 - dates: matched items whose start and end both equal the expected ones (null = null counts);
 - days: matched items whose "dates" list equals the expected one;
 - kind: matched items with the expected kind;
-- organizers: matched items whose expected organizers are all among the predicted ones (compared by
-  acronym or normalised name, with KNOWN_PARTNERS mapping acronyms to names); items with no expected
-  organizers are skipped;
-- section: matched items with an expected section whose predicted section is the same partner;
+- organizers: matched items whose expected organizers are all among the predicted ones; items with no
+  expected organizers are skipped. Two names are the same institution when their acronyms or
+  normalised names agree (KNOWN_PARTNERS maps acronyms to names; "Name (ACR)" and "UN DESA/DPIDG"
+  count for each part), or when a known acronym or a name of three or more words appears as whole
+  words in the other ("INTAN" / "INTAN Malaysia");
+- section: matched items with an expected section whose predicted section is the same partner
+  (compared the same way);
 - time: matched items with an expected time whose predicted time is the same.
 
 Exit code 0 whatever the scores; 2 when the pipeline cannot be imported.
@@ -171,7 +174,28 @@ class Names:
         return keys | {self.canonical[k] for k in keys if k in self.canonical}
 
     def same(self, a: str, b: str) -> bool:
-        return bool(self.aliases(a) & self.aliases(b))
+        """Same acronym or normalised name; or one is a known acronym, or a name of 3+ words, that
+        appears as whole words in the other ("INTAN" / "INTAN Malaysia", "Secretaría de la Función
+        Pública" / "the Secretaría de la Función Pública of Mexico")."""
+        if self.aliases(a) & self.aliases(b):
+            return True
+        words_a, words_b = words(a), words(b)
+        for short, long in ((words_a, words_b), (words_b, words_a)):
+            if not short or len(short) >= len(long) or not contains(long, short):
+                continue
+            if len(short) >= 3 or "".join(short) in self.canonical:
+                return True
+        return False
+
+
+def words(text: str) -> list[str]:
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text or "")
+    return re.sub(r"[^a-z0-9]+", " ", fold(text)).split()
+
+
+def contains(long: list[str], short: list[str]) -> bool:
+    n = len(short)
+    return any(long[i : i + n] == short for i in range(len(long) - n + 1))
 
 
 # ------------------------------------------------------------------ scoring
@@ -382,10 +406,14 @@ def main() -> int:
     parser.add_argument("--corpus", default=str(CORPUS), help="directory holding the *.expected.json files")
     args = parser.parse_args()
     report = run(args)
-    if args.json:
-        print(json.dumps(to_json(report), ensure_ascii=False, indent=2))
-    else:
-        print_table(report, args.verbose)
+    try:
+        if args.json:
+            print(json.dumps(to_json(report), ensure_ascii=False, indent=2))
+        else:
+            print_table(report, args.verbose)
+        sys.stdout.flush()
+    except BrokenPipeError:  # output piped into head & co.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
 
 
