@@ -8,6 +8,7 @@
     partnerpost send (SLUG | --latest) [--wait]   send an edition to every confirmed subscriber
     partnerpost worker                            the sending worker
     partnerpost search rebuild                    rebuild the search index
+    partnerpost import-newsletter FILE [--dry-run --json]  find the items of an old newsletter for review
     partnerpost help [COMMAND]                    every command, or one command's options
 """
 

@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "importer"
-urlpatterns = []
+urlpatterns = [
+    path("", views.imports, name="imports"),
+    path("<int:pk>/", views.review, name="review"),
+    path("<int:pk>/accept-all/", views.accept_all, name="accept_all"),
+    path("candidates/<int:pk>/", views.decide, name="decide"),
+]

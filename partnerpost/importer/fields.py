@@ -1,0 +1,346 @@
+"""Read an item's fields from its title and text: kind, dates, time, place, organizers, links, fee, deadline,
+language. Each field comes with a confidence (0..1) and, where it was read from one spot, its character span
+in the document. No Django here."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from partnerpost.lib import dateranges
+from partnerpost.lib.langguess import guess_language
+
+from .parsing import PartnerIndex, fold, join_lines, normalise, strip_markup
+
+# --- the item's text with a map back to document offsets -------------------------------------------------
+
+
+@dataclass
+class Passage:
+    text: str
+    marks: list[tuple[int, int]]  # (offset in text, offset in document), ascending
+
+    @classmethod
+    def from_pieces(cls, pieces: list[tuple[str, int]]) -> "Passage":
+        text, marks = [], []
+        at = 0
+        for piece, doc_at in pieces:
+            marks.append((at, doc_at))
+            text.append(piece)
+            at += len(piece)
+        return cls("".join(text), marks)
+
+    def to_document(self, offset: int) -> int:
+        best = self.marks[0] if self.marks else (0, 0)
+        for at, doc_at in self.marks:
+            if at > offset:
+                break
+            best = (at, doc_at)
+        return best[1] + (offset - best[0])
+
+
+# --- kinds ----------------------------------------------------------------------------------------------------
+
+KIND_WORDS = {
+    "call": r"call for (papers|proposals|inputs|nominations|applications|submissions|contributions|abstracts)|"
+            r"convocatoria|appel (à|a) (communications|candidatures|contributions|propositions)|chamada",
+    "award": r"awards?|prizes?|premios?|prix|pr[ée]mio|winners?|laureates?|champions",
+    "publication": r"reports?|bulletins?|compendium|journal|review|handbook|guide(book)?|books?|publications?|"
+                   r"survey|volume|policy (brief|paper)s?|working papers?|toolkit|newsletter|issue|study|"
+                   r"informe|revista|bolet[ií]n|libro|rapport|guide|[ée]tude|relat[óo]rio|manual|yearbook|atlas",
+    "event": r"webinars?|workshops?|courses?|forums?|fora|symposi(um|a)|conferences?|ceremony|meetings?|seminars?|"
+             r"school|training|sessions?|round ?tables?|summit|dialogues?|congress|lectures?|masterclass|"
+             r"bootcamp|hackathon|exhibition|consultation|panel|talks?|conversation|expert group|graduation|"
+             r"taller|curso|seminario|conferencia|congreso|foro|jornadas?|encuentro|diplomado|atelier|colloque|"
+             r"s[ée]minaire|formation|conf[ée]rence|rencontre|oficina|semin[áa]rio|f[óo]rum|events?",
+    "news": r"website|anniversary|appoint(ed|ment)|elected|joins|new (director|president|member)|welcomes|"
+            r"launch(es|ed)?|celebrat(es|ed|ion)|signs?|agreement|memorandum|partnership",
+}
+_KIND_RE = {kind: re.compile(rf"\b({words})\b", re.I) for kind, words in KIND_WORDS.items()}
+_HEAD_SPLIT = re.compile(r"\s(on|about|of|for|in|at|to|sobre|de|en|sur|du|des|:)\s|[:\"“«(]", re.I)
+_EVENT_VERBS = re.compile(r"\b(held|hosted|took place|will take place|takes place|organi[sz]ed|convened|"
+                          r"se (realizó|llevó a cabo|celebró)|a eu lieu|aura lieu|realizou-se)\b", re.I)
+_PUB_VERBS = re.compile(r"\b(released|published|issued|launched (its|the|a) [\w ]{0,30}(report|bulletin|issue|"
+                        r"publication|journal|survey|guide)|download|publicó|publié|publicou)\b", re.I)
+
+
+def guess_kind(title: str, body: str) -> tuple[str, float]:
+    """The kind from the title's head noun first ("Webinar on ...": event; "Compendium of ...": publication),
+    then from the title as a whole, then from what the text says happened."""
+    call = _KIND_RE["call"].search(title)
+    if call:
+        return "call", 0.9
+    head = _HEAD_SPLIT.split(title, maxsplit=1)[0] if not title.lstrip().startswith(('"', "“")) else ""
+    for text, confidence in ((head, 0.85), (title, 0.7)):
+        best = None
+        for kind in ("award", "publication", "event", "news"):
+            for m in _KIND_RE[kind].finditer(text):
+                if best is None or m.start() > best[0]:
+                    best = (m.start(), kind)
+        if best:
+            return best[1], confidence
+    start = body[:600]
+    if _KIND_RE["call"].search(start):
+        return "call", 0.6
+    if _EVENT_VERBS.search(start) and dateranges.find_dates(start, default_year=2000):
+        return "event", 0.6
+    if _PUB_VERBS.search(start):
+        return "publication", 0.55
+    for kind in ("event", "publication", "award"):
+        if len(_KIND_RE[kind].findall(start)) >= 2:
+            return kind, 0.45
+    return "news", 0.4
+
+
+# --- dates ------------------------------------------------------------------------------------------------------
+
+_DEADLINE_CUE = re.compile(
+    r"(deadline|closes?|closing date|due|until|no later than|apply by|register by|submit(ted)? by|before|by|"
+    r"registration|enrol(l)?ment|inscripci[óo]n|matr[íi]cula|fecha l[íi]mite|plazo|hasta|date limite|avant|"
+    r"jusqu'au|prazo|inscri[çc][õo]es)\W{0,3}(\w+\W{1,3}){0,3}$",
+    re.I,
+)
+_YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20[0-4]\d)(?!\d)")
+
+
+def own_year(title: str) -> int | None:
+    years = set(_YEAR.findall(title))
+    return int(years.pop()) if len(years) == 1 else None
+
+
+@dataclass
+class DateChoice:
+    event: dateranges.DateHit | None = None
+    deadline: dateranges.DateHit | None = None
+    others: list = field(default_factory=list)
+
+
+def choose_dates(text: str, period, year_hint: int | None) -> DateChoice:
+    hits = dateranges.find_dates(text, period=None if year_hint else period, default_year=year_hint)
+    if not hits and year_hint is None and period is None:
+        return DateChoice()
+    choice = DateChoice()
+    for hit in hits:
+        before = text[max(0, hit.span[0] - 60):hit.span[0]]
+        if _DEADLINE_CUE.search(before):
+            if choice.deadline is None:
+                choice.deadline = hit
+            continue
+        if re.search(r"\b(from|since|desde|depuis)\s*$", before, re.I) and re.search(
+                r"^\s*(until|to|till|hasta|jusqu)", text[hit.span[1]:hit.span[1] + 12], re.I):
+            continue  # "from October 2019 until ..." describes a span covered, not the item's date
+        choice.others.append(hit)
+    days = [h for h in choice.others if h.precision == "day"]
+    choice.event = days[0] if days else (choice.others[0] if choice.others else None)
+    return choice
+
+
+# --- place ------------------------------------------------------------------------------------------------------
+
+_ONLINE = re.compile(r"\b(online|on-line|virtual(ly)?|webinar|web-based|via zoom|zoom|microsoft teams|webex|"
+                     r"livestream(ed)?|en l[íi]nea|virtuel(le)?|en ligne|a distancia|remote|remoto|distance)\b", re.I)
+_IN_PLACE = re.compile(r"\b(?:in|en|à|em|at)\s+((?:[A-Z][\w'’.-]+\s?){1,3}),\s*((?:[A-Z][\w'’.-]+\s?){1,4})")
+_LABELLED_PLACE = re.compile(r"\b(?:venue|place|location|lugar|sede|lieu|local)\s*:\s*([^\n.;]{3,80})", re.I)
+
+
+def find_place(title: str, text: str, countries: set[str]) -> tuple[str | None, float]:
+    m = _LABELLED_PLACE.search(text)
+    if m:
+        return normalise(m.group(1)).rstrip(","), 0.8
+    for m in _IN_PLACE.finditer(text):
+        city, country = m.group(1).strip(), m.group(2).strip().rstrip(".")
+        country_words = country.split()
+        for n in range(len(country_words), 0, -1):
+            candidate = " ".join(country_words[:n])
+            if fold(candidate) in countries:
+                return f"{city}, {candidate}", 0.8
+    # "Brasilia, 2-4 May — ...": a place before the date of a calendar line
+    hits = dateranges.find_dates(title, default_year=2000)
+    if hits and hits[0].span[0] > 0:
+        lead = title[:hits[0].span[0]].strip(" ,:-–—")
+        if lead and len(lead.split()) <= 4 and lead[:1].isupper() and not _ONLINE.search(lead):
+            return lead, 0.6
+    return None, 0.0
+
+
+# --- organizers -------------------------------------------------------------------------------------------------
+
+_ROLE_CUES = [
+    ("supporter", re.compile(r"\b(with the support of|supported by|sponsored by|funded by|con el apoyo de|"
+                             r"avec le soutien de|com o apoio de)\b", re.I)),
+    ("co_organizer", re.compile(r"\b(in collaboration with|in cooperation with|in partnership with|together with|"
+                                r"jointly with|en colaboraci[óo]n con|en coop[ée]ration avec|em parceria com)\b",
+                                re.I)),
+    ("organizer", re.compile(r"\b(organi[sz]ed by|hosted by|convened by|held by|prepared by|published by|"
+                             r"released by|jointly organi[sz]ed by|organizado por|organis[ée] par|"
+                             r"organizado pela?|coordinated by)\b", re.I)),
+]
+
+
+def find_organizers(title: str, text: str, partners: PartnerIndex) -> tuple[list[str], list[str], float]:
+    """(organizers, supporters, confidence). Known partners are given by acronym; other bodies by name."""
+    found: dict[str, list[str]] = {"organizer": [], "co_organizer": [], "supporter": []}
+    confidence = 0.0
+    sentences = re.split(r"(?<=[.!?])\s+", text)
+    for sentence in sentences:
+        for role, cue in _ROLE_CUES:
+            for m in cue.finditer(sentence):
+                tail = sentence[m.end():]
+                stop = [c.start() for _, other in _ROLE_CUES for c in other.finditer(tail)]
+                tail = tail[: min(stop)] if stop else tail
+                tail = re.split(r"[.;]|\bfor more\b|\bon \d|\bfrom \d|\bin (?=[A-Z][a-z]+,)", tail)[0]
+                names = [p for _, p in partners.find(tail)] or _named_bodies(tail)
+                for name in names:
+                    if name not in found[role]:
+                        found[role].append(name)
+                if names:
+                    confidence = 0.85
+    organizers = found["organizer"] + [n for n in found["co_organizer"] if n not in found["organizer"]]
+    supporters = found["supporter"]
+    if not organizers:
+        # the partner who made the news: named in the title, or the subject of the first sentence
+        named = [p for _, p in partners.find(title)]
+        if not named and sentences:
+            named = [p for pos, p in partners.find(sentences[0]) if pos < 120][:2]
+        for name in named:
+            if name not in organizers:
+                organizers.append(name)
+        confidence = 0.6 if organizers else 0.0
+    return organizers, supporters, confidence
+
+
+def _named_bodies(text: str) -> list[str]:
+    names = []
+    for part in re.split(r",\s*|\s+and\s+|\s+y\s+|\s+et\s+|\s+e\s+", text):
+        part = part.strip(" ()")
+        part = re.sub(r"^(the|its|their|el|la|le|les|o|a)\s+", "", part, flags=re.I)
+        part = re.sub(r"\s*\((?:[^()]*)\)?$", "", part) if part.count("(") > part.count(")") else part
+        if part and part[:1].isupper() and len(part) <= 120 and len(part.split()) <= 14:
+            names.append(part.strip())
+    return names[:4]
+
+
+# --- fee ------------------------------------------------------------------------------------------------------
+
+_CURRENCY_SIGNS = {"$": "USD", "US$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₩": "KRW", "R$": "BRL"}
+_FEE = re.compile(
+    r"(?:(?P<code1>USD|EUR|GBP|CHF|JPY|KRW|BRL|MXN|CRC|CAD|AUD)\s?(?P<sign1>)|(?P<sign2>US\$|R\$|[$€£¥₩]))\s?"
+    r"(?P<amount>\d{1,3}(?:[,.\s]\d{3})*(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?)"
+    r"|(?P<amount2>\d{1,3}(?:[,.\s]\d{3})*(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?)\s?(?P<code2>USD|EUR|GBP|CHF|euros?|"
+    r"d[óo]lares|dollars)\b",
+)
+_FEE_CUE = re.compile(r"\b(fee|cost|price|tuition|inversi[óo]n|costo|precio|matr[íi]cula|frais|prix|tarif|"
+                      r"valor|investimento|registration)\b", re.I)
+_FREE = re.compile(r"\b(free of charge|no fee|free registration|sin costo|gratuito|gratuit)\b", re.I)
+
+
+def find_fee(text: str) -> tuple[Decimal | None, str, tuple[int, int] | None]:
+    if _FREE.search(text):
+        m = _FREE.search(text)
+        return Decimal("0"), "", m.span()
+    for m in _FEE.finditer(text):
+        if not _FEE_CUE.search(text[max(0, m.start() - 60):m.start() + 1]):
+            continue
+        amount = m.group("amount") or m.group("amount2")
+        code = m.group("code1") or m.group("code2") or _CURRENCY_SIGNS.get(m.group("sign2") or "", "")
+        code = {"euro": "EUR", "euros": "EUR", "dolares": "USD", "dólares": "USD", "dollars": "USD"}.get(
+            code.lower(), code.upper())
+        cleaned = re.sub(r"[,\s](?=\d{3}\b)", "", amount).replace(",", ".")
+        try:
+            return Decimal(cleaned), code, m.span()
+        except InvalidOperation:
+            continue
+    return None, "", None
+
+
+# --- all of it ------------------------------------------------------------------------------------------------
+
+
+def passage_for(item) -> tuple[Passage, str, list[str]]:
+    """The item's body text (plain) with its document map, the plain title and every real link."""
+    links: list[str] = []
+    title = ""
+    if item.title_block is not None:
+        title, title_links = strip_markup(normalise(item.title_block.raw))
+        title = re.sub(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+", "", title)
+        links += title_links
+    pieces: list[tuple[str, int]] = []
+    for block in item.body:
+        block_pieces = join_lines(block.lines)
+        for text, at in block_pieces:
+            plain, found = strip_markup(text)
+            links += found
+            pieces.append((plain + " ", at))
+        if pieces:
+            pieces[-1] = (pieces[-1][0].rstrip() + "\n", pieces[-1][1])
+    seen, unique = set(), []
+    for url in links:
+        if url not in seen:
+            seen.add(url)
+            unique.append(url)
+    return Passage.from_pieces(pieces), title, unique
+
+
+def read_fields(item, *, period, partners: PartnerIndex, countries: set[str]) -> dict:
+    passage, title, links = passage_for(item)
+    body = passage.text
+    if item.subtitle:
+        body = item.subtitle + "\n" + body
+    confidence: dict[str, float] = {}
+    spans: dict[str, list[int]] = {}
+    kind, confidence["kind"] = guess_kind(title, body)
+    year_hint = own_year(title)
+    whole = title + "\n" + body
+    choice = choose_dates(whole, period, year_hint)
+    hit = choice.event
+    if hit is None and year_hint is not None and period is not None:
+        choice = choose_dates(whole, period, None)
+        hit = choice.event
+
+    def doc_span(h):
+        offset = len(title) + 1 + (len(item.subtitle) + 1 if item.subtitle else 0)
+        if h.span[0] < len(title) + 1 or (item.subtitle and h.span[0] < offset):
+            return [item.title_block.start, item.title_block.end] if item.title_block else None
+        return [passage.to_document(h.span[0] - offset), passage.to_document(h.span[1] - offset)]
+
+    fields: dict = {"start": None, "end": None, "dates": [], "time": None, "timezone": None, "precision": None}
+    if hit is not None:
+        fields.update(start=hit.start.isoformat(), end=hit.end.isoformat(),
+                      dates=[d.isoformat() for d in hit.days], precision=hit.precision,
+                      time=hit.time.strftime("%H:%M") if hit.time else None, timezone=hit.timezone,
+                      end_time=hit.end_time.strftime("%H:%M") if hit.end_time else None)
+        confidence["dates"] = round(hit.confidence * (0.9 if hit.year_inferred else 1.0), 2)
+        spans["dates"] = doc_span(hit)
+        if hit.time is None:
+            timed = next((h for h in choice.others if h.time and h.start == hit.start), None)
+            if timed:
+                fields.update(time=timed.time.strftime("%H:%M"), timezone=timed.timezone)
+    deadline = choice.deadline
+    fields["deadline"] = deadline.start.isoformat() if deadline else None
+    if deadline:
+        confidence["deadline"] = round(deadline.confidence * 0.9, 2)
+        spans["deadline"] = doc_span(deadline)
+    place, confidence["location"] = find_place(title, body, countries)
+    online = bool(_ONLINE.search(title) or _ONLINE.search(body[:800]))
+    fields["location"] = place
+    fields["online"] = online
+    organizers, supporters, confidence["organizers"] = find_organizers(title, body, partners)
+    fields["organizers"] = organizers
+    fields["supporters"] = supporters
+    fee, currency, fee_span = find_fee(body)
+    fields["fee"] = str(fee) if fee is not None else None
+    fields["currency"] = currency or None
+    if fee_span:
+        spans["fee"] = [passage.to_document(fee_span[0] - (len(item.subtitle) + 1 if item.subtitle else 0)),
+                        passage.to_document(fee_span[1] - (len(item.subtitle) + 1 if item.subtitle else 0))]
+        confidence["fee"] = 0.7
+    language = guess_language(body) or guess_language(title, minimum=2) or "en"
+    fields["language"] = language
+    fields["links"] = links
+    fields["title"] = title
+    fields["kind"] = kind
+    fields["body"] = body.strip()
+    fields["_confidence"] = confidence
+    fields["_spans"] = spans
+    return fields

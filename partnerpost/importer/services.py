@@ -1,0 +1,321 @@
+"""The database side of importing: analyse with the known partners, store a batch for review, and turn
+reviewed candidates into draft items through the content workflow."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from partnerpost.content import workflows
+from partnerpost.content.enums import AuditAction, DatePrecision, EventFormat, EventType, ItemKind
+from partnerpost.content.models import CONTENT_LANGUAGES, AuditEntry, Country, Item
+from partnerpost.network.models import Partner
+from partnerpost.network.permissions import is_editor
+
+from .models import Decision, ImportBatch, ImportCandidate
+from .parsing import fold
+from .pipeline import Timer, content_hash, extract
+from .reading import Rejected
+
+can_import = is_editor
+
+
+class AlreadyImported(Exception):
+    def __init__(self, batch: ImportBatch):
+        super().__init__(f"This file was already imported on {batch.created_at:%Y-%m-%d} as import #{batch.pk}.")
+        self.batch = batch
+
+
+def known_partners() -> list[dict]:
+    return [{"acronym": p.acronym, "name": p.name} for p in Partner.objects.only("acronym", "name")]
+
+
+def country_names() -> set[str]:
+    from django_countries import countries
+
+    names = {fold(str(name)) for _code, name in countries}
+    names |= {fold(name) for name in Country.objects.values_list("name", flat=True)}
+    names |= {"korea", "republic of korea", "uk", "usa", "united states", "russia", "bolivia", "venezuela",
+              "iran", "tanzania", "vietnam", "viet nam", "moldova", "syria", "laos", "brasil", "espana", "mexico"}
+    return names
+
+
+def limits() -> dict:
+    return {"max_bytes": getattr(settings, "IMPORT_MAX_BYTES", 25 * 1024 * 1024),
+            "max_pages": getattr(settings, "IMPORT_MAX_PAGES", 300)}
+
+
+def analyse(data: bytes, filename: str, *, partner: Partner | None = None, timer: Timer | None = None) -> dict:
+    """Read the document; writes nothing. Raises Rejected."""
+    return extract(data, filename, known_partners(), default_partner=partner.acronym if partner else None,
+                   countries=country_names(), timer=timer, **limits())
+
+
+def existing_batch(data: bytes) -> ImportBatch | None:
+    return ImportBatch.objects.filter(sha256=content_hash(data)).first()
+
+
+def _title_key(title: str) -> str:
+    return fold(title)[:200]
+
+
+def find_match(data: dict) -> Item | None:
+    """An existing item with the same title (and the same first day, when both have one)."""
+    key = _title_key(data.get("title", ""))
+    if not key:
+        return None
+    start = data.get("start")
+    candidates = Item.objects.filter(title__iexact=data["title"]).only("pk", "title", "start_date")
+    if not candidates:
+        words = [w for w in key.split() if len(w) > 3][:4]
+        query = Item.objects.all()
+        for word in words:
+            query = query.filter(title__icontains=word)
+        candidates = [c for c in query.only("pk", "title", "start_date")[:20] if _title_key(c.title) == key]
+    for item in candidates:
+        if start is None or item.start_date is None or item.start_date.isoformat() == start:
+            return item
+    return None
+
+
+@transaction.atomic
+def store(data: bytes, filename: str, result: dict, *, user, partner: Partner | None = None) -> ImportBatch:
+    """Save an analysed document for review. The same bytes are never stored twice."""
+    existing = existing_batch(data)
+    if existing:
+        raise AlreadyImported(existing)
+    period = result.get("period") or {}
+    doc = result["document"]
+    batch = ImportBatch.objects.create(
+        file_name=filename[:255], sha256=doc["sha256"], format=doc["format"], size=len(data), pages=doc["pages"],
+        partner=partner, period_label=period.get("label", "")[:120], period_start=period.get("start"),
+        period_end=period.get("end"), title=(doc.get("title") or "")[:300], timings=result.get("timings", {}),
+        uploaded_by=user,
+    )
+    text = _document_text(data, filename, result)
+    rows = []
+    for position, found in enumerate(result["items"]):
+        source = found["source"]
+        rows.append(ImportCandidate(
+            batch=batch, position=position, data=found, page=source["page"], span_start=source["start"],
+            span_end=source["end"], source_text=text[source["start"]:source["end"]] if text else found["body"],
+            match=find_match(found),
+        ))
+    ImportCandidate.objects.bulk_create(rows)
+    return batch
+
+
+def _document_text(data: bytes, filename: str, result: dict) -> str:
+    from .reading import read
+
+    try:
+        return read(data, filename, **limits()).text
+    except Rejected:
+        return ""
+
+
+# --- review ---------------------------------------------------------------------------------------------------
+
+EDITABLE = ["title", "kind", "section", "start", "end", "time", "timezone", "location", "online", "organizers",
+            "links", "fee", "currency", "deadline", "language", "summary"]
+
+
+@transaction.atomic
+def save_edits(candidate: ImportCandidate, edits: dict) -> ImportCandidate:
+    candidate = ImportCandidate.objects.select_for_update().get(pk=candidate.pk)
+    if candidate.decision != Decision.PENDING:
+        raise ValidationError(_("This candidate has already been decided."))
+    data = dict(candidate.data)
+    changed = [name for name in EDITABLE if data.get(name) != edits.get(name)]
+    data.update(edits)
+    if "start" in changed or "end" in changed:
+        data["dates"] = []
+        data["precision"] = "day" if data.get("start") else None
+    data.setdefault("corrected", [])
+    data["corrected"] = sorted(set(data["corrected"]) | set(changed))
+    candidate.data = data
+    candidate.save(update_fields=["data"])
+    return candidate
+
+
+def _item_from(candidate: ImportCandidate, partner: Partner) -> tuple[Item, workflows.Related]:
+    data = candidate.data
+    kind = data.get("kind") or ItemKind.NEWS
+    item = Item(kind=kind, title=data["title"][:300], partner=partner, language=data.get("language") or "en")
+    item.summary = (data.get("summary") or data.get("body") or "")[:1000]
+    item.body = data.get("body") or ""
+    start = dt.date.fromisoformat(data["start"]) if data.get("start") else None
+    end = dt.date.fromisoformat(data["end"]) if data.get("end") else start
+    precision = data.get("precision") or DatePrecision.DAY
+    if precision not in DatePrecision.values:
+        precision = DatePrecision.MONTH
+    if kind == ItemKind.EVENT:
+        item.start_date, item.end_date = start, end
+        item.date_precision = precision
+        item.event_type = _event_type(data["title"])
+        item.event_format = EventFormat.ONLINE if data.get("online") and not data.get("location") else (
+            EventFormat.IN_PERSON if data.get("location") and not data.get("online") else
+            EventFormat.HYBRID if data.get("location") else "")
+        if data.get("time") and start:
+            item.start_time = dt.time.fromisoformat(data["time"])
+            item.time_zone = _zone_name(data.get("timezone"))
+        if data.get("location"):
+            city, _sep, country = data["location"].rpartition(",")
+            item.city = (city or data["location"]).strip()[:100]
+            match = Country.objects.filter(name__iexact=country.strip()).first() if country else None
+            item.venue_country = match
+        if data.get("fee") is not None:
+            item.fee_amount = Decimal(data["fee"])
+            item.fee_currency = data.get("currency") or ""
+        if data.get("deadline"):
+            item.enrolment_deadline = dt.date.fromisoformat(data["deadline"])
+    elif kind == ItemKind.PUBLICATION:
+        item.published_on = start
+        if data.get("links"):
+            item.document_url = data["links"][0]
+    elif kind == ItemKind.CALL:
+        if data.get("deadline") or end:
+            item.deadline = dt.date.fromisoformat(data["deadline"]) if data.get("deadline") else end
+    elif kind == ItemKind.AWARD:
+        item.award_year = start.year if start else None
+    days = [dt.date.fromisoformat(d) for d in data.get("dates") or []] if kind == ItemKind.EVENT else None
+    if days and start and (len(days) < (end - start).days + 1):
+        related_days = days  # separate days, not a continuous range
+    else:
+        related_days = None
+    organizations = []
+    partners = {p.acronym: p for p in Partner.objects.filter(acronym__in=data.get("organizers", []) +
+                                                              data.get("supporters", []))}
+    for role, names in (("organizer", data.get("organizers", [])), ("supporter", data.get("supporters", []))):
+        for name in names:
+            organizations.append(workflows.Organization(role=role, partner=partners.get(name), name=name[:200]))
+    links = [(_link_label(url), url) for url in data.get("links", [])]
+    return item, workflows.Related(organizations=organizations, links=links, days=related_days)
+
+
+_EVENT_TYPES = [
+    (EventType.WEBINAR, r"webinar"), (EventType.WORKSHOP, r"workshop|taller|atelier"),
+    (EventType.COURSE, r"course|school|curso|diplomado"), (EventType.SYMPOSIUM, r"symposi"),
+    (EventType.FORUM, r"forum|foro"), (EventType.CONFERENCE, r"conference|congress|conferencia|congreso"),
+    (EventType.MEETING, r"meeting|dialogue|roundtable|round table|reunión"), (EventType.CEREMONY, r"ceremony|ceremonia"),
+]
+
+
+def _event_type(title: str) -> str:
+    for value, pattern in _EVENT_TYPES:
+        if re.search(pattern, title, re.I):
+            return value
+    return EventType.OTHER
+
+
+def _zone_name(offset: str | None) -> str:
+    """A fixed offset as an IANA zone ("UTC-06:00" -> "Etc/GMT+6"); whole hours only, else UTC."""
+    if not offset:
+        return "UTC"
+    if "/" in offset:
+        return offset
+    m = re.fullmatch(r"UTC([+-])(\d{2}):(\d{2})", offset)
+    if not m or m.group(3) != "00":
+        return "UTC"
+    hours = int(m.group(2))
+    if hours == 0:
+        return "UTC"
+    return f"Etc/GMT{'-' if m.group(1) == '+' else '+'}{hours}"
+
+
+def _link_label(url: str) -> str:
+    host = re.sub(r"^https?://(www\.)?", "", url).split("/")[0]
+    return _("More information (%(host)s)") % {"host": host} if host else _("More information")
+
+
+def _partner_for(candidate: ImportCandidate, partner: Partner | None = None) -> Partner:
+    if partner is not None:
+        return partner
+    acronym = candidate.data.get("section")
+    found = Partner.objects.filter(acronym=acronym).first() if acronym else None
+    found = found or candidate.batch.partner
+    if found is None:
+        raise ValidationError({"section": _("Choose the partner this item belongs to.")})
+    return found
+
+
+@transaction.atomic
+def accept(candidate: ImportCandidate, user, *, partner: Partner | None = None) -> Item:
+    """Create a draft item from the candidate. Never publishes; the normal review follows."""
+    candidate = ImportCandidate.objects.select_for_update().select_related("batch").get(pk=candidate.pk)
+    if candidate.decision != Decision.PENDING:
+        raise ValidationError(_("This candidate has already been decided."))
+    if not can_import(user):
+        raise PermissionDenied
+    item, related = _item_from(candidate, _partner_for(candidate, partner))
+    item = workflows.create_item(user, item, related)
+    AuditEntry.objects.create(
+        item=item, actor=user, action=AuditAction.EDIT,
+        note=_("Imported from “%(file)s”, page %(page)d, characters %(start)d–%(end)d (import #%(batch)d).") % {
+            "file": candidate.batch.file_name, "page": candidate.page, "start": candidate.span_start,
+            "end": candidate.span_end, "batch": candidate.batch_id},
+    )
+    _decide(candidate, user, Decision.ACCEPTED, item)
+    return item
+
+
+@transaction.atomic
+def merge(candidate: ImportCandidate, user) -> Item:
+    """Link the candidate to the existing item it duplicates. Empty fields of a draft are filled in."""
+    candidate = ImportCandidate.objects.select_for_update().select_related("batch", "match").get(pk=candidate.pk)
+    if candidate.decision != Decision.PENDING or candidate.match is None:
+        raise ValidationError(_("There is nothing to merge this candidate into."))
+    if not can_import(user):
+        raise PermissionDenied
+    item = candidate.match
+    fresh, _related = _item_from(candidate, item.partner)
+    changed = []
+    if item.state == "draft":
+        for name in ("summary", "body", "start_date", "end_date", "city", "fee_amount", "fee_currency",
+                     "enrolment_deadline", "published_on", "document_url"):
+            if not getattr(item, name) and getattr(fresh, name, None):
+                setattr(item, name, getattr(fresh, name))
+                changed.append(name)
+        if changed:
+            workflows.update_item(user, item, changed=changed)
+    AuditEntry.objects.create(
+        item=item, actor=user, action=AuditAction.EDIT,
+        note=_("Matched in “%(file)s”, page %(page)d (import #%(batch)d); filled in: %(fields)s.") % {
+            "file": candidate.batch.file_name, "page": candidate.page, "batch": candidate.batch_id,
+            "fields": ", ".join(changed) or _("nothing")},
+    )
+    _decide(candidate, user, Decision.MERGED, item)
+    return item
+
+
+@transaction.atomic
+def drop(candidate: ImportCandidate, user) -> None:
+    candidate = ImportCandidate.objects.select_for_update().get(pk=candidate.pk)
+    if candidate.decision != Decision.PENDING:
+        raise ValidationError(_("This candidate has already been decided."))
+    if not can_import(user):
+        raise PermissionDenied
+    _decide(candidate, user, Decision.DROPPED, None)
+
+
+def reopen(candidate: ImportCandidate, user) -> None:
+    """Undo a drop (accepted items stay: they are drafts that can be deleted like any other)."""
+    if not can_import(user):
+        raise PermissionDenied
+    ImportCandidate.objects.filter(pk=candidate.pk, decision=Decision.DROPPED).update(
+        decision=Decision.PENDING, decided_by=None, decided_at=None)
+
+
+def _decide(candidate, user, decision, item):
+    candidate.decision = decision
+    candidate.item = item
+    candidate.decided_by = user
+    candidate.decided_at = timezone.now()
+    candidate.save(update_fields=["decision", "item", "decided_by", "decided_at"])
