@@ -25,6 +25,11 @@ Choices worth knowing:
 * A bare year is never an event date ("Agenda 2030"); find_period uses one only as a
   last resort.
 * "Winter 2020" is December 2020 to February 2021.
+* find_dates never returns precision "year"; seasons only count in find_period.
+
+Not handled: ISO date-times ("2020-12-14T10:00"), two-digit years ("14.12.20"), weekday
+ranges ("Monday to Friday"), relative dates ("next week"), "noon"/"midday", and a count
+right after a month name ("In October 15 countries ...") reads as a date.
 """
 
 from __future__ import annotations
@@ -32,7 +37,7 @@ from __future__ import annotations
 import calendar
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, time, timedelta
 
 __all__ = ["DateHit", "Period", "find_dates", "find_period", "parse_date_expression"]
@@ -220,7 +225,9 @@ _P_SEASON = re.compile(
     _FLAGS,
 )
 _P_BARE_YEAR = re.compile(r"(?<![\w/.\-])(?:19|20)\d{2}(?![\w]|[-/.]\d)")
-_NAMED_YEAR = re.compile(r"(?:agenda|vision|horizon|strategy|plan|expo)\s*$|^\s*agenda", _FLAGS)
+# A year that is part of a name ("Agenda 2030", "2030 Agenda", "Horizon 2020") says nothing about the issue.
+_NAME_BEFORE_YEAR = re.compile(r"(?<!\w)(?:agenda|vision|horizon|strategy|plan|expo)\s*$", _FLAGS)
+_NAME_AFTER_YEAR = re.compile(r"\s*agenda(?!\w)", _FLAGS)
 
 _RANGE_IN_DAYS = re.compile(r"-|\b(?:" + _RANGE_WORDS + r")\b", _FLAGS)
 _NUMBER = re.compile(r"\d+")
@@ -336,7 +343,6 @@ class _Cand:
     weak: bool = False  # a bare month name: dropped unless it becomes one end of a range
     joined: bool = False  # built from two neighbours
     invalid: bool = False  # looks like a date but is none ("31.13.2020"); still claims its text
-    extras: dict = field(default_factory=dict)
 
 
 def _coarser(a: str, b: str) -> str:
@@ -347,9 +353,13 @@ def _month_token(token: str) -> int:
     return _MONTH_OF[_plain(token)]
 
 
+def _is_risky(token: str) -> bool:
+    return _plain(token) in _RISKY_MONTHS
+
+
 def _needs_year(token: str) -> bool:
     """'may' and 'march' in lower case read as verbs unless a year follows."""
-    return token in _VERB_MONTHS
+    return token.rstrip(".") in _VERB_MONTHS
 
 
 def _dash_attached(w: str, pos: int) -> bool:
@@ -362,9 +372,7 @@ def _dash_attached(w: str, pos: int) -> bool:
 
 
 def _day_group(m: re.Match, w: str, y: int | None, mon: int, token: str, month_first: bool) -> _Cand | None:
-    if token.lower() in _RISKY_MONTHS and y is None:
-        return None
-    if y is None and _needs_year(token):
+    if y is None and (_is_risky(token) or _needs_year(token)):
         return None
     if not month_first and not m["wd"] and not m["pre"] and _dash_attached(w, m.start("days")):
         return None
@@ -402,7 +410,7 @@ def _h_month_first(m: re.Match, w: str) -> _Cand | None:
 
 def _h_month_year(m: re.Match, w: str) -> _Cand | None:
     token = m["mon"]
-    if token.lower() in _RISKY_MONTHS:
+    if _is_risky(token):
         return None
     mon, y = _month_token(token), int(m["y"])
     return _Cand(m.start(), m.end(), "month", y, mon, None, y, mon, None, "month", 0.85)
@@ -410,7 +418,7 @@ def _h_month_year(m: re.Match, w: str) -> _Cand | None:
 
 def _h_month(m: re.Match, w: str) -> _Cand | None:
     token = m["mon"]
-    if token.lower() in _RISKY_MONTHS:
+    if _is_risky(token):
         return None
     mon = _month_token(token)
     cued = _plain(token) in _FULL_MONTHS and _MONTH_CUE.search(w, max(0, m.start() - 40), m.start()) is not None
@@ -745,7 +753,7 @@ def find_period(text: str) -> Period | None:
         if end >= start:
             return Period(start, end, " ".join(text[c.s : c.e].split()), (c.s, c.e))
     for m in _P_BARE_YEAR.finditer(w, 0, min(len(w), PERIOD_WINDOW)):
-        if _NAMED_YEAR.search(w, max(0, m.start() - 12), m.start()) or _NAMED_YEAR.match(w[m.end() : m.end() + 10]):
+        if _NAME_BEFORE_YEAR.search(w, max(0, m.start() - 12), m.start()) or _NAME_AFTER_YEAR.match(w, m.end()):
             continue
         y = int(m.group())
         return Period(date(y, 1, 1), date(y, 12, 31), m.group(), m.span())
