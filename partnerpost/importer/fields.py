@@ -58,6 +58,9 @@ KIND_WORDS = {
             r"launch(es|ed)?|celebrat(es|ed|ion)|signs?|agreement|memorandum|partnership",
 }
 _KIND_RE = {kind: re.compile(rf"\b({words})\b", re.I) for kind, words in KIND_WORDS.items()}
+_HEADLINE_VERB = re.compile(r"\b(promoted|announced|announces|celebrates|celebrated|welcomes|welcomed|signs|signed|"
+                            r"joins|joined|elected|appointed|wins|won|opens|opened|marks|marked|becomes|"
+                            r"is celebrating|has become)\b", re.I)
 _HEAD_SPLIT = re.compile(r"\s(on|about|of|for|in|at|to|sobre|de|en|sur|du|des|:)\s|[:\"“«(]", re.I)
 _EVENT_VERBS = re.compile(r"\b(held|hosted|took place|will take place|takes place|organi[sz]ed|convened|"
                           r"se (realizó|llevó a cabo|celebró)|a eu lieu|aura lieu|realizou-se)\b", re.I)
@@ -71,6 +74,11 @@ def guess_kind(title: str, body: str) -> tuple[str, float]:
     call = _KIND_RE["call"].search(title)
     if call:
         return "call", 0.9
+    if _HEADLINE_VERB.search(title):
+        return "news", 0.6
+    if _KIND_RE["award"].search(title) and re.search(r"\b(ceremony|winners?|laureates?|champions|ceremonia)\b",
+                                                   title, re.I):
+        return "award", 0.75
     head = _HEAD_SPLIT.split(title, maxsplit=1)[0] if not title.lstrip().startswith(('"', "“")) else ""
     for text, confidence in ((head, 0.85), (title, 0.7)):
         best = None
@@ -116,7 +124,7 @@ class DateChoice:
     others: list = field(default_factory=list)
 
 
-def choose_dates(text: str, period, year_hint: int | None) -> DateChoice:
+def choose_dates(text: str, period, year_hint: int | None, kind: str = "event") -> DateChoice:
     hits = dateranges.find_dates(text, period=None if year_hint else period, default_year=year_hint)
     if not hits and year_hint is None and period is None:
         return DateChoice()
@@ -130,6 +138,9 @@ def choose_dates(text: str, period, year_hint: int | None) -> DateChoice:
         if re.search(r"\b(from|since|desde|depuis)\s*$", before, re.I) and re.search(
                 r"^\s*(until|to|till|hasta|jusqu)", text[hit.span[1]:hit.span[1] + 12], re.I):
             continue  # "from October 2019 until ..." describes a span covered, not the item's date
+        if kind != "event" and (hit.precision != "day" or re.search(
+                r"\b(from|since|between|until|desde|depuis|entre)\s*$", before, re.I)):
+            continue  # a publication or news item is dated by the day it appeared, not by what it covers
         choice.others.append(hit)
     days = [h for h in choice.others if h.precision == "day"]
     choice.event = days[0] if days else (choice.others[0] if choice.others else None)
@@ -178,7 +189,8 @@ _ROLE_CUES = [
 ]
 
 
-def find_organizers(title: str, text: str, partners: PartnerIndex) -> tuple[list[str], list[str], float]:
+def find_organizers(title: str, text: str, partners: PartnerIndex, section: str | None = None
+                    ) -> tuple[list[str], list[str], float]:
     """(organizers, supporters, confidence). Known partners are given by acronym; other bodies by name."""
     found: dict[str, list[str]] = {"organizer": [], "co_organizer": [], "supporter": []}
     confidence = 0.0
@@ -190,24 +202,68 @@ def find_organizers(title: str, text: str, partners: PartnerIndex) -> tuple[list
                 stop = [c.start() for _, other in _ROLE_CUES for c in other.finditer(tail)]
                 tail = tail[: min(stop)] if stop else tail
                 tail = re.split(r"[.;]|\bfor more\b|\bon \d|\bfrom \d|\bin (?=[A-Z][a-z]+,)", tail)[0]
-                names = [p for _, p in partners.find(tail)] or _named_bodies(tail)
+                names = _bodies_in(tail, partners)
                 for name in names:
                     if name not in found[role]:
                         found[role].append(name)
                 if names:
                     confidence = 0.85
-    organizers = found["organizer"] + [n for n in found["co_organizer"] if n not in found["organizer"]]
-    supporters = found["supporter"]
-    if not organizers:
-        # the partner who made the news: named in the title, or the subject of the first sentence
+    main = found["organizer"]
+    if not main:
+        main = _subject_bodies(sentences, partners)
+    if not main and section and fold(section) in partners.by_acronym:
+        main = [section]
+    if not main and found["supporter"]:
+        main, found["supporter"] = found["supporter"], []
+    if not main and not found["co_organizer"]:
         named = [p for _, p in partners.find(title)]
         if not named and sentences:
             named = [p for pos, p in partners.find(sentences[0]) if pos < 120][:2]
-        for name in named:
-            if name not in organizers:
-                organizers.append(name)
-        confidence = 0.6 if organizers else 0.0
-    return organizers, supporters, confidence
+        main = list(dict.fromkeys(named))
+        confidence = 0.6 if main else 0.0
+    organizers = list(dict.fromkeys(main + found["co_organizer"]))
+    confidence = confidence or (0.7 if organizers else 0.0)
+    return organizers, found["supporter"], confidence
+
+
+_DOER_VERB = re.compile(r"\b(held|hosted|organi[sz]ed|convened|launched|released|published|announced|conducted|"
+                        r"delivered|will (host|hold|organi[sz]e|launch)|has (launched|released|published|opened)|"
+                        r"celebr[óa]|organiz[óa]|realiz[óa]|present[óa]|organisera|a (organis[ée]|accueilli)|"
+                        r"celebrar[áa]|organizar[áa])\b", re.I)
+
+
+def _subject_bodies(sentences: list[str], partners: PartnerIndex) -> list[str]:
+    """"X and Y held the conference ...": the bodies named before the verb of the first such sentence."""
+    for sentence in sentences[:3]:
+        m = _DOER_VERB.search(sentence)
+        if not m or m.start() > 260:
+            continue
+        subject = sentence[:m.start()]
+        subject = re.split(r",\s*(?:in|with|through|together|jointly)\b", subject)[0]
+        known = [p for _, p in partners.find(subject)]
+        names = []
+        for part in re.split(r",\s*(?:and\s+)?|\s+and\s+(?=the\s|[A-Z])|\s+y\s+(?=el\s|la\s|[A-Z])", subject):
+            part_known = [p for _, p in partners.find(part)]
+            if part_known:
+                names += part_known
+            else:
+                names += [n for n in _named_bodies(part) if len(n.split()) >= 2]
+        if known or names:
+            return list(dict.fromkeys(names or known))
+    return []
+
+
+def _bodies_in(text: str, partners: PartnerIndex) -> list[str]:
+    """The organizations a phrase names, known partners by acronym, others as written, in order."""
+    names: list[str] = []
+    for part in re.split(r",\s*(?:and\s+|as well as\s+)?(?=(?:the\s+)?[A-Z(\[])|\s+and\s+(?=(?:the\s+)?[A-Z])|"
+                         r"\s+y\s+(?=(?:el|la|los)?\s*[A-Z])|\s+et\s+(?=(?:le|la|l')?\s*[A-Z])", text):
+        known = [p for _, p in partners.find(part)]
+        if known:
+            names += known
+        else:
+            names += [n for n in _named_bodies(part) if len(n.split()) >= 2 or n.isupper()]
+    return list(dict.fromkeys(names))
 
 
 def _named_bodies(text: str) -> list[str]:
@@ -257,15 +313,49 @@ def find_fee(text: str) -> tuple[Decimal | None, str, tuple[int, int] | None]:
 # --- all of it ------------------------------------------------------------------------------------------------
 
 
+def item_title(item) -> tuple[str, list[str]]:
+    """The item's title as plain text, and the real links in it."""
+    if item.title_text:
+        return item.title_text, []
+    if item.title_block is None:
+        return "", []
+    title, links = strip_markup(normalise(item.title_block.raw))
+    return re.sub(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+", "", title), links
+
+
+_ENTRY_SPLIT = re.compile(r"\s*(?:[–—|·]|\s-\s|:)\s*")
+_TRAILING_ORG = re.compile(r"\s*\(([^()]{2,80})\)\s*$")
+
+
+def split_entry(line: str) -> dict:
+    """"Brasilia, 2-4 May — Seminar on X (ENAP)" -> place, date text, title and organizer."""
+    hits = dateranges.find_dates(line, default_year=2000)
+    if not hits:
+        return {"title": line}
+    hit = hits[0]
+    place = line[:hit.span[0]].strip(" ,:-–—|·")
+    rest = line[hit.span[1]:]
+    m = re.match(r"\s*(?:[–—|·:]|\s-\s|,)\s*", rest)
+    rest = rest[m.end():] if m else rest
+    organizer = None
+    trailing = _TRAILING_ORG.search(rest)
+    if trailing and (trailing.group(1).isupper() or len(trailing.group(1).split()) <= 6):
+        organizer, rest = trailing.group(1).strip(), rest[:trailing.start()]
+    return {"title": rest.strip(" ,:-–—|·"), "place": place or None, "organizer": organizer}
+
+
 def passage_for(item) -> tuple[Passage, str, list[str]]:
     """The item's body text (plain) with its document map, the plain title and every real link."""
-    links: list[str] = []
-    title = ""
-    if item.title_block is not None:
-        title, title_links = strip_markup(normalise(item.title_block.raw))
-        title = re.sub(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+", "", title)
-        links += title_links
+    title, links = item_title(item)
+    links = list(links)
     pieces: list[tuple[str, int]] = []
+    if item.title_text:  # an item read from prose: its sentences, placed within the paragraph
+        block_pieces = join_lines(item.title_block.lines)
+        whole = Passage.from_pieces([(strip_markup(p)[0] + " ", at) for p, at in block_pieces])
+        for sentence in getattr(item, "prose", []):
+            at = whole.text.find(sentence[:40])
+            pieces.append((sentence + " ", whole.to_document(max(at, 0))))
+        return Passage.from_pieces(pieces), title, links
     for block in item.body:
         block_pieces = join_lines(block.lines)
         for text, at in block_pieces:
@@ -274,17 +364,18 @@ def passage_for(item) -> tuple[Passage, str, list[str]]:
             pieces.append((plain + " ", at))
         if pieces:
             pieces[-1] = (pieces[-1][0].rstrip() + "\n", pieces[-1][1])
-    seen, unique = set(), []
-    for url in links:
-        if url not in seen:
-            seen.add(url)
-            unique.append(url)
-    return Passage.from_pieces(pieces), title, unique
+    return Passage.from_pieces(pieces), title, list(dict.fromkeys(links))
 
 
-def read_fields(item, *, period, partners: PartnerIndex, countries: set[str]) -> dict:
+def read_fields(item, *, period, partners: PartnerIndex, countries: set[str], section: str | None = None) -> dict:
     passage, title, links = passage_for(item)
     body = passage.text
+    entry = split_entry(title) if item.entry else {}
+    if entry.get("title"):
+        title_line = title
+        title = entry["title"]
+        if not item.subtitle:
+            item.subtitle = title_line  # date and place stay readable where the dates are looked for
     if item.subtitle:
         body = item.subtitle + "\n" + body
     confidence: dict[str, float] = {}
@@ -292,10 +383,10 @@ def read_fields(item, *, period, partners: PartnerIndex, countries: set[str]) ->
     kind, confidence["kind"] = guess_kind(title, body)
     year_hint = own_year(title)
     whole = title + "\n" + body
-    choice = choose_dates(whole, period, year_hint)
+    choice = choose_dates(whole, period, year_hint, kind)
     hit = choice.event
     if hit is None and year_hint is not None and period is not None:
-        choice = choose_dates(whole, period, None)
+        choice = choose_dates(whole, period, None, kind)
         hit = choice.event
 
     def doc_span(h):
@@ -321,11 +412,17 @@ def read_fields(item, *, period, partners: PartnerIndex, countries: set[str]) ->
     if deadline:
         confidence["deadline"] = round(deadline.confidence * 0.9, 2)
         spans["deadline"] = doc_span(deadline)
-    place, confidence["location"] = find_place(title, body, countries)
+    place, confidence["location"] = find_place(item.subtitle or title, body, countries)
+    if entry.get("place") and not _ONLINE.search(entry["place"]):
+        place, confidence["location"] = entry["place"], 0.7
     online = bool(_ONLINE.search(title) or _ONLINE.search(body[:800]))
     fields["location"] = place
     fields["online"] = online
-    organizers, supporters, confidence["organizers"] = find_organizers(title, body, partners)
+    organizers, supporters, confidence["organizers"] = find_organizers(title, body, partners, section)
+    if entry.get("organizer"):
+        named = [p for _, p in partners.find(entry["organizer"])] or [entry["organizer"]]
+        organizers = list(dict.fromkeys(named + organizers))
+        confidence["organizers"] = 0.8
     fields["organizers"] = organizers
     fields["supporters"] = supporters
     fee, currency, fee_span = find_fee(body)

@@ -96,12 +96,15 @@ class PartnerIndex:
             acronym = p["acronym"]
             index.by_acronym[fold(acronym)] = acronym
             alternatives.append(re.escape(acronym))
+            if " " in acronym:  # "UN DESA" is also written "UNDESA"
+                alternatives.append(re.escape(acronym.replace(" ", "")))
+                index.by_acronym[fold(acronym.replace(" ", ""))] = acronym
             for name in [p.get("name", "")] + list(p.get("aliases", [])):
                 if name:
                     index.names.append((fold(name), acronym))
         if alternatives:
             alternatives.sort(key=len, reverse=True)
-            index.pattern = re.compile(r"(?<![\w-])(" + "|".join(alternatives) + r")(?![\w-])")
+            index.pattern = re.compile(r"(?<!\w)(" + "|".join(alternatives) + r")(?!\w)")
         return index
 
     def find(self, text: str) -> list[tuple[int, str]]:
@@ -295,6 +298,9 @@ def join_lines(lines: list[Line]) -> list[tuple[str, int]]:
 # --- headings and items -----------------------------------------------------------------------------------
 
 _NOT_TITLE_END = re.compile(r"([.;,:!?]|\band|\bor|\by|\bet|\bo)$", re.I)
+_NOT_TITLE_START = re.compile(r"(for (more|further) (information|details)|more information|read more|click|"
+                              r"download|register\b|see (also|more)|access the|view (this|the|online)|"
+                              r"m[áa]s informaci[óo]n|plus d'information|pour en savoir)", re.I)
 _WHOLE_LINK = re.compile(r"^\[(.+)\]\([^)]*\)\s*$")
 _MASTHEAD = re.compile(r"newsletter|bulletin|bolet[ií]n|lettre|boletim|gazette|digest|update|no\.\s*\d+|"
                        r"vol(ume)?\.?\s*\d+|issue\s*\d+", re.I)
@@ -317,7 +323,7 @@ def heading_score(block: Block, doc_format: str) -> float:
         return 0.9
     plain, _ = strip_markup(text)
     plain = _LIST_ITEM.sub("", plain) if re.match(r"^\d{1,2}[.)]\s", plain) else plain
-    if plain.startswith(("-", "*", "•")):
+    if plain.startswith(("-", "*", "•")) or _NOT_TITLE_START.match(plain):
         return 0.0
     if _NOT_TITLE_END.search(plain.rstrip("\"'”’)")) and not plain.endswith(('."', '.”')):
         return 0.0
@@ -337,93 +343,227 @@ class RawItem:
     section: str | None
     section_explicit: bool
     subtitle: str = ""
+    entry: bool = False  # a calendar line: "Place, date — Title (ORGANIZER)"
+    title_text: str = ""  # a title read from prose, when the item has no heading of its own
+
+
+_GENERIC_SECTION = re.compile(
+    r"^(\d{1,2}[.)]\s*)?((upcoming|past|forthcoming|recent|other|partner|network|member|regional|latest)\s+)?"
+    r"(events?|news|publications?|resources|calls?( for (papers|proposals|nominations))?|calls and awards|awards?|"
+    r"announcements|opportunities|training|courses|webinars|highlights|activities|updates|in brief|"
+    r"activities of member \w+|noticias|eventos|publicaciones|convocatorias|actualit[ée]s|nouvelles|"
+    r"[ée]v[ée]nements|publications r[ée]centes|around the region|from the region|agenda|calendar|calendario)"
+    r"(\s+(and|&|y|et)\s+\w+)?$", re.I)
+_SKIPPED_SECTION = re.compile(
+    r"^(\d{1,2}[.)]\s*)?(editorial|overview|introduction|foreword|preface|welcome|from the (editor|secretariat)|"
+    r"a word from|message from|about\b|contacts?\b|how to\b|subscri|unsubscri|get in touch|follow us|"
+    r"presentaci[óo]n|acerca de|[àa] propos|sobre (el|este|a)\b|contacto|contactez)", re.I)
+
+
+def _is_caps(text: str) -> bool:
+    letters = [ch for ch in text if ch.isalpha()]
+    return len(letters) >= 4 and sum(ch.isupper() for ch in letters) / len(letters) > 0.85
 
 
 def segment(blocks: list[Block], doc_format: str, partners: PartnerIndex, period_text: str | None):
     """Split blocks into items and sections. Returns (items, masthead_title)."""
     scores = [heading_score(b, doc_format) for b in blocks]
+    top_emphasis = max((b.emphasis for b in blocks[:8]), default=0.0)
     items: list[RawItem] = []
-    section = None
-    explicit = False
+    section, explicit = None, False
     masthead = None
-    seen_body = False
-    in_toc = False
+    mode = "start"  # start, item, prose (body under a section heading), skip (boilerplate section)
     i = 0
     while i < len(blocks):
         block, score = blocks[i], scores[i]
         text, _ = strip_markup(normalise(block.raw))
-        if score and TOC_HEADING.match(text):
-            in_toc = True
-            i += 1
-            continue
-        if in_toc:
-            if score and i + 1 < len(blocks) and not scores[i + 1]:
-                in_toc = False
-            else:
-                i += 1
-                continue
+        text = re.sub(r"^\s*(?:\d{1,2}[.)])\s+(?=\S)", "", text) if score else text
         if score:
+            nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+            nxt_score = scores[i + 1] if nxt is not None else 0.0
+            nxt_text = strip_markup(normalise(nxt.raw))[0] if nxt is not None else ""
             named = partners.match_heading(text)
+            if TOC_HEADING.match(text) or re.match(r"^(in this (edition|issue)|inside)\b", text, re.I):
+                mode = "skip"
+                i += 1
+                continue
             if named:
-                section, explicit = named, True
+                section, explicit, mode = named, True, "prose"
                 i += 1
                 continue
-            if not seen_body and masthead is None and not items and (
+            if not items and (
                 _MASTHEAD.search(text) or (period_text and fold(period_text) in fold(text))
+                or (doc_format == "pdf" and block.emphasis >= top_emphasis > 0 and mode == "start")
+                or (block.heading == 1 and mode == "start")
             ):
-                masthead = text
+                masthead = masthead or text
                 i += 1
                 continue
-            if _is_date_heading(text):
+            if _is_date_heading(text) or _is_period_only(text):
                 i += 1
                 continue
-            next_score = scores[i + 1] if i + 1 < len(blocks) else 0.0
-            if next_score and i + 1 < len(blocks):
-                nxt = blocks[i + 1]
-                nxt_text, _ = strip_markup(normalise(nxt.raw))
-                own_date = bool(dateranges.find_dates(text, default_year=2000))
-                if own_date and _entry_like(text):
-                    items.append(RawItem(block, [], section, explicit))
+            if _SKIPPED_SECTION.match(text):
+                mode = "skip"
+                i += 1
+                continue
+            if _GENERIC_SECTION.match(text) or (_is_caps(text) and len(text.split()) <= 8):
+                mode = "prose"
+                i += 1
+                continue
+            if _entry_like(text):
+                entry = RawItem(block, [], section, explicit, entry=True)
+                items.append(entry)
+                i += 1
+                while i < len(blocks) and not scores[i] and not _split_entries(blocks[i]):
+                    entry.body.append(blocks[i])
                     i += 1
-                    continue
-                bigger = (block.heading and nxt.heading and block.heading < nxt.heading) or (
+                mode = "item"
+                continue
+            if nxt_score:
+                bigger = (block.heading and (nxt.heading == 0 or block.heading < nxt.heading)) or (
                     doc_format == "pdf" and block.emphasis > nxt.emphasis + 0.1)
                 if bigger and len(text.split()) <= 6 and not partners.match_heading(nxt_text):
-                    section, explicit = text, True  # an unnamed group heading such as "Publications"
+                    section, explicit, mode = text, True, "prose"  # an unnamed group heading
                     i += 1
                     continue
-                if (not bigger and i + 2 < len(blocks) and not scores[i + 2]
-                        and not partners.match_heading(nxt_text) and not _is_date_heading(nxt_text)):
-                    # a title followed by a one-line subtitle, then the body
+                if (i + 2 < len(blocks) and not scores[i + 2] and not partners.match_heading(nxt_text)
+                        and not _SKIPPED_SECTION.match(nxt_text) and not _GENERIC_SECTION.match(nxt_text)):
+                    # a title, a one-line subtitle (often the date and place), then the body
                     items.append(RawItem(block, [], section, explicit, subtitle=nxt_text))
                     i += 2
                     while i < len(blocks) and not scores[i]:
                         items[-1].body.append(blocks[i])
                         i += 1
+                    mode = "item"
                     continue
-                if _entry_like(text) and not bigger:
-                    items.append(RawItem(block, [], section, explicit))
-                    i += 1
-                    continue
-                i += 1
-                continue
             items.append(RawItem(block, [], section, explicit))
             i += 1
             while i < len(blocks) and not scores[i]:
                 items[-1].body.append(blocks[i])
                 i += 1
-            seen_body = True
+            mode = "item"
             continue
-        # body text outside any item: a calendar line, or an introduction
-        seen_body = True
+        # body text outside any item
+        if mode == "skip":
+            i += 1
+            continue
         entries = _split_entries(block)
         if entries:
-            for entry in entries:
-                items.append(RawItem(entry, [], section, explicit))
-        elif items and items[-1].title_block is not None and not items[-1].body:
-            items[-1].body.append(block)
+            for entry_block, rest in entries:
+                items.append(RawItem(entry_block, rest, section, explicit, entry=True))
+            mode = "item"
+        elif mode == "prose" or (mode == "start" and items == [] and False):
+            items.extend(prose_items(block, section, explicit))
         i += 1
     return items, masthead
+
+
+def _is_period_only(text: str) -> bool:
+    period = dateranges.find_period(text)
+    return bool(period) and len(fold(text)) - len(fold(period.label)) <= 3
+
+
+# --- prose: items inside paragraphs ------------------------------------------------------------------------
+
+_PROSE_KEYWORDS = re.compile(
+    r"\b(webinars?|workshops?|courses?|forums?|symposium|conferences?|ceremony|meetings?|seminars?|summer school|"
+    r"school|training|round ?tables?|summit|dialogues?|congress|lectures?|programmes?|programs?|awards?|prizes?|"
+    r"reports?|compendium|handbook|guide|toolkit|policy briefs?|journal|survey|call for \w+|"
+    r"taller|curso|seminario|conferencia|congreso|foro|diplomado|jornadas?|encuentro|premios?|informe|"
+    r"atelier|colloque|s[ée]minaire|journ[ée]e d'[ée]changes|journ[ée]e|formation|conf[ée]rence|rencontre)\b", re.I)
+_CONNECTORS = {"on", "of", "for", "and", "the", "in", "to", "de", "del", "la", "las", "los", "el", "y", "sobre",
+               "en", "sur", "des", "du", "et", "le", "les", "l'", "d'", "&", "a", "e", "da", "do", "das", "dos"}
+_PLACE_CONNECTORS = {"in", "at", "à", "em"}
+_ARTICLES = {"the", "a", "an", "its", "their", "his", "her", "our", "un", "une", "el", "la", "le", "les", "los", "las",
+             "su", "sus", "nuevo", "nueva", "new", "o", "um", "uma", "this", "that", "next", "first", "second",
+             "third"}
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-Ý¿¡\"“])")
+_QUOTED = re.compile(r"[\"“]([^\"”]{12,200})[\"”]")
+_TOKEN = re.compile(r"[\w'’.-]+|[^\w\s]", re.U)
+
+
+def prose_items(block: Block, section, explicit) -> list[RawItem]:
+    """Items mentioned inside running text: one per sentence that names an activity or publication
+    and gives a date (or quotes a title); sentences after it, up to the next such one, are its text."""
+    pieces = join_lines(block.lines)
+    text = "".join(piece for piece, _ in pieces)
+    plain, _ = strip_markup(text)
+    items: list[RawItem] = []
+    for sentence in _SENTENCE.split(plain):
+        title = prose_title(sentence)
+        dated = bool(dateranges.find_dates(sentence, default_year=2000))
+        if title and (dated or _QUOTED.search(sentence)):
+            item = RawItem(block, [], section, explicit, title_text=title)
+            item.prose = [sentence]
+            items.append(item)
+        elif items:
+            items[-1].prose.append(sentence)
+    return items
+
+
+def prose_title(sentence: str) -> str:
+    quoted = _QUOTED.search(sentence)
+    if quoted and len(quoted.group(1).split()) >= 3:
+        return quoted.group(1).strip()
+    m = _PROSE_KEYWORDS.search(sentence)
+    if not m:
+        return ""
+    tokens = [(t.group(), t.start(), t.end()) for t in _TOKEN.finditer(sentence)]
+    index = next(k for k, tok in enumerate(tokens) if tok[1] >= m.start())
+    keyword = tokens[index][0]
+    if keyword[:1].isupper():
+        left = index
+        while left > 0:
+            word = tokens[left - 1][0]
+            if word[:1].isupper() or word.isdigit() or re.fullmatch(r"\d+(st|nd|rd|th)", word):
+                if word.lower() in _ARTICLES and left - 1 == 0:
+                    break
+                left -= 1
+            elif word.lower() in _CONNECTORS and left > 1 and tokens[left - 2][0][:1].isupper():
+                left -= 1
+            else:
+                break
+        while left < index and tokens[left][0].lower() in _ARTICLES | _CONNECTORS:
+            left += 1
+        right = index + 1
+        while right < len(tokens):
+            word = tokens[right][0]
+            if word[:1].isupper() or word.isdigit() or word in (":", "-", "–"):
+                right += 1
+            elif word.lower() in _CONNECTORS and right + 1 < len(tokens) and (
+                    tokens[right + 1][0][:1].isupper() or tokens[right + 1][0].lower() in _CONNECTORS):
+                if word.lower() in _PLACE_CONNECTORS and _place_follows(tokens, right + 1):
+                    break
+                right += 1
+            else:
+                break
+        while right > index + 1 and tokens[right - 1][0].lower() in _CONNECTORS | {":", "-", "–"}:
+            right -= 1
+        title = sentence[tokens[left][1]:tokens[right - 1][2]]
+    else:
+        tail = sentence[m.start():]
+        hits = dateranges.find_dates(tail, default_year=2000)
+        cut = min([hits[0].span[0]] if hits else [] + [len(tail)])
+        stop = re.search(r"[,;.(]|\s(destin[ée]s?|que|qui|which|who|for (the )?(senior|officials|staff))\b", tail)
+        if stop:
+            cut = min(cut, stop.start())
+        title = tail[:cut].strip()
+        words = title.split()
+        title = " ".join(words[:16])
+        title = title[:1].upper() + title[1:]
+    return title.strip(" ,;:-–")
+
+
+def _place_follows(tokens, k) -> bool:
+    """Whether tokens[k:] read as a place closing the phrase: "in Nairobi from ...", "in Kampala, ..."."""
+    j = k
+    while j < len(tokens) and tokens[j][0][:1].isupper():
+        j += 1
+    if j == k:
+        return False
+    following = tokens[j][0].lower() if j < len(tokens) else "."
+    return following in {",", ".", ";", "from", "on", "between", "during", "this", "next", "in", "at", "(", "del",
+                         "du", "el", "le", "de"} or following.isdigit()
 
 
 _MONTHS = (r"(january|february|march|april|may|june|july|august|september|october|november|december|"
@@ -445,14 +585,16 @@ def _entry_like(text: str) -> bool:
     return bool(hits) and hits[0].span[0] < 60 and bool(_ENTRY.search(text[hits[0].span[0]:]))
 
 
-def _split_entries(block: Block) -> list[Block]:
-    """Lines of a calendar list ("Brasilia, 2-4 May — Seminar on ..."), one item each."""
-    lines = block.lines
-    candidates = []
-    for line in lines:
+def _split_entries(block: Block) -> list[tuple[Block, list[Block]]]:
+    """Lines of a calendar list ("Brasilia, 2-4 May — Seminar on ..."), one item each; the indented lines
+    under an entry are its text."""
+    groups: list[tuple[Block, list[Block]]] = []
+    for line in block.lines:
         text, _ = strip_markup(_LIST_ITEM.sub("", line.text))
         if len(text) < 300 and _entry_like(text):
-            candidates.append(line)
-    if candidates and len(candidates) >= max(1, len(lines) * 0.6):
-        return [Block(lines=[line]) for line in candidates]
-    return []
+            groups.append((Block(lines=[line]), []))
+        elif groups:
+            groups[-1][1].append(Block(lines=[line]))
+        else:
+            return []
+    return groups

@@ -60,20 +60,21 @@ def extract(
     countries = countries if countries is not None else set()
     items = []
     running = None
+    last_heading = None
     for raw in raw_items:
-        found = field_reader.read_fields(raw, period=period, partners=index, countries=countries)
+        raw_title, _links = field_reader.item_title(raw)
+        if raw.section_explicit and raw.section != last_heading:
+            running = last_heading = raw.section
+        named = {p for _, p in index.find(raw_title)}
+        if len(named) == 1 and next(iter(named)) != running:
+            running = next(iter(named))
+        section = running if (running is None or fold(running) in index.by_acronym) else None
+        found = field_reader.read_fields(raw, period=period, partners=index, countries=countries, section=section)
         title = found["title"]
         if not title or len(title) < 4:
             continue
         if not found["body"] and found["start"] is None:
             continue  # a stray heading: nothing under it and no date
-        section = raw.section
-        if raw.section_explicit and section != running:
-            running = section
-        named = {p for _, p in index.find(title)}
-        if len(named) == 1 and next(iter(named)) != running:
-            running = next(iter(named))
-        section = running
         if section is None:
             known = [o for o in found["organizers"] if fold(o) in index.by_acronym]
             section = known[0] if known else default_partner
