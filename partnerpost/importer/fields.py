@@ -104,11 +104,14 @@ def guess_kind(title: str, body: str) -> tuple[str, float]:
 # --- dates ------------------------------------------------------------------------------------------------------
 
 _DEADLINE_CUE = re.compile(
-    r"(deadline|closes?|closing date|due|until|no later than|apply by|register by|submit(ted)? by|before|by|"
-    r"registration|enrol(l)?ment|inscripci[óo]n|matr[íi]cula|fecha l[íi]mite|plazo|hasta|date limite|avant|"
-    r"jusqu'au|prazo|inscri[çc][õo]es)\W{0,3}(\w+\W{1,3}){0,3}$",
+    r"(?:(deadline|closes?|closing date|due|no later than|apply|register|submit(ted)?|nominations?|applications?|"
+    r"registration|enrol(l)?ment|inscripci[óo]n(es)?|matr[íi]cula|fecha l[íi]mite|plazo|date limite|inscriptions?|"
+    r"prazo|inscri[çc][õo]es)\W{0,3}(\w+\W{1,3}){0,4}"
+    r"|\b(by|until|before|hasta( el)?|avant le|jusqu'au|até)\s+(the\s+)?)$",
     re.I,
 )
+_PUBLISHED_CUE = re.compile(r"(publi\w*|releas\w*|issued|appeared|came out|out|edici[óo]n|parut?)\W+"
+                            r"(\w+\W+){0,2}(in|on|en|em|el|le)?\s*$", re.I)
 _YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20[0-4]\d)(?!\d)")
 
 
@@ -138,7 +141,7 @@ def choose_dates(text: str, period, year_hint: int | None, kind: str = "event") 
         if re.search(r"\b(from|since|desde|depuis)\s*$", before, re.I) and re.search(
                 r"^\s*(until|to|till|hasta|jusqu)", text[hit.span[1]:hit.span[1] + 12], re.I):
             continue  # "from October 2019 until ..." describes a span covered, not the item's date
-        if kind != "event" and (hit.precision != "day" or re.search(
+        if kind != "event" and ((hit.precision != "day" and not _PUBLISHED_CUE.search(before)) or re.search(
                 r"\b(from|since|between|until|desde|depuis|entre)\s*$", before, re.I)):
             continue  # a publication or news item is dated by the day it appeared, not by what it covers
         choice.others.append(hit)
@@ -331,7 +334,15 @@ def split_entry(line: str) -> dict:
     """"Brasilia, 2-4 May — Seminar on X (ENAP)" -> place, date text, title and organizer."""
     hits = dateranges.find_dates(line, default_year=2000)
     if not hits:
-        return {"title": line}
+        lead, _dash, rest = re.split(r"\s([—–])\s", line, maxsplit=1) if re.search(r"\s[—–]\s", line) else (
+            "", "", line)
+        organizer = None
+        trailing = _TRAILING_ORG.search(rest)
+        if trailing and (trailing.group(1).isupper() or len(trailing.group(1).split()) <= 6):
+            organizer, rest = trailing.group(1).strip(), rest[:trailing.start()]
+        lead = re.sub(r"\(.*?\)", "", lead).strip(" ,")
+        place = lead if lead and not re.search(r"announced|confirmed|tbc|tba|por confirmar", lead, re.I) else None
+        return {"title": rest.strip(), "place": place, "organizer": organizer}
     hit = hits[0]
     place = line[:hit.span[0]].strip(" ,:-–—|·")
     rest = line[hit.span[1]:]

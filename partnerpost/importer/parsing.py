@@ -203,13 +203,15 @@ def remove_boilerplate(doc: Document) -> tuple[list[Line], list[Line]]:
                 removed.add(i)
     for i, (line, shape) in enumerate(zip(lines, shapes)):
         text = normalise(line.text)
-        if BOILERPLATE.match(text) and len(text) < 400:
-            removed.add(i)
+        if (BOILERPLATE.match(text) and len(text) < 400) or not re.search(r"\w", text):
+            removed.add(i)  # notices, page numbers, and rules such as "---" or "==="
         elif counts[shape] >= 3 and len(shape) >= 25 and not line.heading:
             removed.add(i)  # the same long sentence on three or more pages is a notice, not news
     kept = []
     page_shift = 0
     for i, line in enumerate(lines):
+        if i - 1 in removed:
+            line.blank_before = True
         if i in removed:
             if doc.format != "pdf" and counts[shapes[i]] >= 2 and len(shapes[i]) >= 25:
                 page_shift += 1
@@ -427,7 +429,8 @@ def segment(blocks: list[Block], doc_format: str, partners: PartnerIndex, period
                     i += 1
                     continue
                 if (i + 2 < len(blocks) and not scores[i + 2] and not partners.match_heading(nxt_text)
-                        and not _SKIPPED_SECTION.match(nxt_text) and not _GENERIC_SECTION.match(nxt_text)):
+                        and not _SKIPPED_SECTION.match(nxt_text) and not _GENERIC_SECTION.match(nxt_text)
+                        and not TOC_HEADING.match(nxt_text)):
                     # a title, a one-line subtitle (often the date and place), then the body
                     items.append(RawItem(block, [], section, explicit, subtitle=nxt_text))
                     i += 2
@@ -477,6 +480,11 @@ _PLACE_CONNECTORS = {"in", "at", "à", "em"}
 _ARTICLES = {"the", "a", "an", "its", "their", "his", "her", "our", "un", "une", "el", "la", "le", "les", "los", "las",
              "su", "sus", "nuevo", "nueva", "new", "o", "um", "uma", "this", "that", "next", "first", "second",
              "third"}
+_PROSE_VERB = re.compile(r"\b(will (host|hold|organi[sz]e|launch|run|offer)|hosted|held|organi[sz]ed|launched|"
+                         r"released|published|opened|delivered|ran|presented|announced|invites|"
+                         r"celebrar[áa]|organizar[áa]|present[óo]|organisera|a accueilli|accueillera|lancera)\b", re.I)
+_CALL_CUE = re.compile(r"\b(nominations?|applications?|invites|call for|submissions?|convocatoria|candidatures)\b",
+                       re.I)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-Ý¿¡\"“])")
 _QUOTED = re.compile(r"[\"“]([^\"”]{12,200})[\"”]")
 _TOKEN = re.compile(r"[\w'’.-]+|[^\w\s]", re.U)
@@ -492,7 +500,7 @@ def prose_items(block: Block, section, explicit) -> list[RawItem]:
     for sentence in _SENTENCE.split(plain):
         title = prose_title(sentence)
         dated = bool(dateranges.find_dates(sentence, default_year=2000))
-        if title and (dated or _QUOTED.search(sentence)):
+        if title and (dated or _QUOTED.search(sentence) or _CALL_CUE.search(sentence)):
             item = RawItem(block, [], section, explicit, title_text=title)
             item.prose = [sentence]
             items.append(item)
@@ -505,9 +513,12 @@ def prose_title(sentence: str) -> str:
     quoted = _QUOTED.search(sentence)
     if quoted and len(quoted.group(1).split()) >= 3:
         return quoted.group(1).strip()
-    m = _PROSE_KEYWORDS.search(sentence)
-    if not m:
+    matches = list(_PROSE_KEYWORDS.finditer(sentence))
+    if not matches:
         return ""
+    verb = _PROSE_VERB.search(sentence)
+    after = [k for k in matches if verb and k.start() >= verb.end()]
+    m = after[0] if after else matches[0]
     tokens = [(t.group(), t.start(), t.end()) for t in _TOKEN.finditer(sentence)]
     index = next(k for k, tok in enumerate(tokens) if tok[1] >= m.start())
     keyword = tokens[index][0]
@@ -579,10 +590,17 @@ def _is_date_heading(text: str) -> bool:
 _ENTRY = re.compile(r"\s[–—-]\s|:\s|\|")
 
 
+_UNDATED_ENTRY = re.compile(r"^[^—–|]{2,60}\s[—–]\s+(.{8,})$")
+
+
 def _entry_like(text: str) -> bool:
-    """A one-line calendar entry: a date near the start and a title after a dash or colon."""
+    """A one-line calendar entry: a date near the start and a title after a dash or colon; or, with the
+    date still unknown, "Venue to be announced — Global Dialogue on ...": a short lead, a dash, an activity."""
     hits = dateranges.find_dates(text, default_year=2000)
-    return bool(hits) and hits[0].span[0] < 60 and bool(_ENTRY.search(text[hits[0].span[0]:]))
+    if hits:
+        return hits[0].span[0] < 60 and bool(_ENTRY.search(text[hits[0].span[0]:]))
+    m = _UNDATED_ENTRY.match(text)
+    return bool(m) and len(m.string[:m.start(1)].split()) <= 7 and bool(_PROSE_KEYWORDS.search(m.group(1)))
 
 
 def _split_entries(block: Block) -> list[tuple[Block, list[Block]]]:

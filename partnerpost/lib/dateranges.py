@@ -277,7 +277,7 @@ _ZONE = (
 _TIME_BLOCK = rf"{_time_pattern('a')}(?:{_TIME_SEP}{_time_pattern('b')})?{_ZONE}"
 # Time after the date: "October 30, 2020. 4:00 pm (UTC -6)", "14 December 2020, 10:00-12:00 CET".
 _P_TIME_AFTER = re.compile(
-    r"(?:\s*[,;|]\s*|\s*\.\s+|\s*-\s*|\s+)(?P<par>\(\s*)?"
+    r"(?:\s*[,;|·•–—]\s*|\s*\.\s+|\s*-\s*|\s+)(?P<par>\(\s*)?"
     r"(?:(?:time|hora|heure|horario|horário)\s*:\s*)?"
     r"(?:(?:(?P<at>at|à|às|a\s+las|a\s+la|de\s+las|desde\s+las)|from|starting\s+at|@|de|dès)\s+)?"
     rf"{_TIME_BLOCK}(?(par)\s*\))",

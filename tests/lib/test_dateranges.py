@@ -406,3 +406,13 @@ def test_module_has_no_django_import():
             imported.add((node.module or "").split(".")[0])
     assert "django" not in imported
     assert imported <= {"__future__", "calendar", "re", "unicodedata", "dataclasses", "datetime"}
+
+
+@pytest.mark.parametrize("text, time, zone", [
+    ("Thursday 28 October 2021 · 4:00 pm (UTC -6) · Online", "16:00", "UTC-06:00"),
+    ("Wednesday, 13 October 2021 · 10:00–12:00 CET · Online (Zoom)", "10:00", "UTC+01:00"),
+    ("Tuesday, 5 December 2023 | 14:00–16:00 CET | Online", "14:00", "UTC+01:00"),
+])
+def test_time_after_a_middle_dot_or_bar(text, time, zone):
+    hit = find_dates(text)[0]
+    assert (hit.time.strftime("%H:%M"), hit.timezone) == (time, zone)
