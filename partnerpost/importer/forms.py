@@ -71,8 +71,9 @@ class CandidateForm(forms.Form):
     language = forms.ChoiceField(label=gettext_lazy("Content language"), choices=CONTENT_LANGUAGES)
     summary = forms.CharField(label=gettext_lazy("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, batch_partner=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.batch_partner = batch_partner
         acronyms = list(Partner.objects.active().order_by("acronym").values_list("acronym", flat=True))
         self.fields["section"].choices = [("", _("— the import's default partner —"))] + [(a, a) for a in acronyms]
 
@@ -82,7 +83,7 @@ class CandidateForm(forms.Form):
         initial = {name: data.get(name) for name in cls.base_fields}
         if not data.get("summary"):
             initial["summary"] = data.get("body", "")[:400]
-        return cls(initial=initial, prefix=f"c{candidate.pk}", **kwargs)
+        return cls(initial=initial, prefix=f"c{candidate.pk}", batch_partner=candidate.batch.partner, **kwargs)
 
     def clean_timezone(self):
         value = self.cleaned_data["timezone"].strip()
@@ -111,6 +112,9 @@ class CandidateForm(forms.Form):
             self.add_error("end", _("The last day is before the first day."))
         if end and not start and "start" not in self.errors:
             self.add_error("start", _("Give the first day too, or clear the last day."))
+        if not data.get("section") and self.batch_partner is None and "section" not in self.errors:
+            self.add_error("section", _("Choose the partner this item belongs to: the document does not say, "
+                                        "and the import has no default partner."))
         if data.get("fee") is not None and not data.get("currency"):
             self.add_error("currency", _("Give the currency of the fee, for example USD."))
         return data

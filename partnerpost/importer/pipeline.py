@@ -50,6 +50,8 @@ def extract(
     doc = read(data, filename, max_bytes=max_bytes, max_pages=max_pages)
     timer.lap("read")
     kept, removed = remove_boilerplate(doc)
+    if kept:
+        doc.pages = max(doc.pages, max(line.page for line in kept))
     timer.lap("clean")
     head_text = "\n".join(line.text for line in kept[:60])
     period = dateranges.find_period(head_text) or dateranges.find_period(doc.text[:3000])

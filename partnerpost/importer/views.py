@@ -61,8 +61,9 @@ def review(request, pk):
             continue
         rows.append((candidate, CandidateForm.for_candidate(candidate) if candidate.decision == Decision.PENDING
                      else None))
+    unmatched = sum(1 for c in candidates if c.decision == Decision.PENDING and c.match_id is None)
     return render(request, "importer/review.html", {
-        "batch": batch, "rows": rows, "counts": batch.counts(), "show": show,
+        "batch": batch, "rows": rows, "counts": batch.counts(), "show": show, "unmatched": unmatched,
     })
 
 
@@ -85,7 +86,7 @@ def decide(request, pk):
     if action not in ("save", "accept"):
         messages.error(request, _("Unknown action."))
         return redirect(back)
-    form = CandidateForm(request.POST, prefix=f"c{candidate.pk}")
+    form = CandidateForm(request.POST, prefix=f"c{candidate.pk}", batch_partner=candidate.batch.partner)
     if not form.is_valid():
         batch = candidate.batch
         rows = [(candidate, form)]
@@ -112,7 +113,8 @@ def decide(request, pk):
 def accept_all(request, pk):
     batch = get_object_or_404(ImportBatch, pk=pk)
     accepted, problems = 0, []
-    for candidate in batch.candidates.filter(decision=Decision.PENDING):
+    matched = batch.candidates.filter(decision=Decision.PENDING, match__isnull=False).count()
+    for candidate in batch.candidates.filter(decision=Decision.PENDING, match__isnull=True):
         try:
             services.accept(candidate, request.user)
             accepted += 1
@@ -121,6 +123,10 @@ def accept_all(request, pk):
     if accepted:
         messages.success(request, ngettext("%(n)d item became a draft.", "%(n)d items became drafts.", accepted)
                          % {"n": accepted})
+    if matched:
+        messages.info(request, ngettext(
+            "%(n)d item matches an existing item: merge it or accept it on its own.",
+            "%(n)d items match existing items: merge them or accept them one by one.", matched) % {"n": matched})
     for problem in problems[:10]:
         messages.error(request, problem)
     return redirect("importer:review", batch.pk)
