@@ -186,7 +186,7 @@ _ROLE_CUES = [
     ("co_organizer", re.compile(r"\b(in collaboration with|in cooperation with|in partnership with|together with|"
                                 r"jointly with|en colaboraci[óo]n con|en coop[ée]ration avec|em parceria com)\b",
                                 re.I)),
-    ("organizer", re.compile(r"\b(organi[sz]ed by|hosted by|convened by|held by|prepared by|published by|"
+    ("organizer", re.compile(r"\b((?:organi[sz]ed|hosted|convened|held)(?: (?:online|virtually|jointly))? by|prepared by|published by|"
                              r"released by|jointly organi[sz]ed by|organizado por|organis[ée] par|"
                              r"organizado pela?|coordinated by)\b", re.I)),
 ]
@@ -241,7 +241,10 @@ def _subject_bodies(sentences: list[str], partners: PartnerIndex) -> list[str]:
         m = _DOER_VERB.search(sentence)
         if not m or m.start() > 260:
             continue
-        subject = sentence[:m.start()]
+        subject = sentence[:m.start()].split("\n")[-1]
+        if re.search(r"\b(was|were|is|are|been|be|being|fue|fueron|será|a été|ont été|foi)\s+$", subject, re.I):
+            continue  # passive: the doer, if named, follows "by"
+        subject = re.sub(r"^(at|in|on|during|after|following|with)\s+(the\s+)?\w+\s*,?\s*", "", subject, flags=re.I)
         subject = re.split(r",\s*(?:in|with|through|together|jointly)\b", subject)[0]
         known = [p for _, p in partners.find(subject)]
         names = []
@@ -269,13 +272,48 @@ def _bodies_in(text: str, partners: PartnerIndex) -> list[str]:
     return list(dict.fromkeys(names))
 
 
+_ORG_WORD = re.compile(
+    r"\b(universit\w*|academ\w*|institut\w*|school|escuela|[ée]cole|ministr\w*|minist[eè]re|agenc\w*|"
+    r"organi[sz]ation|organizaci[óo]n|association|asociaci[óo]n|network|red|r[ée]seau|cent(re|er|ro)|office|oficina|"
+    r"commission|comisi[óo]n|council|consejo|conseil|department|departamento|division|government|gobierno|faculty|"
+    r"facultad|foundation|fundaci[óo]n|bank|banco|secretariat|secretar[íi]a|corporation|fund|society|sociedad|"
+    r"college|observatory|entity|nations|union|authority|service|agency|forum)\b", re.I)
+_ACRONYM = re.compile(r"^[A-Z][A-Za-z]*[A-Z][A-Za-z/&-]*$|\([A-Z][A-Za-z/&-]{1,12}\)$")
+
+
+def _looks_like_body(name: str) -> bool:
+    """An organization's name, not a phrase: it has an institution word or is (or ends with) an acronym."""
+    words = name.split()
+    if not words or not words[0][:1].isupper() or len(words) > 14:
+        return False
+    return bool(_ORG_WORD.search(name) or _ACRONYM.search(words[-1]) or (len(words) == 1 and _ACRONYM.match(name)))
+
+
+_NAME_LINKS = {"of", "for", "and", "the", "on", "de", "del", "la", "le", "les", "des", "du", "y", "et", "da", "do",
+               "e", "&", "in"}
+
+
+def _trim_name(text: str) -> str:
+    """Cut a name where ordinary words begin: "United Nations under the theme ..." -> "United Nations"."""
+    words = text.split()
+    kept: list[str] = []
+    for word in words:
+        if word[:1].islower() and word.lower() not in _NAME_LINKS:
+            break
+        kept.append(word)
+    while kept and kept[-1].lower() in _NAME_LINKS:
+        kept.pop()
+    return " ".join(kept)
+
+
 def _named_bodies(text: str) -> list[str]:
     names = []
     for part in re.split(r",\s*|\s+and\s+|\s+y\s+|\s+et\s+|\s+e\s+", text):
         part = part.strip(" ()")
         part = re.sub(r"^(the|its|their|el|la|le|les|o|a)\s+", "", part, flags=re.I)
         part = re.sub(r"\s*\((?:[^()]*)\)?$", "", part) if part.count("(") > part.count(")") else part
-        if part and part[:1].isupper() and len(part) <= 120 and len(part.split()) <= 14:
+        part = _trim_name(part)
+        if part and len(part) <= 120 and _looks_like_body(part.strip()):
             names.append(part.strip())
     return names[:4]
 

@@ -362,6 +362,10 @@ _SKIPPED_SECTION = re.compile(
     r"presentaci[óo]n|acerca de|[àa] propos|sobre (el|este|a)\b|contacto|contactez)", re.I)
 
 
+_NAMED_SECTION = re.compile(r"^([A-Z][\w.&'-]*(?: [A-Z][\w.&'-]*){0,3}) (?i:events|news|publications|activities|"
+                            r"updates|corner|noticias|eventos|publicaciones|actividades|actualit[ée]s|[ée]v[ée]nements)$")
+
+
 def _is_caps(text: str) -> bool:
     letters = [ch for ch in text if ch.isalpha()]
     return len(letters) >= 4 and sum(ch.isupper() for ch in letters) / len(letters) > 0.85
@@ -408,6 +412,11 @@ def segment(blocks: list[Block], doc_format: str, partners: PartnerIndex, period
                 mode = "skip"
                 i += 1
                 continue
+            named_events = _NAMED_SECTION.match(text)
+            if named_events and not _GENERIC_SECTION.match(text):
+                section, explicit, mode = named_events.group(1), True, "prose"  # "ICAP Events", unknown partner
+                i += 1
+                continue
             if _GENERIC_SECTION.match(text) or (_is_caps(text) and len(text.split()) <= 8):
                 mode = "prose"
                 i += 1
@@ -425,7 +434,7 @@ def segment(blocks: list[Block], doc_format: str, partners: PartnerIndex, period
                 bigger = (block.heading and (nxt.heading == 0 or block.heading < nxt.heading)) or (
                     doc_format == "pdf" and block.emphasis > nxt.emphasis + 0.1)
                 if bigger and len(text.split()) <= 6 and not partners.match_heading(nxt_text):
-                    section, explicit, mode = text, True, "prose"  # an unnamed group heading
+                    mode = "prose"  # a group heading such as "Highlights": items follow
                     i += 1
                     continue
                 if (i + 2 < len(blocks) and not scores[i + 2] and not partners.match_heading(nxt_text)

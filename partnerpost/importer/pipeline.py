@@ -70,7 +70,7 @@ def extract(
         named = {p for _, p in index.find(raw_title)}
         if len(named) == 1 and next(iter(named)) != running:
             running = next(iter(named))
-        section = running if (running is None or fold(running) in index.by_acronym) else None
+        section = running
         found = field_reader.read_fields(raw, period=period, partners=index, countries=countries, section=section)
         title = found["title"]
         if not title or len(title) < 4:
