@@ -41,6 +41,8 @@ def test_editor_imports_reviews_and_accepts_the_sample(browser, live_server, set
     # A new item: the editor corrects its title, then accepts it.
     fresh = list(ImportCandidate.objects.filter(match__isnull=True).order_by("position"))
     assert len(fresh) >= 2
+    s.driver.execute_script("document.getElementById(arguments[0]).scrollIntoView()", f"c{fresh[0].pk}")
+    s.shot("23-import-candidate")
     field = s.find(f"[name='c{fresh[0].pk}-title']")
     field.clear()
     field.send_keys("Imported: corrected title")
