@@ -430,6 +430,16 @@ def segment(blocks: list[Block], doc_format: str, partners: PartnerIndex, period
                     i += 1
                 mode = "item"
                 continue
+            if nxt_score and i + 2 < len(blocks) and not scores[i + 2] and dateranges.find_dates(
+                    nxt_text, default_year=2000) and not _entry_like(nxt_text):
+                # a title, then a line of facts ("8-19 August 2016 · Kuala Lumpur"), then the body
+                items.append(RawItem(block, [], section, explicit, subtitle=nxt_text))
+                i += 2
+                while i < len(blocks) and not scores[i]:
+                    items[-1].body.append(blocks[i])
+                    i += 1
+                mode = "item"
+                continue
             if nxt_score:
                 bigger = (block.heading and (nxt.heading == 0 or block.heading < nxt.heading)) or (
                     doc_format == "pdf" and block.emphasis > nxt.emphasis + 0.1)
@@ -607,7 +617,13 @@ def _entry_like(text: str) -> bool:
     date still unknown, "Venue to be announced — Global Dialogue on ...": a short lead, a dash, an activity."""
     hits = dateranges.find_dates(text, default_year=2000)
     if hits:
-        return hits[0].span[0] < 60 and bool(_ENTRY.search(text[hits[0].span[0]:]))
+        if hits[0].span[0] >= 60:
+            return False
+        sep = _ENTRY.search(text[hits[0].span[1]:])
+        if not sep or sep.start() > 60:
+            return False
+        title = text[hits[0].span[1] + sep.end():].strip()
+        return title[:1].isupper() and len(title.split()) >= 3
     m = _UNDATED_ENTRY.match(text)
     return bool(m) and len(m.string[:m.start(1)].split()) <= 7 and bool(_PROSE_KEYWORDS.search(m.group(1)))
 

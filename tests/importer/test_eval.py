@@ -33,7 +33,7 @@ def test_across_the_set_nine_in_ten_items_and_dates(report):
 
 
 @pytest.mark.parametrize("name", ["calendar-list", "monthly-bulletin", "quarterly-note", "two-column",
-                                  "markdown-export", "bulletin-print"])
+                                  "two-column-html", "markdown-export", "bulletin-print", "bulletin-print-html"])
 def test_each_own_document_reaches_the_aim(report, name):
     doc = document(report, name)
     assert doc["recall"] >= 0.9 and doc["precision"] >= 0.9, (doc["missed"], doc["spurious"])
