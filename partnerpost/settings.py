@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django_countries",
+    "ninja",
     "partnerpost.network",
     "partnerpost.content",
     "partnerpost.editions",
@@ -103,6 +104,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "partnerpost.portal.middleware.ContentSecurityPolicyMiddleware",
+    "partnerpost.api.middleware.ApiCorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -132,6 +134,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "partnerpost.portal.context_processors.site",
+                "partnerpost.api.context_processors.api_tokens",
             ],
         },
     },
@@ -228,3 +231,14 @@ MAILING_BOUNCE_ADDRESS = env_str("MAILING_BOUNCE_ADDRESS")
 
 # Items per page in the public archive.
 ARCHIVE_PAGE_SIZE = env_int("ARCHIVE_PAGE_SIZE", 20)
+
+# The JSON API (/api/). Rate limits count requests per window of API_RATE_WINDOW seconds:
+# reads per client address, writes per token; 0 turns a limit off. Behind reverse proxies,
+# API_TRUSTED_PROXIES says how many, so the client address is read from X-Forwarded-For.
+API_READ_RATE = env_int("API_READ_RATE", 300)
+API_WRITE_RATE = env_int("API_WRITE_RATE", 60)
+API_RATE_WINDOW = env_int("API_RATE_WINDOW", 60)
+API_TRUSTED_PROXIES = env_int("API_TRUSTED_PROXIES", 0)
+# Rows per page when the caller gives no limit (at most 100), and how long public reads may be cached.
+API_PAGE_SIZE = min(100, max(1, env_int("API_PAGE_SIZE", 20)))
+API_CACHE_SECONDS = env_int("API_CACHE_SECONDS", 60)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("partnerpost.discovery.urls")),
     path("api/", include("partnerpost.api.urls")),
     path("workspace/imports/", include("partnerpost.importer.urls")),
+    path("workspace/tokens/", include("partnerpost.api.workspace_urls")),
     path("workspace/editions/", include(compose_patterns)),
     path("workspace/", include("partnerpost.content.urls")),
     path("editions/", include("partnerpost.editions.urls")),

@@ -119,3 +119,42 @@ def can_view_edition(user, edition) -> bool:
 def can_change_edition(user, edition=None) -> bool:
     """Compose, reorder and publish: secretariat editors, and only before publication."""
     return is_editor(user) and (edition is None or edition.is_editable)
+
+
+# API tokens -------------------------------------------------------------------
+
+def can_manage_api_tokens(user, partner) -> bool:
+    """Create and revoke a partner's API tokens: that partner's editors, and secretariat editors."""
+    if partner is None or not partner.is_active:
+        return False
+    return role_for(user, partner.pk) in {SECRETARIAT, MemberRole.EDITOR}
+
+
+def api_token_partners(user):
+    """The partners whose API tokens this person manages."""
+    from partnerpost.network.models import Partner
+
+    if is_editor(user):
+        return Partner.objects.active()
+    editor_of = [pk for pk, role in partner_roles(user).items() if role == MemberRole.EDITOR]
+    return Partner.objects.active().filter(pk__in=editor_of)
+
+
+def can_by_token(user, action: str, item=None, *, partner) -> bool:
+    """What an API token of `partner`, made by `user`, may do.
+
+    Never beyond that partner's own items, never more than a contributor of that partner
+    may do, and never more than the token's creator may do right now (a creator who has
+    left the partner takes the token's rights along).
+    """
+    if partner is None or not partner.is_active or role_for(user, partner.pk) is None:
+        return False
+    if action == "create":
+        return can(user, "create", partner=partner)
+    if item is None or item.partner_id != partner.pk:
+        return False
+    if action == "view":
+        return True
+    if MemberRole.CONTRIBUTOR not in _RULES.get(action, {}).get(item.state, set()):
+        return False
+    return can(user, action, item)

@@ -1,0 +1,55 @@
+"""The interactive API docs in real headless Chromium, under the site's strict Content-Security-Policy."""
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+from tests.browser.conftest import CHROMIUM_FLAGS, SCREENSHOTS
+from tests.conftest import chromium_paths
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def chromium(tmp_path):
+    """Chromium that keeps its console log, so CSP refusals can be read back."""
+    browser_path, driver_path = chromium_paths()
+    if not browser_path or not driver_path:
+        pytest.skip("Chromium and chromedriver are not installed (make test installs them where it can)")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = browser_path
+    for flag in CHROMIUM_FLAGS + [f"--user-data-dir={tmp_path / 'profile'}"]:
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    yield driver
+    driver.quit()
+
+
+def test_docs_page_renders_every_operation_without_csp_errors(chromium, live_server):
+    chromium.get(live_server.url + "/api/docs")
+    wait = WebDriverWait(chromium, 20)
+    wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, ".swagger-ui .opblock")))
+    operations = chromium.find_elements(By.CSS_SELECTOR, ".swagger-ui .opblock")
+    assert len(operations) == 15
+    assert "Partnerpost API" in chromium.find_element(By.CSS_SELECTOR, ".swagger-ui .info .title").text
+    assert chromium.find_element(By.CSS_SELECTOR, ".api-docs-bar").value_of_css_property("background-color") == "rgba(8, 58, 102, 1)"
+    chromium.save_screenshot(str(SCREENSHOTS / "api-docs.png"))
+
+    # Open one operation: its parameters and responses come from /api/openapi.json.
+    chromium.find_element(By.CSS_SELECTOR, "#operations-Public_reads-partnerpost_api_endpoints_list_events .opblock-summary").click()
+    parameters = wait.until(EC.presence_of_element_located(
+        (By.CSS_SELECTOR, "#operations-Public_reads-partnerpost_api_endpoints_list_events .parameters")))
+    assert {"start", "end", "partner", "format", "cursor"} <= {
+        cell.text.split()[0] for cell in parameters.find_elements(By.CSS_SELECTOR, ".parameter__name")}
+    chromium.execute_script("arguments[0].scrollIntoView({block: 'start'})", parameters)
+    chromium.save_screenshot(str(SCREENSHOTS / "api-docs-operation.png"))
+
+    problems = [entry["message"] for entry in chromium.get_log("browser")
+                if entry["level"] in {"SEVERE", "WARNING"} or "Content Security Policy" in entry["message"]]
+    assert problems == []
