@@ -168,7 +168,7 @@ def find_place(title: str, text: str, countries: set[str]) -> tuple[str | None, 
         for n in range(len(country_words), 0, -1):
             candidate = " ".join(country_words[:n])
             if fold(candidate) in countries:
-                return f"{city}, {candidate}", 0.8
+                return f"{city}, {candidate.rstrip('.,;')}", 0.8
     # "Brasilia, 2-4 May — ...": a place before the date of a calendar line
     hits = dateranges.find_dates(title, default_year=2000)
     if hits and hits[0].span[0] > 0:
@@ -248,7 +248,7 @@ def _subject_bodies(sentences: list[str], partners: PartnerIndex) -> list[str]:
         subject = re.split(r",\s*(?:in|with|through|together|jointly)\b", subject)[0]
         known = [p for _, p in partners.find(subject)]
         names = []
-        for part in re.split(r",\s*(?:and\s+)?|\s+and\s+(?=the\s|[A-Z])|\s+y\s+(?=el\s|la\s|[A-Z])", subject):
+        for part in _split_bodies(partners.abbreviate(subject)):
             part_known = [p for _, p in partners.find(part)]
             if part_known:
                 names += part_known
@@ -259,11 +259,32 @@ def _subject_bodies(sentences: list[str], partners: PartnerIndex) -> list[str]:
     return []
 
 
+_NAME_ADJECTIVES = {"economic", "social", "central", "eastern", "western", "northern", "southern", "public",
+                    "interior", "science", "research", "planning", "development", "technical", "political",
+                    "legal", "financial", "human", "digital", "local", "regional", "national", "international",
+                    "training", "education", "culture", "cultural", "justice", "security", "trade", "industry",
+                    "labour", "labor", "health", "finance", "budget", "policy", "governance"}
+_SPLIT_BODIES = re.compile(r",\s*(?:and\s+|as well as\s+)?(?=(?:the\s+)?[A-Z(\[])|(?<=[\w)\]])\s+(?:and|y|et|e)\s+"
+                           r"(?=(?:the\s+|el\s+|la\s+|le\s+|l')?[A-Z])")
+
+
+def _split_bodies(text: str) -> list[str]:
+    """Split "A, B and C" into organizations, but not "Economic and Social Council"."""
+    parts, start = [], 0
+    for m in _SPLIT_BODIES.finditer(text):
+        before = text[start:m.start()].split()
+        if m.group(0).strip(" ,") and before and before[-1].lower() in _NAME_ADJECTIVES and "," not in m.group(0):
+            continue
+        parts.append(text[start:m.start()])
+        start = m.end()
+    parts.append(text[start:])
+    return parts
+
+
 def _bodies_in(text: str, partners: PartnerIndex) -> list[str]:
     """The organizations a phrase names, known partners by acronym, others as written, in order."""
     names: list[str] = []
-    for part in re.split(r",\s*(?:and\s+|as well as\s+)?(?=(?:the\s+)?[A-Z(\[])|\s+and\s+(?=(?:the\s+)?[A-Z])|"
-                         r"\s+y\s+(?=(?:el|la|los)?\s*[A-Z])|\s+et\s+(?=(?:le|la|l')?\s*[A-Z])", text):
+    for part in _split_bodies(partners.abbreviate(text)):
         known = [p for _, p in partners.find(part)]
         if known:
             names += known
@@ -308,8 +329,8 @@ def _trim_name(text: str) -> str:
 
 def _named_bodies(text: str) -> list[str]:
     names = []
-    for part in re.split(r",\s*|\s+and\s+|\s+y\s+|\s+et\s+|\s+e\s+", text):
-        part = part.strip(" ()")
+    for part in _split_bodies(text):
+        part = part.strip(" ()[],;:")
         part = re.sub(r"^(the|its|their|el|la|le|les|o|a)\s+", "", part, flags=re.I)
         part = re.sub(r"\s*\((?:[^()]*)\)?$", "", part) if part.count("(") > part.count(")") else part
         part = _trim_name(part)

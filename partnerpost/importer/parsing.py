@@ -124,6 +124,23 @@ class PartnerIndex:
             canonical.append((pos, self.by_acronym.get(fold(acr), acr)))
         return canonical
 
+    def abbreviate(self, text: str) -> str:
+        """Replace each known partner's full name with its acronym ("The Network of Institutes and Schools ...
+        (NISPAcee)" -> "NISPAcee"), so that splitting a list of organizers keeps names whole."""
+        if not hasattr(self, "_name_patterns"):
+            self._name_patterns = []
+            for p in self.partners:
+                for name in [p.get("name", "")] + list(p.get("aliases", [])):
+                    words = re.findall(r"\w+", name)
+                    if len(words) >= 2:
+                        body = r"\W+".join(re.escape(w) for w in words)
+                        self._name_patterns.append((re.compile(
+                            rf"(?:\bthe\s+)?\b{body}\b(?:\s*\(\s*{re.escape(p['acronym'])}\s*\))?", re.I),
+                            p["acronym"]))
+        for pattern, acronym in self._name_patterns:
+            text = pattern.sub(acronym, text)
+        return text
+
     def match_heading(self, text: str) -> str | None:
         """The partner a section heading names ("ICAP Events", "News from EROPA"), if it names nothing else."""
         words = fold(text)

@@ -20,6 +20,11 @@ _WORDS = {
 }
 _SETS = {lang: set(words.split()) for lang, words in _WORDS.items()}
 _TOKEN = re.compile(r"[a-zà-ÿ]+")
+_MARKS = {
+    "es": re.compile(r"ñ|ci[óo]n(es)?$|[áíóú]|^(del|los|las|y)$"),
+    "fr": re.compile(r"[èêëçœ]|^(aux|est|une)$|eaux?$"),
+    "pt": re.compile(r"ção|ções|[ãõ]|^(não|são|pelo|pela)$"),
+}
 
 
 def guess_language(text: str, *, minimum: int = 6) -> str | None:
@@ -27,6 +32,10 @@ def guess_language(text: str, *, minimum: int = 6) -> str | None:
     if not tokens:
         return None
     scores = {lang: sum(1 for t in tokens if t in words) for lang, words in _SETS.items()}
+    for token in tokens:  # spellings only one language uses
+        for lang, pattern in _MARKS.items():
+            if pattern.search(token):
+                scores[lang] += 1
     best = max(scores, key=scores.get)
     ranked = sorted(scores.values(), reverse=True)
     if ranked[0] < minimum or ranked[0] < 1.3 * ranked[1]:
