@@ -509,5 +509,18 @@ def read_fields(item, *, period, partners: PartnerIndex, countries: set[str], se
     fields["kind"] = kind
     fields["body"] = body.strip()
     fields["_confidence"] = confidence
+    if item.title_block is not None and not item.title_text:
+        spans["title"] = [item.title_block.start, item.title_block.end]
+    def locate(value: str | None):
+        at = passage.text.find(value) if value else -1
+        return [passage.to_document(at), passage.to_document(at + len(value))] if at >= 0 else None
+
+    for name, value in (("location", place), ("organizers", organizers[0] if organizers else None),
+                        ("links", links[0] if links else None)):
+        found_span = locate(value)
+        if found_span:
+            spans[name] = found_span
+    if item.title_text:  # read from prose: the title is in the first sentence
+        spans["title"] = locate(item.title_text) or spans.get("dates")
     fields["_spans"] = spans
     return fields

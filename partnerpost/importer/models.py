@@ -75,3 +75,11 @@ class ImportCandidate(models.Model):
     @property
     def confidence(self) -> dict:
         return self.data.get("confidence", {})
+
+    def evidence(self) -> list[dict]:
+        """Per field: how sure the importer was, and the page and characters it read the value from."""
+        provenance = self.data.get("provenance", {})
+        rows = []
+        for name, value in self.confidence.items():
+            rows.append({"name": name, "confidence": value, "source": provenance.get(name)})
+        return rows
