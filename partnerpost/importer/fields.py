@@ -110,9 +110,28 @@ _DEADLINE_CUE = re.compile(
     r"|\b(by|until|before|hasta( el)?|avant le|jusqu'au|até)\s+(the\s+)?)$",
     re.I,
 )
+_MOVED_CUE = re.compile(r"\b(postponed (to|until)|rescheduled (to|for)|moved to|new dates?:?|now (on|takes place)|"
+                        r"aplazad[oa] (al|hasta)|pospuest[oa] (al|para)|report[ée]e? (au|à)|adiad[oa] para)\s*$", re.I)
+_DEADLINE_WORD = re.compile(r"\b(deadline|registration|plazo|fecha l[íi]mite|date limite|closes|apply by|"
+                            r"inscripci[óo]n|inscriptions?)\b", re.I)
 _PUBLISHED_CUE = re.compile(r"(publi\w*|releas\w*|issued|appeared|came out|out|edici[óo]n|parut?)\W+"
                             r"(\w+\W+){0,2}(in|on|en|em|el|le)?\s*$", re.I)
 _YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20[0-4]\d)(?!\d)")
+
+
+_LOOSE_TIME = re.compile(r"(?<![\d:.])(\d{1,2}[:.h]\d{2}|\d{1,2}\s?[ap]\.?\s?m\.?)(?![\d])", re.I)
+
+
+def loose_time(text: str) -> tuple[str, str | None] | None:
+    """A time written apart from its date ("Online, 11:00 (GMT-5)"), read with the date grammar's own
+    rules by putting a placeholder date in front of it."""
+    m = _LOOSE_TIME.search(text)
+    if not m:
+        return None
+    hits = dateranges.find_dates("1 January 2000, " + text[m.start():m.start() + 60])
+    if hits and hits[0].time:
+        return hits[0].time.strftime("%H:%M"), hits[0].timezone
+    return None
 
 
 def own_year(title: str) -> int | None:
@@ -145,6 +164,9 @@ def choose_dates(text: str, period, year_hint: int | None, kind: str = "event") 
                 r"\b(from|since|between|until|desde|depuis|entre)\s*$", before, re.I)):
             continue  # a publication or news item is dated by the day it appeared, not by what it covers
         choice.others.append(hit)
+    moved = [h for h in choice.others if _MOVED_CUE.search(text[max(0, h.span[0] - 40):h.span[0]])]
+    if moved:  # "postponed to 9-11 October 2024": the new dates are the event's dates
+        choice.others = moved + [h for h in choice.others if h not in moved]
     days = [h for h in choice.others if h.precision == "day"]
     choice.event = days[0] if days else (choice.others[0] if choice.others else None)
     return choice
@@ -403,8 +425,23 @@ def split_entry(line: str) -> dict:
         place = lead if lead and not re.search(r"announced|confirmed|tbc|tba|por confirmar", lead, re.I) else None
         return {"title": rest.strip(), "place": place, "organizer": organizer}
     hit = hits[0]
+    after = line[hit.span[1]:]
+    if re.match(r"\s*[·•]", after):  # "5-9 March · Course on X · Lima, Peru · USD 600 · Deadline 15 Feb · CLAD"
+        segments = [s.strip(" *_~") for s in re.split(r"\s*[·•]\s*", after.strip()) if s.strip(" *_~")]
+        out = {"title": segments[0] if segments else "", "place": None, "organizer": None}
+        for segment in segments[1:]:
+            if _ONLINE.fullmatch(segment.split(",")[0].strip()):
+                continue
+            if out["place"] is None and re.fullmatch(r"[A-ZÀ-Ý][\w .'’-]+,\s*[A-ZÀ-Ý][\w .'’-]+", segment):
+                out["place"] = segment
+            elif _FEE.search(segment) or _FREE.search(segment) or _DEADLINE_WORD.search(segment) or re.search(
+                    r"\d", segment) or segment.isupper() and len(segment) > 6:
+                continue
+            elif out["organizer"] is None:
+                out["organizer"] = segment
+        return out
     place = line[:hit.span[0]].strip(" ,:-–—|·")
-    rest = line[hit.span[1]:]
+    rest = after
     m = re.match(r"\s*(?:[–—|·:]|\s-\s|,)\s*", rest)
     rest = rest[m.end():] if m else rest
     organizer = None
@@ -477,6 +514,10 @@ def read_fields(item, *, period, partners: PartnerIndex, countries: set[str], se
             timed = next((h for h in choice.others if h.time and h.start == hit.start), None)
             if timed:
                 fields.update(time=timed.time.strftime("%H:%M"), timezone=timed.timezone)
+            else:
+                loose = loose_time((item.subtitle or "") + " " + body[:300])
+                if loose:
+                    fields.update(time=loose[0], timezone=loose[1])
     deadline = choice.deadline
     fields["deadline"] = deadline.start.isoformat() if deadline else None
     if deadline:
@@ -490,7 +531,7 @@ def read_fields(item, *, period, partners: PartnerIndex, countries: set[str], se
     fields["online"] = online
     organizers, supporters, confidence["organizers"] = find_organizers(title, body, partners, section)
     if entry.get("organizer"):
-        named = [p for _, p in partners.find(entry["organizer"])] or [entry["organizer"]]
+        named = _bodies_in(entry["organizer"], partners) or [entry["organizer"]]
         organizers = list(dict.fromkeys(named + organizers))
         confidence["organizers"] = 0.8
     fields["organizers"] = organizers

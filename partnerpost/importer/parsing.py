@@ -186,9 +186,10 @@ class Block:
 
 BOILERPLATE = re.compile(
     r"^(disclaimer\b|descargo|avertissement|aviso legal|copyright|©|\(c\) \d{4}|all rights reserved|"
-    r"to contact\b|contact us\b|follow us\b|to (un)?subscribe\b|(un)?subscribe\b|you are receiving|"
+    r"to contact\b|contact us\b|follow\b|to (un)?subscribe\b|(un)?subscribe\b|you are receiving|"
     r"if you (no longer )?wish|this (newsletter|bulletin) is (published|produced|prepared)|"
-    r"page \d+( of \d+)?$|\d+\s*/\s*\d+$|\d+$)",
+    r"page \d+( of \d+)?$|\d+\s*/\s*\d+$|\d+$|\**(jump to|skip to|go to|back to top|saltar al?|ir a|volver|"
+    r"aller au|retour|posted|publicado el|publi[ée] le|share this|compartir|partager|tags?:|categor)\b)",
     re.I,
 )
 TOC_HEADING = re.compile(r"^(table of contents|contents|in this issue|inside this issue|índice|sumario|sommaire|"
@@ -261,6 +262,9 @@ def make_blocks(doc: Document, lines: list[Line]) -> list[Block]:
             or current[-1].heading
             or style(line) != style(current[-1])
             or (doc.format != "pdf" and _LIST_ITEM.match(line.text) and not _LIST_ITEM.match(current[-1].text))
+            or (doc.format != "pdf" and len(current) == 1 and not _FACT_LINE.match(current[-1].text)
+                and (_FACT_LINE.match(line.text) or _short_dated(line.text))
+                and not dateranges.find_dates(current[-1].text, default_year=2000))
         )
         if starts_new and current:
             blocks.append(_finish_block(current, body_size))
@@ -271,7 +275,14 @@ def make_blocks(doc: Document, lines: list[Line]) -> list[Block]:
     return _join_broken_blocks(blocks)
 
 
+_FACT_LINE = re.compile(r"^\W*(when|where|date|dates|time|venue|place|location|fecha|fechas|lugar|hora|sede|lieu|"
+                        r"quand|o[uù]|deadline|fee|cost|cu[aá]ndo|d[oó]nde|dates?\s+et\s+lieu)\s*:", re.I)
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•▪·]|\d{1,2}[.)])\s+")
+
+
+def _short_dated(text: str) -> bool:
+    """A short line that carries a date: "New York, 14-15 April 2015", "Deadline for abstracts: 30 April 2015"."""
+    return len(text.split()) <= 9 and bool(dateranges.find_dates(text, default_year=2000))
 
 
 def _finish_block(lines: list[Line], body_size: float | None) -> Block:
@@ -322,7 +333,21 @@ _NOT_TITLE_START = re.compile(r"(for (more|further) (information|details)|more i
                               r"m[áa]s informaci[óo]n|plus d'information|pour en savoir)", re.I)
 _WHOLE_LINK = re.compile(r"^\[(.+)\]\([^)]*\)\s*$")
 _MASTHEAD = re.compile(r"newsletter|bulletin|bolet[ií]n|lettre|boletim|gazette|digest|update|no\.\s*\d+|"
-                       r"vol(ume)?\.?\s*\d+|issue\s*\d+", re.I)
+                       r"vol(ume)?\.?\s*\d+|issue\s*\d+|n\.?\s*[º°o]\s*\d+|compiled by|prepared by|edited by|"
+                       r"version of|calendar \d{4}|calendario \d{4}", re.I)
+
+
+def _is_dateline(text: str) -> bool:
+    """"Tangier, 29 June 2012" or "20-22 September 2016 · Incheon": a date with a place, no title."""
+    plain = strip_markup(text)[0]
+    if _is_date_heading(plain) or _is_period_only(plain):
+        return False
+    hits = dateranges.find_dates(plain, default_year=2000)
+    if not hits:
+        return False
+    rest = plain[:hits[0].span[0]] + " " + plain[hits[0].span[1]:]
+    words = re.findall(r"[^\W\d_]{2,}", rest)
+    return len(words) <= 4 and not _PROSE_KEYWORDS.search(rest)
 
 
 def heading_score(block: Block, doc_format: str) -> float:
@@ -332,6 +357,8 @@ def heading_score(block: Block, doc_format: str) -> float:
         return 0.0
     if block.heading:
         return 1.0
+    if _is_dateline(text):
+        return 0.0
     if doc_format == "pdf":
         if block.emphasis >= 0.1:
             return 0.9
@@ -434,7 +461,8 @@ def segment(blocks: list[Block], doc_format: str, partners: PartnerIndex, period
                 section, explicit, mode = named_events.group(1), True, "prose"  # "ICAP Events", unknown partner
                 i += 1
                 continue
-            if _GENERIC_SECTION.match(text) or (_is_caps(text) and len(text.split()) <= 8):
+            if _GENERIC_SECTION.match(text) or (_is_caps(text) and len(text.split()) <= 8
+                                                and not _PROSE_KEYWORDS.search(text) and ":" not in text):
                 mode = "prose"
                 i += 1
                 continue
@@ -446,6 +474,9 @@ def segment(blocks: list[Block], doc_format: str, partners: PartnerIndex, period
                     entry.body.append(blocks[i])
                     i += 1
                 mode = "item"
+                continue
+            if nxt_score and nxt.heading and not block.heading and len(text.split()) <= 3:
+                i += 1  # a category label ("Formación") printed above a heading
                 continue
             if nxt_score and i + 2 < len(blocks) and not scores[i + 2] and dateranges.find_dates(
                     nxt_text, default_year=2000) and not _entry_like(nxt_text):
@@ -491,8 +522,10 @@ def segment(blocks: list[Block], doc_format: str, partners: PartnerIndex, period
             for entry_block, rest in entries:
                 items.append(RawItem(entry_block, rest, section, explicit, entry=True))
             mode = "item"
-        elif mode == "prose" or (mode == "start" and items == [] and False):
-            items.extend(prose_items(block, section, explicit))
+        elif mode == "start" and not items and _MASTHEAD.search(block.raw):
+            pass  # the masthead's second line: number, period, strapline
+        elif mode in ("prose", "start"):
+            items.extend(prose_items(block, section, explicit, strict=(mode == "start")))
         i += 1
     return items, masthead
 
@@ -509,7 +542,11 @@ _PROSE_KEYWORDS = re.compile(
     r"school|training|round ?tables?|summit|dialogues?|congress|lectures?|programmes?|programs?|awards?|prizes?|"
     r"reports?|compendium|handbook|guide|toolkit|policy briefs?|journal|survey|call for \w+|"
     r"taller|curso|seminario|conferencia|congreso|foro|diplomado|jornadas?|encuentro|premios?|informe|"
-    r"atelier|colloque|s[ée]minaire|journ[ée]e d'[ée]changes|journ[ée]e|formation|conf[ée]rence|rencontre)\b", re.I)
+    r"atelier|colloque|s[ée]minaire|journ[ée]e d'[ée]changes|journ[ée]e|formation|conf[ée]rence|rencontre|"
+    r"diplomas?|diplomado|certificate programme|clinic|bootcamp|hackathon|study tour|study visit|"
+    r"memorandum of understanding|cooperation agreement|convenio|accord de coop[ée]ration|board meeting|"
+    r"governing board|general assembly|asamblea|assembl[ée]e g[ée]n[ée]rale|studies no\.? ?\d+|yearbook)\b",
+    re.I)
 _CONNECTORS = {"on", "of", "for", "and", "the", "in", "to", "de", "del", "la", "las", "los", "el", "y", "sobre",
                "en", "sur", "des", "du", "et", "le", "les", "l'", "d'", "&", "a", "e", "da", "do", "das", "dos"}
 _PLACE_CONNECTORS = {"in", "at", "à", "em"}
@@ -526,7 +563,7 @@ _QUOTED = re.compile(r"[\"“]([^\"”]{12,200})[\"”]")
 _TOKEN = re.compile(r"[\w'’.-]+|[^\w\s]", re.U)
 
 
-def prose_items(block: Block, section, explicit) -> list[RawItem]:
+def prose_items(block: Block, section, explicit, strict: bool = False) -> list[RawItem]:
     """Items mentioned inside running text: one per sentence that names an activity or publication
     and gives a date (or quotes a title); sentences after it, up to the next such one, are its text."""
     pieces = join_lines(block.lines)
@@ -536,7 +573,7 @@ def prose_items(block: Block, section, explicit) -> list[RawItem]:
     for sentence in _SENTENCE.split(plain):
         title = prose_title(sentence)
         dated = bool(dateranges.find_dates(sentence, default_year=2000))
-        if title and (dated or _QUOTED.search(sentence) or _CALL_CUE.search(sentence)):
+        if title and (dated or (not strict and (_QUOTED.search(sentence) or _CALL_CUE.search(sentence)))):
             item = RawItem(block, [], section, explicit, title_text=title)
             item.prose = [sentence]
             items.append(item)
@@ -556,7 +593,9 @@ def prose_title(sentence: str) -> str:
     after = [k for k in matches if verb and k.start() >= verb.end()]
     m = after[0] if after else matches[0]
     tokens = [(t.group(), t.start(), t.end()) for t in _TOKEN.finditer(sentence)]
-    index = next(k for k, tok in enumerate(tokens) if tok[1] >= m.start())
+    index = next((k for k, tok in enumerate(tokens) if tok[2] > m.start()), None)
+    if index is None:
+        return ""
     keyword = tokens[index][0]
     if keyword[:1].isupper():
         left = index
@@ -636,7 +675,13 @@ def _entry_like(text: str) -> bool:
     if hits:
         if hits[0].span[0] >= 60:
             return False
-        sep = _ENTRY.search(text[hits[0].span[1]:])
+        after = text[hits[0].span[1]:]
+        dotted = re.match(r"\s*[·•]\s*([^·•]+)", after)
+        if dotted and hits[0].span[0] <= 2:  # "5-9 March · Course on Public Procurement · Lima, Peru · USD 600"
+            segment_text = dotted.group(1).strip()
+            return (segment_text[:1].isupper() and len(segment_text.split()) >= 3
+                    and bool(_PROSE_KEYWORDS.search(segment_text)))
+        sep = _ENTRY.search(after)
         if not sep or sep.start() > 60:
             return False
         title = text[hits[0].span[1] + sep.end():].strip()

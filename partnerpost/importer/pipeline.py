@@ -54,7 +54,9 @@ def extract(
         doc.pages = max(doc.pages, max(line.page for line in kept))
     timer.lap("clean")
     head_text = "\n".join(line.text for line in kept[:60])
-    period = dateranges.find_period(head_text) or dateranges.find_period(doc.text[:3000])
+    # the masthead's own line first: "Training Calendar 2024" is the year, not its first month heading
+    period = (dateranges.find_period(kept[0].text) if kept else None) or dateranges.find_period(head_text) \
+        or dateranges.find_period(doc.text[:3000])
     index = PartnerIndex.build(partners)
     blocks = make_blocks(doc, kept)
     raw_items, masthead = segment(blocks, doc.format, index, period.label if period else None)

@@ -177,17 +177,30 @@ class _MarkdownWriter(HTMLParser):
 
     BLOCKS = {"p", "div", "section", "article", "li", "tr", "br", "table", "ul", "ol", "blockquote", "header",
               "footer", "h1", "h2", "h3", "h4", "h5", "h6", "dd", "dt"}
-    SKIP = {"script", "style", "head", "title", "noscript", "template", "svg"}
+    SKIP = {"script", "style", "head", "title", "noscript", "template", "svg", "nav", "aside", "form", "button",
+            "select", "iframe"}
+    # Page furniture saved along with a CMS page: menus, breadcrumbs, cookie notices, sidebars, share bars.
+    FURNITURE = re.compile(r"(^|[\s_-])(nav|navbar|menu|breadcrumbs?|cookies?|consent|banner|sidebar|widget|"
+                           r"share|social|skip|pager|pagination|site-footer|footer|related)([\s_-]|$)", re.I)
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.out: list[str] = []
         self.skip = 0
+        self.skip_tag = ""
         self.links: list[str | None] = []
 
     def handle_starttag(self, tag, attrs):
-        if tag in self.SKIP:
-            self.skip += 1
+        if self.skip:  # inside page furniture: count only nested tags of the same name as the container
+            if tag == self.skip_tag:
+                self.skip += 1
+            return
+        values = dict(attrs)
+        marker = " ".join(filter(None, [values.get("class"), values.get("id"), values.get("role")]))
+        if tag in self.SKIP or (tag in {"div", "section", "footer", "header", "ul", "p"} and marker
+                                and self.FURNITURE.search(marker)) or values.get("role") in {"navigation", "banner"}:
+            if tag not in self.VOID:
+                self.skip, self.skip_tag = 1, tag
             return
         if tag in self.BLOCKS:
             self.out.append("\n\n")
@@ -199,9 +212,12 @@ class _MarkdownWriter(HTMLParser):
             self.links.append(dict(attrs).get("href") or "")
             self.out.append("[")
 
+    VOID = {"br", "img", "hr", "input", "meta", "link", "wbr", "source", "area", "col", "embed"}
+
     def handle_endtag(self, tag):
-        if tag in self.SKIP:
-            self.skip = max(0, self.skip - 1)
+        if self.skip:
+            if tag == self.skip_tag:
+                self.skip -= 1
             return
         if tag == "a" and self.links:
             href = self.links.pop()
