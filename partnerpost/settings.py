@@ -179,6 +179,9 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 MAX_UPLOAD_MB = env_int("MAX_UPLOAD_MB", 20)
+# Newsletter import: the largest file and the most PDF pages one import may have.
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_MB", 25) * 1024 * 1024
+IMPORT_MAX_PAGES = env_int("IMPORT_MAX_PAGES", 300)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

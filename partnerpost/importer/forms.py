@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _, gettext_lazy
 
 from partnerpost.content.enums import ItemKind
 from partnerpost.content.models import CONTENT_LANGUAGES
+from partnerpost.lib.numbers import file_size
 from partnerpost.network.models import Partner
 
 
@@ -30,8 +31,8 @@ class UploadForm(forms.Form):
         limit = getattr(settings, "IMPORT_MAX_BYTES", 25 * 1024 * 1024)
         if upload.size > limit:
             raise forms.ValidationError(
-                _("The file is %(size).1f MB; the limit is %(limit).0f MB. Split the newsletter into smaller files.")
-                % {"size": upload.size / 1048576, "limit": limit / 1048576})
+                _("The file is %(size)s; the limit is %(limit)s. Split the newsletter into smaller files.")
+                % {"size": file_size(upload.size), "limit": file_size(limit)})
         if upload.size == 0:
             raise forms.ValidationError(_("The document is empty: it holds no text to import."))
         return upload

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
+from partnerpost.lib.numbers import file_size
+
 MAX_BYTES = 25 * 1024 * 1024
 MAX_PAGES = 300
 
@@ -67,7 +69,7 @@ def sniff_format(data: bytes, filename: str) -> str:
 def read(data: bytes, filename: str, *, max_bytes: int = MAX_BYTES, max_pages: int = MAX_PAGES) -> Document:
     if len(data) > max_bytes:
         raise Rejected(
-            f"The file is {len(data) / 1048576:.1f} MB; the limit is {max_bytes / 1048576:.0f} MB. "
+            f"The file is {file_size(len(data))}; the limit is {file_size(max_bytes)}. "
             "Split the newsletter into smaller files.", "file",
         )
     fmt = sniff_format(data, filename)

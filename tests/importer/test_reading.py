@@ -19,7 +19,7 @@ def corpus(name: str) -> bytes:
         ("scan.pdf", corpus("no-text-layer.pdf"), {}, "file", ["no text layer", "OCR"]),
         ("locked.pdf", corpus("encrypted.pdf"), {}, "file", ["encrypted", "password"]),
         ("cut.pdf", corpus("damaged.pdf"), {}, "file", ["damaged"]),
-        ("big.pdf", corpus("bulletin-print.pdf"), {"max_bytes": 1000}, "file", ["limit is", "Split"]),
+        ("big.pdf", corpus("bulletin-print.pdf"), {"max_bytes": 1000}, "file", ["limit is 1000 bytes", "Split"]),
         ("long.pdf", corpus("bulletin-print.pdf"), {"max_pages": 2}, "pages", ["5 pages", "limit is 2"]),
         ("empty.txt", corpus("empty.txt"), {}, "file", ["empty"]),
         ("nothing.md", b"", {}, "file", ["empty"]),

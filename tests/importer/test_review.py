@@ -1,6 +1,7 @@
 """The editors' import screens and the CLI: who may use them, what they write, and what they refuse."""
 
 import io
+from pathlib import Path
 import json
 
 import pytest
@@ -202,4 +203,19 @@ def test_cli_errors(people, tmp_path, args, message):
     args = [a.format(doc=tmp_path / "doc.md", bad=tmp_path / "bad.pdf") for a in args]
     with pytest.raises(CommandError, match=message):
         call_command("import-newsletter", *args)
+    assert not ImportBatch.objects.exists()
+
+
+def test_size_and_page_limits_come_from_settings(client, people, settings):
+    client.force_login(people.editor)
+    pdf = (Path(__file__).parent / "corpus" / "bulletin-print.pdf").read_bytes()
+    settings.IMPORT_MAX_PAGES = 2
+    response = upload(client, pdf, "bulletin.pdf")
+    assert response.status_code == 400 and "The PDF has 5 pages; the limit is 2." in response.content.decode()
+    settings.IMPORT_MAX_PAGES = 300
+    settings.IMPORT_MAX_BYTES = 1000
+    response = upload(client, pdf, "bulletin.pdf")
+    assert response.status_code == 400
+    assert "The file is 31 KB; the limit is 1000 bytes. Split the newsletter into smaller files." in (
+        response.content.decode())
     assert not ImportBatch.objects.exists()
