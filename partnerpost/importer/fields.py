@@ -59,7 +59,8 @@ KIND_WORDS = {
 }
 _KIND_RE = {kind: re.compile(rf"\b({words})\b", re.I) for kind, words in KIND_WORDS.items()}
 _HEADLINE_VERB = re.compile(r"\b(promoted|announced|announces|celebrates|celebrated|welcomes|welcomed|signs|signed|"
-                            r"joins|joined|elected|appointed|wins|won|opens|opened|marks|marked|becomes|"
+                            r"joins|joined|elected|appointed|wins|won|opens|opened|marks|marked|becomes|sign|"
+                            r"renew|renews|renewed|moves|moved|relocates|"
                             r"is celebrating|has become)\b", re.I)
 _HEAD_SPLIT = re.compile(r"\s(on|about|of|for|in|at|to|sobre|de|en|sur|du|des|:)\s|[:\"“«(]", re.I)
 _EVENT_VERBS = re.compile(r"\b(held|hosted|took place|will take place|takes place|organi[sz]ed|convened|"
@@ -71,7 +72,9 @@ _PUB_VERBS = re.compile(r"\b(released|published|issued|launched (its|the|a) [\w 
 def guess_kind(title: str, body: str) -> tuple[str, float]:
     """The kind from the title's head noun first ("Webinar on ...": event; "Compendium of ...": publication),
     then from the title as a whole, then from what the text says happened."""
-    call = _KIND_RE["call"].search(title)
+    call = _KIND_RE["call"].search(title) or re.search(r"\b(call for \w+|convocatoria|appel)\b", title, re.I)
+    if call and _KIND_RE["award"].search(title):
+        return "award", 0.8  # a call for nominations to an award programme belongs to the programme
     if call:
         return "call", 0.9
     if _HEADLINE_VERB.search(title):
@@ -107,7 +110,8 @@ _DEADLINE_CUE = re.compile(
     r"(?:(deadline|closes?|closing date|due|no later than|apply|register|submit(ted)?|nominations?|applications?|"
     r"registration|enrol(l)?ment|inscripci[óo]n(es)?|matr[íi]cula|fecha l[íi]mite|plazo|date limite|inscriptions?|"
     r"prazo|inscri[çc][õo]es)\W{0,3}(\w+\W{1,3}){0,4}"
-    r"|\b(by|until|before|hasta( el)?|avant le|jusqu'au|até)\s+(the\s+)?)$",
+    r"|\b(by|until|before|no later than|hasta( el)?|antes del?|a m[áa]s tardar( el)?|avant le|au plus tard le|"
+    r"jusqu'au|até)\s+(the\s+)?)$",
     re.I,
 )
 _MOVED_CUE = re.compile(r"\b(postponed (to|until)|rescheduled (to|for)|moved to|new dates?:?|now (on|takes place)|"
@@ -208,7 +212,7 @@ _ROLE_CUES = [
     ("co_organizer", re.compile(r"\b(in collaboration with|in cooperation with|in partnership with|together with|"
                                 r"jointly with|en colaboraci[óo]n con|en coop[ée]ration avec|em parceria com)\b",
                                 re.I)),
-    ("organizer", re.compile(r"\b((?:organi[sz]ed|hosted|convened|held)(?: (?:online|virtually|jointly))? by|prepared by|published by|"
+    ("organizer", re.compile(r"\b((?:organi[sz]ed|hosted|convened|held)(?: [\w-]+){0,3}? by|prepared by|published by|"
                              r"released by|jointly organi[sz]ed by|organizado por|organis[ée] par|"
                              r"organizado pela?|coordinated by)\b", re.I)),
 ]
@@ -252,6 +256,7 @@ def find_organizers(title: str, text: str, partners: PartnerIndex, section: str 
 
 
 _DOER_VERB = re.compile(r"\b(held|hosted|organi[sz]ed|convened|launched|released|published|announced|conducted|"
+                        r"(will )?(offer|offers|run|runs|host|hosts|organi[sz]es?|present|presents|invites?)|"
                         r"delivered|will (host|hold|organi[sz]e|launch)|has (launched|released|published|opened)|"
                         r"celebr[óa]|organiz[óa]|realiz[óa]|present[óa]|organisera|a (organis[ée]|accueilli)|"
                         r"celebrar[áa]|organizar[áa])\b", re.I)
@@ -264,6 +269,8 @@ def _subject_bodies(sentences: list[str], partners: PartnerIndex) -> list[str]:
         if not m or m.start() > 260:
             continue
         subject = sentence[:m.start()].split("\n")[-1]
+        if re.search(r"\b(we|I|nous|nosotros|which|that|who|que|qui)\s*$", subject, re.I):
+            continue  # "which we organised": the doer is the writer, named nowhere in the sentence
         if re.search(r"\b(was|were|is|are|been|be|being|fue|fueron|será|a été|ont été|foi)\s+$", subject, re.I):
             continue  # passive: the doer, if named, follows "by"
         subject = re.sub(r"^(at|in|on|during|after|following|with)\s+(the\s+)?\w+\s*,?\s*", "", subject, flags=re.I)
@@ -355,7 +362,7 @@ def _named_bodies(text: str) -> list[str]:
         part = part.strip(" ()[],;:")
         part = re.sub(r"^(the|its|their|el|la|le|les|o|a)\s+", "", part, flags=re.I)
         part = re.sub(r"\s*\((?:[^()]*)\)?$", "", part) if part.count("(") > part.count(")") else part
-        part = _trim_name(part)
+        part = _trim_name(part).strip(" ,;:")
         if part and len(part) <= 120 and _looks_like_body(part.strip()):
             names.append(part.strip())
     return names[:4]
@@ -518,6 +525,12 @@ def read_fields(item, *, period, partners: PartnerIndex, countries: set[str], se
                 loose = loose_time((item.subtitle or "") + " " + body[:300])
                 if loose:
                     fields.update(time=loose[0], timezone=loose[1])
+    if kind == "call" and hit is not None:
+        # a call has no dates of its own: the date it gives is when answers are due
+        choice.deadline = choice.deadline or hit
+        fields.update(start=None, end=None, dates=[], precision=None, time=None, timezone=None, end_time=None)
+        spans.pop("dates", None)
+        confidence.pop("dates", None)
     deadline = choice.deadline
     fields["deadline"] = deadline.start.isoformat() if deadline else None
     if deadline:

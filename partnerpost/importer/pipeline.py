@@ -69,7 +69,7 @@ def extract(
         raw_title, _links = field_reader.item_title(raw)
         if raw.section_explicit and raw.section != last_heading:
             running = last_heading = raw.section
-        named = {p for _, p in index.find(raw_title)}
+        named = {p for _, p in index.find(raw_title)} if not raw.title_text else set()
         if len(named) == 1 and next(iter(named)) != running:
             running = next(iter(named))
         section = running
