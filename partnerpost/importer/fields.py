@@ -164,7 +164,12 @@ def choose_dates(text: str, period, year_hint: int | None, kind: str = "event") 
         if re.search(r"\b(from|since|desde|depuis)\s*$", before, re.I) and re.search(
                 r"^\s*(until|to|till|hasta|jusqu)", text[hit.span[1]:hit.span[1] + 12], re.I):
             continue  # "from October 2019 until ..." describes a span covered, not the item's date
-        if kind != "event" and ((hit.precision != "day" and not _PUBLISHED_CUE.search(before)) or re.search(
+        # "— ReSPA, July 2017, 140 pp.": a single month right under a publication's title is when it appeared
+        imprint = (kind == "publication" and hit.span[0] - text.find("\n") < 80 and hit.precision == "month"
+                   and (hit.start.year, hit.start.month) == (hit.end.year, hit.end.month)
+                   and not re.match(r"(from|between|desde|entre|du|del)\b", hit.text, re.I))
+        if kind != "event" and ((hit.precision != "day" and not _PUBLISHED_CUE.search(before) and not imprint)
+                                or re.search(
                 r"\b(from|since|between|until|desde|depuis|entre)\s*$", before, re.I)):
             continue  # a publication or news item is dated by the day it appeared, not by what it covers
         choice.others.append(hit)
@@ -432,20 +437,21 @@ def split_entry(line: str) -> dict:
         place = lead if lead and not re.search(r"announced|confirmed|tbc|tba|por confirmar", lead, re.I) else None
         return {"title": rest.strip(), "place": place, "organizer": organizer}
     hit = hits[0]
-    after = line[hit.span[1]:]
-    if re.match(r"\s*[·•]", after):  # "5-9 March · Course on X · Lima, Peru · USD 600 · Deadline 15 Feb · CLAD"
+    after = re.sub(r"^\s*\([^)]{0,30}\)", "", line[hit.span[1]:])  # "Nov 2017 (TBC) · ..."
+    if re.match(r"\s*(?:\([^)]{0,30}\)\s*)?[·•]", after):  # "5-9 March · Course on X · Lima, Peru · USD 600 · Deadline 15 Feb · CLAD"
         segments = [s.strip(" *_~") for s in re.split(r"\s*[·•]\s*", after.strip()) if s.strip(" *_~")]
         out = {"title": segments[0] if segments else "", "place": None, "organizer": None}
         for segment in segments[1:]:
             if _ONLINE.fullmatch(segment.split(",")[0].strip()):
                 continue
-            if out["place"] is None and re.fullmatch(r"[A-ZÀ-Ý][\w .'’-]+,\s*[A-ZÀ-Ý][\w .'’-]+", segment):
-                out["place"] = segment
+            if out["place"] is None and re.fullmatch(
+                    r"[A-ZÀ-Ý][\w .'’-]+,\s*[A-ZÀ-Ý][\w .'’-]+(\s*\([^)]*\))?", segment):
+                out["place"] = re.sub(r"\s*\([^)]*\)$", "", segment)
             elif _FEE.search(segment) or _FREE.search(segment) or _DEADLINE_WORD.search(segment) or re.search(
                     r"\d", segment) or segment.isupper() and len(segment) > 6:
                 continue
-            elif out["organizer"] is None:
-                out["organizer"] = segment
+            else:
+                out["organizer"] = segment  # the last such segment: organizers close the line
         return out
     place = line[:hit.span[0]].strip(" ,:-–—|·")
     rest = after

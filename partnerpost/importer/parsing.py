@@ -143,19 +143,24 @@ class PartnerIndex:
 
     def match_heading(self, text: str) -> str | None:
         """The partner a section heading names ("ICAP Events", "News from EROPA"), if it names nothing else."""
-        words = fold(text)
-        rest = re.sub(r"\b(events?|news|noticias|eventos|actualites|nouvelles|publications?|publicaciones|"
-                      r"activities|actividades|updates?|corner|section|highlights|from|the|de|del|la|les|des|"
-                      r"and|y|et|partner|partners|socio|member)\b", " ", words)
-        rest = " ".join(rest.split())
+        rest = _heading_words(text)
         if not rest:
             return None
         if rest in self.by_acronym:
             return self.by_acronym[rest]
         for name, acronym in self.names:
-            if rest == name or rest == f"{name} {fold(acronym)}" or rest == f"{fold(acronym)} {name}":
+            name, short = _heading_words(name), _heading_words(acronym)
+            if rest in (name, f"{name} {short}", f"{short} {name}"):
                 return acronym
         return None
+
+
+def _heading_words(text: str) -> str:
+    """A heading's words without the generic ones ("News from", "Events", "and"), for comparing names."""
+    rest = re.sub(r"\b(events?|news|noticias|eventos|actualites|nouvelles|publications?|publicaciones|"
+                  r"activities|actividades|updates?|corner|section|highlights|from|the|de|del|la|les|des|"
+                  r"and|y|et|partner|partners|socio|member|of|in|for)\b", " ", fold(text))
+    return " ".join(rest.split())
 
 
 # --- blocks ------------------------------------------------------------------------------------------------
@@ -398,7 +403,9 @@ _GENERIC_SECTION = re.compile(
     r"(events?|news|publications?|resources|calls?( for (papers|proposals|nominations))?|calls and awards|awards?|"
     r"announcements|opportunities|training|courses|webinars|highlights|activities|updates|in brief|"
     r"activities of member \w+|noticias|eventos|publicaciones|convocatorias|actualit[ée]s|nouvelles|"
-    r"[ée]v[ée]nements|publications r[ée]centes|around the region|from the region|agenda|calendar|calendario)"
+    r"[ée]v[ée]nements|publications r[ée]centes|around the region|from the region|agenda|calendar|calendario|"
+    r"calendar of (events|activities)|events calendar|calendario de (eventos|actividades)|news in brief|"
+    r"short news|noticias breves|en bref|br[èe]ves|new publications|nuevas publicaciones|nouvelles publications)"
     r"(\s+(and|&|y|et)\s+\w+)?$", re.I)
 _SKIPPED_SECTION = re.compile(
     r"^(\d{1,2}[.)]\s*)?(editorial|overview|introduction|foreword|preface|welcome|from the (editor|secretariat)|"
@@ -443,6 +450,7 @@ def segment(blocks: list[Block], doc_format: str, partners: PartnerIndex, period
                 continue
             if not items and (
                 _MASTHEAD.search(text) or (period_text and fold(period_text) in fold(text))
+                or (i == 0 and nxt is not None and (nxt_score or _MASTHEAD.search(nxt.raw)))
                 or (doc_format == "pdf" and block.emphasis >= top_emphasis > 0 and mode == "start")
                 or (block.heading == 1 and mode == "start")
             ):
@@ -464,6 +472,7 @@ def segment(blocks: list[Block], doc_format: str, partners: PartnerIndex, period
             if _GENERIC_SECTION.match(text) or (_is_caps(text) and len(text.split()) <= 8
                                                 and not _PROSE_KEYWORDS.search(text) and ":" not in text):
                 mode = "prose"
+                section, explicit = None, True  # "New publications" gathers every partner's
                 i += 1
                 continue
             if _entry_like(text):
@@ -524,10 +533,30 @@ def segment(blocks: list[Block], doc_format: str, partners: PartnerIndex, period
             mode = "item"
         elif mode == "start" and not items and _MASTHEAD.search(block.raw):
             pass  # the masthead's second line: number, period, strapline
+        elif mode == "prose" and _dashed_item(block):
+            title, rest = _dashed_item(block)
+            item = RawItem(block, [], section, explicit, title_text=title)
+            item.prose = [rest]
+            items.append(item)
         elif mode in ("prose", "start"):
             items.extend(prose_items(block, section, explicit, strict=(mode == "start")))
         i += 1
     return items, masthead
+
+
+_DASHED = re.compile(r"^\s*(?:[-*•▪·]|\d{1,2}[.)])\s+(.{6,220}?)\s+(?:—|–|--)\s+(.+)$", re.S)
+
+
+def _dashed_item(block: Block) -> tuple[str, str] | None:
+    """A list entry "- Title — Publisher, June 2017. What it is." as (title, the rest)."""
+    plain = strip_markup(" ".join(line.text for line in block.lines))[0]
+    m = _DASHED.match(plain)
+    if not m:
+        return None
+    title = m.group(1).strip(" *_")
+    if not title[:1].isupper() or len(title.split()) < 2 or title.endswith("."):
+        return None
+    return title, m.group(2).strip()
 
 
 def _is_period_only(text: str) -> bool:
@@ -676,7 +705,7 @@ def _entry_like(text: str) -> bool:
         if hits[0].span[0] >= 60:
             return False
         after = text[hits[0].span[1]:]
-        dotted = re.match(r"\s*[·•]\s*([^·•]+)", after)
+        dotted = re.match(r"\s*(?:\([^)]{0,30}\)\s*)?[·•]\s*([^·•]+)", after)
         if dotted and hits[0].span[0] <= 2:  # "5-9 March · Course on Public Procurement · Lima, Peru · USD 600"
             segment_text = dotted.group(1).strip()
             return (segment_text[:1].isupper() and len(segment_text.split()) >= 3

@@ -177,7 +177,7 @@ def _text_lines(text: str, *, markdown: bool) -> list[Line]:
 class _MarkdownWriter(HTMLParser):
     """HTML to the Markdown subset the importer reads: headings, paragraphs, list items and links."""
 
-    BLOCKS = {"p", "div", "section", "article", "li", "tr", "br", "table", "ul", "ol", "blockquote", "header",
+    BLOCKS = {"p", "div", "section", "article", "li", "br", "table", "ul", "ol", "blockquote", "header",
               "footer", "h1", "h2", "h3", "h4", "h5", "h6", "dd", "dt"}
     SKIP = {"script", "style", "head", "title", "noscript", "template", "svg", "nav", "aside", "form", "button",
             "select", "iframe"}
@@ -191,6 +191,41 @@ class _MarkdownWriter(HTMLParser):
         self.skip = 0
         self.skip_tag = ""
         self.links: list[str | None] = []
+        self.row: list[dict] | None = None  # cells of the table row being read
+        self.cell: dict | None = None
+        self.strong = 0
+
+    # Tables: each row becomes one line, "date · event · venue · organizer", its cells' extra text the lines
+    # under it; a row with a single cell (a group label) becomes a heading; header rows are dropped.
+    def _emit(self, text: str) -> None:
+        if self.cell is not None:
+            self.cell["text"].append(text)
+            if self.strong:
+                self.cell["strong"].append(text)
+        else:
+            self.out.append(text)
+
+    def _row_start(self):
+        self.row = []
+
+    def _row_end(self):
+        cells = [c for c in (self.row or []) if " ".join("".join(c["text"]).split())]
+        self.row = None
+        if not cells or all(c["header"] for c in cells):
+            return
+        texts = [" ".join("".join(c["text"]).split()) for c in cells]
+        if len(cells) == 1:
+            self.out.append(f"\n\n### {texts[0]}\n\n")
+            return
+        heads, details = [], []
+        for cell, text in zip(cells, texts):
+            strong = " ".join("".join(cell["strong"]).split())
+            if strong and len(strong) < len(text) and text.startswith(strong):
+                heads.append(strong)
+                details.append(text[len(strong):].strip())
+            else:
+                heads.append(text)
+        self.out.append("\n\n" + " · ".join(heads) + "\n" + "\n".join("  " + d for d in details if d) + "\n\n")
 
     def handle_starttag(self, tag, attrs):
         if self.skip:  # inside page furniture: count only nested tags of the same name as the container
@@ -203,6 +238,19 @@ class _MarkdownWriter(HTMLParser):
                                 and self.FURNITURE.search(marker)) or values.get("role") in {"navigation", "banner"}:
             if tag not in self.VOID:
                 self.skip, self.skip_tag = 1, tag
+            return
+        if tag == "tr":
+            self._row_start()
+            return
+        if tag in ("td", "th") and self.row is not None:
+            self.cell = {"text": [], "strong": [], "header": tag == "th"}
+            self.row.append(self.cell)
+            return
+        if tag in ("strong", "b"):
+            self.strong += 1
+        if self.cell is not None:
+            if tag == "br" or tag in self.BLOCKS:
+                self._emit(" ")
             return
         if tag in self.BLOCKS:
             self.out.append("\n\n")
@@ -221,6 +269,18 @@ class _MarkdownWriter(HTMLParser):
             if tag == self.skip_tag:
                 self.skip -= 1
             return
+        if tag in ("strong", "b"):
+            self.strong = max(0, self.strong - 1)
+        if tag in ("td", "th"):
+            self.cell = None
+            return
+        if tag == "tr":
+            self._row_end()
+            return
+        if self.cell is not None:
+            if tag in self.BLOCKS:
+                self._emit(" ")
+            return
         if tag == "a" and self.links:
             href = self.links.pop()
             self.out.append(f"]({href})")
@@ -229,7 +289,7 @@ class _MarkdownWriter(HTMLParser):
 
     def handle_data(self, data):
         if not self.skip:
-            self.out.append(re.sub(r"\s+", " ", data))
+            self._emit(re.sub(r"\s+", " ", data))
 
 
 def html_to_markdown(text: str) -> str:
