@@ -448,10 +448,14 @@ def segment(blocks: list[Block], doc_format: str, partners: PartnerIndex, period
                 section, explicit, mode = named, True, "prose"
                 i += 1
                 continue
+            if _ISSUE_LINE.search(text) and len(text) < 120:
+                masthead = masthead or text  # "Boletín N.º 58 · Network Newsletter No. 58", wherever it sits
+                i += 1
+                continue
             if not items and (
                 _MASTHEAD.search(text) or (period_text and fold(period_text) in fold(text))
                 or (i == 0 and nxt is not None and (nxt_score or _MASTHEAD.search(nxt.raw)))
-                or (doc_format == "pdf" and block.emphasis >= top_emphasis > 0 and mode == "start")
+                or (doc_format == "pdf" and block.emphasis >= top_emphasis > 0 and block.page == 1)
                 or (block.heading == 1 and mode == "start")
             ):
                 masthead = masthead or text
@@ -684,6 +688,8 @@ def _place_follows(tokens, k) -> bool:
 _MONTHS = (r"(january|february|march|april|may|june|july|august|september|october|november|december|"
            r"enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre|"
            r"janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre|octobre|novembre|d[ée]cembre)")
+_ISSUE_LINE = re.compile(r"(newsletter|bulletin|bolet[ií]n|lettre|boletim|digest)\b.{0,40}?"
+                         r"(no\.?|n\.?\s*[º°o]|issue|vol\.?|n[úu]mero|num[ée]ro)\s*\d+", re.I)
 _DATE_HEADING = re.compile(rf"^{_MONTHS}(\s+\d{{4}})?$|^q[1-4]\s+\d{{4}}$|^\d{{4}}$", re.I)
 
 

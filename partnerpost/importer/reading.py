@@ -388,9 +388,43 @@ def _pdf_page_lines(page, number: int, raw) -> tuple[list[Line], int]:
             lines.append(Line(text=" ".join(body.split()), page=number, size=round(size, 1) if size else None,
                               bold=bold, top=top, blank_before=gap_before or not lines))
             last_bottom, last_size = bottom, size
-        return lines, count
+        return _with_tables(textpage, raw, handle, height, number, lines), count
     finally:
         textpage.close()
+
+
+def _with_tables(textpage, raw, handle, height: float, number: int, lines: list[Line]) -> list[Line]:
+    """Replace the lines of a table on this page by one line per row (see pdftables)."""
+    from . import pdftables
+
+    def style(x: float, y: float):
+        index = raw.FPDFText_GetCharIndexAtPos(handle, x, y, 2.0, 2.0)
+        if index < 0:
+            return None, False
+        weight = raw.FPDFText_GetFontWeight(handle, index)
+        bold = bool(weight and weight >= 600) or _font_is_bold(raw, handle, index)
+        return raw.FPDFText_GetFontSize(handle, index), bold
+
+    if textpage.count_rects() < 12:
+        return lines
+    found = pdftables.read_table(pdftables.page_runs(textpage, height, style))
+    if not found:
+        return lines
+    top, bottom, rows = found
+    inside = [i for i, line in enumerate(lines) if line.top is not None and top - 1 <= line.top * height <= bottom + 1]
+    if not inside:
+        return lines
+    table_lines = []
+    for row in rows:
+        text, details = pdftables.row_lines(row)
+        first_run = next(run for cell in row.cells for run in cell)
+        table_lines.append(Line(text=text, page=number, size=round(first_run.size, 1), bold=row.group,
+                                top=row.top / height, blank_before=True))
+        if details:
+            table_lines.append(Line(text=details, page=number, size=round(first_run.size, 1), bold=False,
+                                    top=row.top / height, blank_before=False))
+    return lines[:inside[0]] + table_lines + [line for line in lines[inside[0]:] if not (
+        line.top is not None and top - 1 <= line.top * height <= bottom + 1)]
 
 
 def _font_is_bold(raw, handle, index: int) -> bool:

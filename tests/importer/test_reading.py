@@ -73,3 +73,13 @@ def test_html_becomes_markdown_with_links_and_headings():
     assert "[the site](https://icap.ac.cr/)" in md and "[here](#)" in md
     assert "- One" in md and "- Two" in md
     assert "alert" not in md and "p{}" not in md
+
+
+def test_pdf_table_rows_are_read_row_by_row():
+    doc = read((Path(__file__).parent / "heldout" / "table-bulletin.pdf").read_bytes(), "table-bulletin.pdf")
+    texts = [line.text for line in doc.lines]
+    assert ("12–14 Sep 2017 · Regional Conference on Better Regulation in the Western Balkans · "
+            "Danilovgrad, Montenegro (ReSPA campus) · ReSPA, OECD/SIGMA") in texts
+    group = next(line for line in doc.lines if line.text.startswith("NISPAcee – Network"))
+    assert group.bold and group.text.endswith("Central and Eastern Europe")  # wrapped label joined
+    assert "Date Event Venue Organizer" not in texts
