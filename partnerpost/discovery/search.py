@@ -1,31 +1,85 @@
 """Full-text search behind one interface, with two engines.
 
-- SQLite: an FTS5 table (porter stemming, accents folded by unicode61 remove_diacritics).
-- PostgreSQL: a tsvector column with a GIN index; each document is indexed with its own
-  language's stemming and with the 'simple' configuration, accents removed by unaccent.
+What matches
+- Every word of the query must match, in any order, in the title or the text of an item.
+- Accents never matter. English stemming always applies, and so does the stemming of the
+  item's own language when Snowball has one (Spanish, French, Portuguese, Russian, German...):
+  each query word is also tried in the stemmed form of every language present in the index,
+  so "capacitación" finds "capacitados" in a Spanish item.
 
-Only published items are in the index; the query also filters on what is live right now,
-so scheduled or expired items never show, nor count in facets. The index follows every
-change through content.signals.item_changed (sent by the workflow functions), and
-`partnerpost search rebuild` rebuilds it.
+Engines
+- SQLite: an FTS5 table ``discovery_fts(title, body, stems, tags)`` tokenized with porter and
+  unicode61 remove_diacritics. ``stems`` is the text stemmed in Python by snowballstemmer with
+  the item's language, accents folded (empty for English, which porter covers). ``tags`` holds
+  one token per facet value (kind, partner, themes, countries, the regions around them,
+  language, year), so facet filters are part of the same MATCH and cost an index lookup.
+  ``discovery_entry`` is a narrow table (one row per indexed item) with the facet values and
+  the publishing window, read to count facets.
+- PostgreSQL: ``discovery_search``, one row per item with the same facet columns and a tsvector
+  under one GIN index: the unaccented text through the 'english' and 'simple' configurations,
+  the same Snowball stems as on SQLite, and the facet tags as lexemes beginning with "_" (which
+  no query word can produce). Snippets are cut with the item's language's configuration. Long
+  columns are kept out of line (toast_tuple_target) so scanning the facet columns stays cheap.
+
+Bounded work for broad queries
+At most CANDIDATES matches are collected per query (SQLite: the most recent, by id; PostgreSQL:
+the first found in table order). Below that number everything is exact. Above it
+``Results.capped`` is true, ``total`` is a lower bound (show it as "10,000+"), facet counts are
+counted over those candidates, and ranking (bm25 / ts_rank) orders those candidates.
+
+Only published items are in the index. The workflow signal, changes to an item's themes,
+countries and regions, and deletions keep it in line, and the publishing window
+(go_live_at, expire_at) is checked at query time, so scheduled or expired items neither show
+nor count. Hits are loaded through ``Item.objects.published()``.
 """
 
 from __future__ import annotations
 
+import functools
 import html
 import re
+import threading
+import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 
+import snowballstemmer
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models.signals import m2m_changed, post_delete
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from partnerpost.content.enums import ItemKind, ItemState
 from partnerpost.content.models import Item
+from partnerpost.lib import m49
 from partnerpost.lib.markup import plain_text
 
-PG_CONFIGS = {"en": "english", "es": "spanish", "fr": "french", "pt": "portuguese", "ru": "russian", "de": "german", "it": "italian"}
+#: How many matches a query collects at most; beyond it counts are lower bounds.
+CANDIDATES = 10_000
+#: Query words beyond this many are ignored.
+MAX_WORDS = 12
+
+#: Content language (its base code) -> Snowball algorithm. English is left to porter / 'english'.
+SNOWBALL = {
+    code: name for code, name in {
+        "ar": "arabic", "hy": "armenian", "eu": "basque", "ca": "catalan", "cs": "czech", "da": "danish",
+        "nl": "dutch", "eo": "esperanto", "et": "estonian", "fi": "finnish", "fr": "french", "de": "german",
+        "el": "greek", "hi": "hindi", "hu": "hungarian", "id": "indonesian", "ga": "irish", "it": "italian",
+        "lt": "lithuanian", "ne": "nepali", "nb": "norwegian", "nn": "norwegian", "no": "norwegian",
+        "fa": "persian", "pl": "polish", "pt": "portuguese", "ro": "romanian", "ru": "russian", "sr": "serbian",
+        "es": "spanish", "sv": "swedish", "ta": "tamil", "tr": "turkish", "yi": "yiddish",
+    }.items() if name in snowballstemmer.algorithms()
+}
+#: Content language (its base code) -> PostgreSQL text search configuration (those the server has are used).
+PG_CONFIGS = {
+    "en": "english", "es": "spanish", "fr": "french", "pt": "portuguese", "ru": "russian", "de": "german",
+    "it": "italian", "ar": "arabic", "hy": "armenian", "eu": "basque", "ca": "catalan", "da": "danish",
+    "nl": "dutch", "fi": "finnish", "el": "greek", "hi": "hindi", "hu": "hungarian", "id": "indonesian",
+    "ga": "irish", "lt": "lithuanian", "ne": "nepali", "nb": "norwegian", "nn": "norwegian", "no": "norwegian",
+    "ro": "romanian", "sr": "serbian", "sv": "swedish", "ta": "tamil", "tr": "turkish", "yi": "yiddish",
+}
 _WORD = re.compile(r"\w+", re.UNICODE)
+_VALUE = re.compile(r"[0-9A-Za-z_-]{1,60}")
 HIT_OPEN, HIT_CLOSE = "\x02", "\x03"
 
 
@@ -40,74 +94,332 @@ class Results:
     hits: list[Hit]
     total: int
     facets: dict = field(default_factory=dict)
+    #: True when there were more than CANDIDATES matches: total and facet counts are lower bounds.
+    capped: bool = False
 
 
-def document(item: Item) -> tuple[str, str]:
-    """The (title, body) text indexed for an item."""
-    organizers = " ".join(o.display_name for o in item.organizations.all())
-    body = " ".join(filter(None, [
-        item.summary, plain_text(item.body_html), item.partner.name, item.partner.acronym, organizers,
-        item.city, item.venue_country.name if item.venue_country_id else "",
-    ]))
-    return item.title, body
+@dataclass
+class Entry:
+    """What the index holds about one item (or one edition: text only)."""
+
+    pk: int
+    language: str
+    title: str
+    body: str
+    kind: str = ""
+    partner_id: int | None = None
+    year: int | None = None
+    go_live_at: object = None
+    expire_at: object = None
+    themes: tuple = ()
+    countries: tuple = ()
+    regions: tuple = ()
+
+    def tags(self) -> list[str]:
+        """One token per facet value; a region filter matches the regions around a tagged region or country."""
+        tags = [_token("k", self.kind), _token("l", self.language)]
+        if self.partner_id:
+            tags.append(f"p{self.partner_id}")
+        if self.year:
+            tags.append(f"y{self.year}")
+        tags += [f"t{pk}" for pk in self.themes]
+        tags += [_token("c", code) for code in self.countries]
+        tags += [_token("r", code) for code in sorted(_regions_around(self.regions, self.countries))]
+        return list(dict.fromkeys(tags))
+
+
+def _token(prefix: str, value) -> str:
+    return prefix + re.sub(r"[^0-9a-z]", "", str(value).lower())
+
+
+def _regions_around(regions, countries) -> set[str]:
+    codes = set()
+    for code in regions:
+        codes.update(m49.ancestors(code) if code in m49.REGIONS else [code])
+    for country in countries:
+        if country in m49.COUNTRY_REGION:
+            codes.update(m49.ancestors(m49.COUNTRY_REGION[country]))
+    return codes
+
+
+# Stemming ------------------------------------------------------------------------------------
+
+
+def fold(text: str) -> str:
+    """The text without accents (é -> e, ñ -> n, й -> и)."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+_local = threading.local()  # Snowball stemmers keep state while they work: one per thread
+
+
+def _stemmer(algorithm: str):
+    stemmers = _local.__dict__.setdefault("stemmers", {})
+    if algorithm not in stemmers:
+        stemmers[algorithm] = snowballstemmer.stemmer(algorithm)
+    return stemmers[algorithm]
+
+
+@functools.lru_cache(maxsize=300_000)
+def _stems(algorithm: str, word: str) -> tuple[str, ...]:
+    """The stems of a lower-case word, accents folded: of the word as written and of the word
+    without its accents (which a reader may type), when these differ."""
+    stem = _stemmer(algorithm).stemWord
+    first = fold(stem(word))
+    bare = fold(word)
+    if bare == word:
+        return (first,)
+    second = fold(stem(bare))
+    return (first,) if second == first else (first, second)
+
+
+def _algorithm(language: str) -> str | None:
+    return SNOWBALL.get((language or "").split("-")[0].lower())
+
+
+def stemmed(text: str, language: str) -> str:
+    """The text as stems of its language, for the index ('' when porter is enough or there is no stemmer)."""
+    algorithm = _algorithm(language)
+    if not algorithm:
+        return ""
+    return " ".join(s for word in _WORD.findall(text.lower()) if not word.isdigit() for s in _stems(algorithm, word))
+
+
+def terms(query: str) -> list[str]:
+    """The words of a query, lower case, each once."""
+    return list(dict.fromkeys(_WORD.findall(query.lower())))[:MAX_WORDS]
+
+
+def _query_stems(word: str, languages) -> list[str]:
+    found = set()
+    for language in languages:
+        algorithm = _algorithm(language)
+        if algorithm and not word.isdigit():
+            found.update(_stems(algorithm, word))
+    return sorted(found)
 
 
 def _marked(snippet: str) -> str:
     return html.escape(snippet).replace(HIT_OPEN, "<mark>").replace(HIT_CLOSE, "</mark>")
 
 
-class SQLiteBackend:
-    def __init__(self, table):
-        self.table = table
+_PRESENT_LANGUAGES = (
+    # A loose index scan: one index probe per language present, however many rows.
+    "WITH RECURSIVE present(language) AS (SELECT min(language) FROM {table} UNION ALL "
+    "SELECT (SELECT min(language) FROM {table} WHERE language > present.language) FROM present "
+    "WHERE present.language IS NOT NULL) SELECT language FROM present WHERE language IS NOT NULL"
+)
 
-    def upsert(self, rows):
-        """rows: (id, language, title, body)"""
+
+def _fetch(sql, params):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+# SQLite ---------------------------------------------------------------------------------------
+
+SQLITE_TOKENIZER = "porter unicode61 remove_diacritics 2"
+
+
+class SQLiteBackend:
+    """FTS5. `entries` names the facet table (items only)."""
+
+    def __init__(self, table, entries=None):
+        self.table, self.entries = table, entries
+        self.columns = ("title", "body", "stems", "tags") if entries else ("title", "body", "stems")
+
+    def create(self):
         with connection.cursor() as cursor:
-            cursor.executemany(f"DELETE FROM {self.table} WHERE rowid = %s", [(pk,) for pk, *_ in rows])
-            cursor.executemany(f"INSERT INTO {self.table} (rowid, title, body) VALUES (%s, %s, %s)",
-                               [(pk, title, body) for pk, _, title, body in rows])
+            cursor.execute(f"CREATE VIRTUAL TABLE {self.table} USING fts5({', '.join(self.columns)}, tokenize = '{SQLITE_TOKENIZER}')")
+            if self.entries:
+                cursor.execute(
+                    f"CREATE TABLE {self.entries} (item_id integer PRIMARY KEY, kind text NOT NULL, partner_id integer, "
+                    "language text NOT NULL, year integer, go_live_at datetime, expire_at datetime, "
+                    "themes text NOT NULL, countries text NOT NULL, regions text NOT NULL)"
+                )
+                cursor.execute(f"CREATE INDEX {self.entries}_language ON {self.entries} (language)")
+
+    def drop(self):
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {self.table}")
+            if self.entries:
+                cursor.execute(f"DROP TABLE IF EXISTS {self.entries}")
+
+    def upsert(self, rows: list[Entry], fresh=False):
+        """Write the rows; `fresh`: the tables are known to be empty (a rebuild)."""
+        with connection.cursor() as cursor:
+            if not fresh:
+                cursor.executemany(f"DELETE FROM {self.table} WHERE rowid = %s", [(e.pk,) for e in rows])
+            placeholders = ", ".join(["%s"] * (len(self.columns) + 1))
+            cursor.executemany(
+                f"INSERT INTO {self.table} (rowid, {', '.join(self.columns)}) VALUES ({placeholders})",
+                [(e.pk, e.title, e.body, stemmed(f"{e.title} {e.body}", e.language), *([" ".join(e.tags())] if self.entries else []))
+                 for e in rows],
+            )
+            if self.entries:
+                cursor.executemany(
+                    f"INSERT OR REPLACE INTO {self.entries} (item_id, kind, partner_id, language, year, go_live_at, expire_at, "
+                    "themes, countries, regions) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                    [_entry_values(e) for e in rows],
+                )
 
     def remove(self, ids):
         with connection.cursor() as cursor:
             cursor.executemany(f"DELETE FROM {self.table} WHERE rowid = %s", [(pk,) for pk in ids])
+            if self.entries:
+                cursor.executemany(f"DELETE FROM {self.entries} WHERE item_id = %s", [(pk,) for pk in ids])
 
     def clear(self):
+        self.drop()
+        self.create()
+
+    def finish(self):
+        """After a bulk load: merge the index into one segment, so queries read one b-tree."""
         with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {self.table}")
+            cursor.execute(f"INSERT INTO {self.table} ({self.table}) VALUES ('optimize')")
 
-    @staticmethod
-    def match_expression(query: str) -> str:
-        words = _WORD.findall(query)
-        return " ".join(f'"{word}"' for word in words)
+    def languages(self):
+        return [row[0] for row in _fetch(_PRESENT_LANGUAGES.format(table=self.entries), [])]
 
-    def matching_ids_sql(self, query):
-        return f"SELECT rowid FROM {self.table} WHERE {self.table} MATCH %s", [self.match_expression(query)]
+    def expression(self, words, languages, tags=()) -> str:
+        """Each word in the text, or one of its stems in the stems column; and every tag."""
+        parts = []
+        for word in words:
+            options = [f'{{title body}} : "{word}"'] + [f'stems : "{stem}"' for stem in _query_stems(word, languages)]
+            parts.append("(" + " OR ".join(options) + ")")
+        parts += [f'tags : "{tag}"' for tag in tags]
+        return " AND ".join(parts)
 
-    def ranked(self, query, ids_sql, ids_params, limit, offset):
-        sql = (
-            f"SELECT rowid, snippet({self.table}, 1, %s, %s, '…', 16) FROM {self.table} "
-            f"WHERE {self.table} MATCH %s AND rowid IN ({ids_sql}) ORDER BY bm25({self.table}, 5.0, 1.0), rowid LIMIT %s OFFSET %s"
+    def candidates(self, words, tags, languages, now, limit):
+        """[(id, kind, partner_id, language, year, themes, countries, regions, live)], most recent first."""
+        rows = _fetch(
+            f"SELECT m.id, e.kind, e.partner_id, e.language, e.year, e.themes, e.countries, e.regions, "
+            f"e.item_id IS NOT NULL AND (e.go_live_at IS NULL OR e.go_live_at <= %s) AND (e.expire_at IS NULL OR e.expire_at > %s) "
+            f"FROM (SELECT rowid AS id FROM {self.table} WHERE {self.table} MATCH %s ORDER BY rowid DESC LIMIT %s) m "
+            f"LEFT JOIN {self.entries} e ON e.item_id = m.id",
+            [now, now, self.expression(words, languages, tags), limit],
         )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [HIT_OPEN, HIT_CLOSE, self.match_expression(query), *ids_params, limit, offset])
-            return cursor.fetchall()
+        rows.sort(key=lambda row: row[0], reverse=True)
+        return rows
+
+    def ranked(self, words, tags, languages, window, excluded, count):
+        """The ids of the best `count` live matches among the candidates (`window`: all their ids, most recent first)."""
+        weights = "5.0, 1.0, 1.0, 0.0"
+        rows = _fetch(
+            f"SELECT rowid FROM {self.table} WHERE {self.table} MATCH %s AND rowid >= %s "
+            f"ORDER BY bm25({self.table}, {weights}), rowid DESC LIMIT %s",
+            [self.expression(words, languages, tags), window[-1], count + len(excluded)],
+        )
+        return [pk for (pk,) in rows if pk not in excluded][:count]
+
+    def snippets(self, words, languages, ids) -> dict:
+        if not ids:
+            return {}
+        rows = _fetch(
+            f"SELECT rowid, snippet({self.table}, 1, %s, %s, '…', 16) FROM {self.table} "
+            f"WHERE {self.table} MATCH %s AND rowid IN ({', '.join(['%s'] * len(ids))})",
+            [HIT_OPEN, HIT_CLOSE, self.expression(words, languages), *ids],
+        )
+        return dict(rows)
+
+    def search_live(self, words, languages, live_sql, live_params, limit):
+        """For the small edition index: [(id, snippet)] best first, among ids the subquery returns."""
+        return _fetch(
+            f"SELECT rowid, snippet({self.table}, 1, %s, %s, '…', 16) FROM {self.table} "
+            f"WHERE {self.table} MATCH %s AND rowid IN ({live_sql}) ORDER BY bm25({self.table}, 5.0, 1.0, 1.0), rowid LIMIT %s",
+            [HIT_OPEN, HIT_CLOSE, self.expression(words, languages), *live_params, limit],
+        )
+
+
+def _entry_values(e: Entry):
+    adapt = connection.ops.adapt_datetimefield_value
+    return (e.pk, e.kind, e.partner_id, e.language, e.year, adapt(e.go_live_at), adapt(e.expire_at),
+            " ".join(str(pk) for pk in e.themes), " ".join(e.countries), " ".join(e.regions))
+
+
+# PostgreSQL -----------------------------------------------------------------------------------
+
+# English stemming and exact words, accents removed, as on SQLite (porter + unicode61); plus the
+# item's own language through the same Python Snowball stems as on SQLite (weight C). The stems
+# are not stored, only indexed. PostgreSQL's own Spanish and French stemmers, given unaccented
+# text, no longer recognise accented suffixes (capacitación); Snowball in Python stems the word
+# both as written and without accents.
+_PG_DOCUMENT = (
+    "setweight(to_tsvector('english', unaccent({v}title)), 'A') || setweight(to_tsvector('english', unaccent({v}body)), 'B') || "
+    "setweight(to_tsvector('simple', unaccent({v}title)), 'A') || setweight(to_tsvector('simple', unaccent({v}body)), 'B') || "
+    "setweight(to_tsvector('simple', {v}stems), 'C')"
+)
+_PG_COLUMNS = "item_id, kind, partner_id, language, config, year, go_live_at, expire_at, themes, countries, regions, title, body"
+
+
+@functools.lru_cache(maxsize=None)
+def _pg_configs(alias: str) -> frozenset:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT cfgname FROM pg_ts_config")
+        return frozenset(name for (name,) in cursor.fetchall())
+
+
+def _pg_config(language: str) -> str:
+    """The configuration snippets are cut with: the item's language's, so stemmed matches are highlighted."""
+    name = PG_CONFIGS.get((language or "").split("-")[0].lower(), "simple")
+    return name if name in _pg_configs(connection.alias) else "simple"
 
 
 class PostgresBackend:
-    def __init__(self, table, key):
-        self.table, self.key = table, key
+    def __init__(self, table, key, entries=False):
+        self.table, self.key, self.entries = table, key, entries
 
-    def upsert(self, rows):
-        """rows: (id, language, title, body)"""
-        rows = [(pk, PG_CONFIGS.get(language, "simple"), title, body) for pk, language, title, body in rows]
-        sql = (
-            f"INSERT INTO {self.table} ({self.key}, title, body, document) VALUES (%s, %s, %s, "
-            "setweight(to_tsvector(%s::regconfig, unaccent(%s)), 'A') || setweight(to_tsvector(%s::regconfig, unaccent(%s)), 'B') || "
-            "setweight(to_tsvector('simple', unaccent(%s)), 'A') || setweight(to_tsvector('simple', unaccent(%s)), 'B')) "
-            f"ON CONFLICT ({self.key}) DO UPDATE SET title = EXCLUDED.title, body = EXCLUDED.body, document = EXCLUDED.document"
-        )
+    def create(self):
         with connection.cursor() as cursor:
-            cursor.executemany(sql, [(pk, title, body, cfg, title, cfg, body, title, body) for pk, cfg, title, body in rows])
+            if self.entries:
+                # No foreign key: Django's test flush truncates only the tables it knows, and rows of
+                # deleted items are removed by the post_delete receiver below.
+                cursor.execute(
+                    f"CREATE TABLE {self.table} (item_id bigint PRIMARY KEY, kind text NOT NULL, partner_id bigint, "
+                    "language text NOT NULL, config text NOT NULL, year integer, go_live_at timestamptz, expire_at timestamptz, "
+                    "themes text NOT NULL, countries text NOT NULL, regions text NOT NULL, title text NOT NULL, body text NOT NULL, "
+                    "document tsvector NOT NULL) WITH (toast_tuple_target = 128)"
+                )
+                cursor.execute(f"CREATE INDEX {self.table}_language ON {self.table} (language)")
+            else:
+                cursor.execute(f"CREATE TABLE {self.table} ({self.key} bigint PRIMARY KEY, title text NOT NULL, "
+                               "body text NOT NULL, document tsvector NOT NULL)")
+            self.create_text_index(cursor)
+
+    def create_text_index(self, cursor):
+        cursor.execute(f"CREATE INDEX {self.table}_document ON {self.table} USING GIN (document)")
+
+    def drop(self):
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {self.table}")
+
+    def upsert(self, rows: list[Entry], fresh=False):
+        if not rows:
+            return
+        if not self.entries:
+            sql = (f"INSERT INTO {self.table} ({self.key}, title, body, document) SELECT v.pk, v.title, v.body, "
+                   + _PG_DOCUMENT.format(v="v.") + " FROM (VALUES (%s::bigint, %s::text, %s::text, %s::text)) v(pk, title, body, stems) "
+                   f"ON CONFLICT ({self.key}) DO UPDATE SET title = EXCLUDED.title, body = EXCLUDED.body, document = EXCLUDED.document")
+            with connection.cursor() as cursor:
+                cursor.executemany(sql, [(e.pk, e.title, e.body, stemmed(f"{e.title} {e.body}", e.language)) for e in rows])
+            return
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS discovery_staging ON COMMIT DROP AS SELECT {_PG_COLUMNS}, "
+                           f"''::text AS stems, ''::text AS tags FROM {self.table} WITH NO DATA")
+            configs = {language: _pg_config(language) for language in {e.language for e in rows}}  # no query during COPY
+            with cursor.cursor.copy(f"COPY discovery_staging ({_PG_COLUMNS}, stems, tags) FROM STDIN") as copy:
+                for e in rows:
+                    copy.write_row((e.pk, e.kind, e.partner_id, e.language, configs[e.language], e.year, e.go_live_at, e.expire_at,
+                                    " ".join(str(pk) for pk in e.themes), " ".join(e.countries), " ".join(e.regions),
+                                    e.title, e.body, stemmed(f"{e.title} {e.body}", e.language), " ".join("_" + tag for tag in e.tags())))
+            document = _PG_DOCUMENT.format(v="s.") + " || array_to_tsvector(string_to_array(s.tags, ' '))"
+            updates = ", ".join(f"{name} = EXCLUDED.{name}" for name in [*_PG_COLUMNS.split(", ")[1:], "document"])
+            cursor.execute(
+                f"INSERT INTO {self.table} ({_PG_COLUMNS}, document) SELECT {', '.join('s.' + c for c in _PG_COLUMNS.split(', '))}, "
+                f"{document} FROM discovery_staging s" + ("" if fresh else f" ON CONFLICT (item_id) DO UPDATE SET {updates}")
+            )
+            cursor.execute("TRUNCATE discovery_staging")
 
     def remove(self, ids):
         with connection.cursor() as cursor:
@@ -117,45 +429,132 @@ class PostgresBackend:
         with connection.cursor() as cursor:
             cursor.execute(f"TRUNCATE {self.table}")
 
-    _TSQUERY = ("(websearch_to_tsquery('english', unaccent(%s)) || websearch_to_tsquery('spanish', unaccent(%s)) || "
-                "websearch_to_tsquery('french', unaccent(%s)) || websearch_to_tsquery('simple', unaccent(%s)))")
-
-    def matching_ids_sql(self, query):
-        return f"SELECT {self.key} FROM {self.table} WHERE document @@ {self._TSQUERY}", [query] * 4
-
-    def ranked(self, query, ids_sql, ids_params, limit, offset):
-        sql = (
-            f"SELECT {self.key}, ts_headline('simple', body, {self._TSQUERY}, %s) FROM {self.table} "
-            f"WHERE document @@ {self._TSQUERY} AND {self.key} IN ({ids_sql}) "
-            f"ORDER BY ts_rank(document, {self._TSQUERY}) DESC, {self.key} LIMIT %s OFFSET %s"
-        )
-        options = f"StartSel={HIT_OPEN}, StopSel={HIT_CLOSE}, MaxWords=30, MinWords=12, ShortWord=2"
+    def start_bulk(self):
+        """Before a bulk load into an empty table: building the GIN index once afterwards is much faster."""
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*[query] * 4, options, *[query] * 4, *ids_params, *[query] * 4, limit, offset])
-            return cursor.fetchall()
+            cursor.execute(f"DROP INDEX IF EXISTS {self.table}_document")
+
+    def finish(self):
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+            self.create_text_index(cursor)
+            cursor.execute(f"ANALYZE {self.table}")
+
+    def languages(self):
+        return [row[0] for row in _fetch(_PRESENT_LANGUAGES.format(table=self.table), [])]
+
+    @staticmethod
+    def tsquery(words, languages) -> tuple[str, list]:
+        """Each word, in English or exactly or as one of its stems in the languages present; all words required."""
+        parts, params = [], []
+        for word in words:
+            stems = _query_stems(word, languages)
+            parts.append("(plainto_tsquery('english', unaccent(%s)) || plainto_tsquery('simple', unaccent(%s))"
+                         + " || plainto_tsquery('simple', %s)" * len(stems) + ")")
+            params += [word, word, *stems]
+        return " && ".join(parts), params
+
+    def candidates(self, words, tags, languages, now, limit):
+        query, params = self.tsquery(words, languages)
+        if tags:
+            query += " && %s::tsquery"
+            params.append(" & ".join(f"'_{tag}'" for tag in tags))
+        return _fetch(
+            f"SELECT item_id, kind, partner_id, language, year, themes, countries, regions, "
+            f"(go_live_at IS NULL OR go_live_at <= %s) AND (expire_at IS NULL OR expire_at > %s) "
+            f"FROM {self.table} WHERE document @@ ({query}) LIMIT %s",
+            [now, now, *params, limit],
+        )
+
+    def ranked(self, words, tags, languages, window, excluded, count):
+        query, params = self.tsquery(words, languages)
+        rows = _fetch(
+            f"SELECT item_id FROM {self.table} WHERE item_id = ANY(%s) ORDER BY ts_rank(document, {query}) DESC, item_id DESC LIMIT %s",
+            [[pk for pk in window if pk not in excluded], *params, count],
+        )
+        return [pk for (pk,) in rows]
+
+    _HEADLINE = f"StartSel={HIT_OPEN}, StopSel={HIT_CLOSE}, MaxWords=30, MinWords=12, ShortWord=2"
+
+    def snippets(self, words, languages, ids) -> dict:
+        if not ids:
+            return {}
+        query, params = self.tsquery(words, languages)
+        return dict(_fetch(
+            f"SELECT item_id, ts_headline(config::regconfig, body, {query}, %s) FROM {self.table} WHERE item_id = ANY(%s)",
+            [*params, self._HEADLINE, list(ids)],
+        ))
+
+    def search_live(self, words, languages, live_sql, live_params, limit):
+        query, params = self.tsquery(words, languages)
+        return _fetch(
+            f"SELECT {self.key}, ts_headline('simple', body, {query}, %s) FROM {self.table} "
+            f"WHERE document @@ ({query}) AND {self.key} IN ({live_sql}) ORDER BY ts_rank(document, {query}) DESC, {self.key} LIMIT %s",
+            [*params, self._HEADLINE, *params, *live_params, *params, limit],
+        )
 
 
-_TABLES = {"item": ("discovery_fts", "discovery_search", "item_id"),
-           "edition": ("discovery_fts_edition", "discovery_search_edition", "edition_id")}
+_TABLES = {"item": ("discovery_fts", "discovery_entry", "discovery_search", "item_id"),
+           "edition": ("discovery_fts_edition", None, "discovery_search_edition", "edition_id")}
 
 
 def backend(kind: str = "item"):
-    fts, pg, key = _TABLES[kind]
-    return PostgresBackend(pg, key) if connection.vendor == "postgresql" else SQLiteBackend(fts)
+    fts, entries, pg, key = _TABLES[kind]
+    if connection.vendor == "postgresql":
+        return PostgresBackend(pg, key, entries=bool(entries))
+    return SQLiteBackend(fts, entries)
 
 
-def _item_rows(items):
-    return [(item.pk, item.language, *document(item)) for item in items]
+# Filling the index ------------------------------------------------------------------------------
 
 
-def edition_row(edition):
+class _Names:
+    """Partner and country names, loaded once per batch of entries."""
+
+    def __init__(self):
+        from partnerpost.content.models import Country
+        from partnerpost.network.models import Partner
+
+        self.partners = {pk: (name, acronym) for pk, name, acronym in Partner.objects.values_list("pk", "name", "acronym")}
+        self.countries = dict(Country.objects.values_list("code", "name"))
+
+
+def _entries(ids, names: _Names | None = None) -> list[Entry]:
+    """Index entries for the published items among `ids`, in a fixed number of queries."""
+    from partnerpost.content.models import ItemOrganization
+
+    names = names or _Names()
+    ids = list(ids)
+    organizers, themes, countries, regions = {}, {}, {}, {}
+    for item_id, partner_id, name in (ItemOrganization.objects.filter(item_id__in=ids)
+                                      .order_by("item_id", "position", "id").values_list("item_id", "partner_id", "name")):
+        organizers.setdefault(item_id, []).append(names.partners[partner_id][0] if partner_id else name)
+    for through, column, target in ((Item.themes.through, "theme_id", themes), (Item.countries.through, "country_id", countries),
+                                    (Item.regions.through, "region_id", regions)):
+        for item_id, value in through.objects.filter(item_id__in=ids).order_by("item_id", column).values_list("item_id", column):
+            target.setdefault(item_id, []).append(value)
+    rows = Item.objects.filter(pk__in=ids, state=ItemState.PUBLISHED).order_by("pk").values_list(
+        "pk", "language", "title", "summary", "body_html", "partner_id", "venue_country_id", "city", "kind", "sort_date",
+        "go_live_at", "expire_at",
+    )
+    entries = []
+    for pk, language, title, summary, body_html, partner_id, country, city, kind, sort_date, go_live_at, expire_at in rows:
+        partner_name, acronym = names.partners.get(partner_id, ("", ""))
+        body = " ".join(filter(None, [summary, plain_text(body_html), partner_name, acronym, " ".join(organizers.get(pk, [])),
+                                      city, names.countries.get(country, "") if country else ""]))
+        entries.append(Entry(pk, language, title, body, kind, partner_id, sort_date.year if sort_date else None, go_live_at, expire_at,
+                             tuple(themes.get(pk, ())), tuple(countries.get(pk, ())), tuple(regions.get(pk, ()))))
+    return entries
+
+
+def edition_row(edition) -> Entry:
     """An edition is found by its title, period, introduction and the titles and summaries it carried."""
     context = edition.snapshot or {}
     parts = [context.get("period", ""), plain_text(context.get("introduction_html", ""))]
     for section in context.get("sections", []):
         parts.append(section["title"])
         parts += [f"{entry['title']}. {entry['summary']}" for entry in section["entries"]]
-    return (edition.pk, edition.language, edition.title, " ".join(p for p in parts if p))
+    return Entry(edition.pk, edition.language, edition.title, " ".join(p for p in parts if p))
 
 
 def index_edition(edition) -> None:
@@ -163,50 +562,79 @@ def index_edition(edition) -> None:
         backend("edition").upsert([edition_row(edition)])
 
 
-def _indexable():
-    return (
-        Item.objects.filter(state=ItemState.PUBLISHED)
-        .select_related("partner", "venue_country")
-        .prefetch_related("organizations__partner")
-    )
-
-
 def refresh(item: Item) -> None:
     """Bring one item's index entry in line with its state."""
+    refresh_ids([item.pk])
+
+
+def refresh_ids(ids) -> None:
     engine = backend()
-    if item.state == ItemState.PUBLISHED:
-        engine.upsert(_item_rows(_indexable().filter(pk=item.pk)))
-    else:
-        engine.remove([item.pk])
+    ids = list(ids)
+    entries = _entries(ids)
+    found = {e.pk for e in entries}
+    engine.remove([pk for pk in ids if pk not in found])
+    engine.upsert(entries)
 
 
 def rebuild(progress=None, chunk=2000) -> int:
+    """Index every published item and edition again, from empty tables, in one transaction."""
     from partnerpost.editions.models import Edition
 
     engine = backend()
     ids = list(Item.objects.filter(state=ItemState.PUBLISHED).order_by("id").values_list("id", flat=True))
     with transaction.atomic():
         engine.clear()
+        if hasattr(engine, "start_bulk"):
+            engine.start_bulk()
+        names = _Names()
         for start in range(0, len(ids), chunk):
-            engine.upsert(_item_rows(_indexable().filter(pk__in=ids[start:start + chunk])))
+            engine.upsert(_entries(ids[start:start + chunk], names), fresh=True)
             if progress:
                 progress(min(start + chunk, len(ids)), len(ids))
+        engine.finish()
         editions = backend("edition")
         editions.clear()
-        editions.upsert([edition_row(e) for e in Edition.objects.published()])
+        editions.upsert([edition_row(e) for e in Edition.objects.published()], fresh=True)
     return len(ids)
+
+
+# Keeping the index in line with changes made outside the workflow functions ------------------------
+
+
+def _item_deleted(sender, instance, **kwargs):
+    backend().remove([instance.pk])
+
+
+def _relations_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if reverse:  # theme.items.add(...): pk_set holds items
+        if action == "pre_clear":
+            instance._search_item_ids = list(instance.items.values_list("pk", flat=True))
+        ids = instance.__dict__.pop("_search_item_ids", []) if action == "post_clear" else pk_set or []
+    else:
+        ids = [instance.pk]
+    if action in {"post_add", "post_remove", "post_clear"} and ids:
+        refresh_ids(ids)
+
+
+post_delete.connect(_item_deleted, sender=Item, dispatch_uid="search-index-delete")
+for _through in (Item.themes.through, Item.countries.through, Item.regions.through):
+    m2m_changed.connect(_relations_changed, sender=_through, dispatch_uid=f"search-index-{_through._meta.model_name}")
+
+
+# Querying -------------------------------------------------------------------------------------
 
 
 def search_editions(query: str, limit: int = 5) -> list[tuple]:
     """Published editions that match, best first, each with a snippet: [(edition, snippet), ...]."""
     from partnerpost.editions.models import Edition
 
-    engine = backend("edition")
-    ids_sql, ids_params = engine.matching_ids_sql(query)
-    if not ids_params[0].strip():
+    words = terms(query)
+    if not words:
         return []
+    engine = backend("edition")
+    languages = set(Edition.objects.order_by().values_list("language", flat=True).distinct())
     live_sql, live_params = Edition.objects.published().order_by().values("pk").query.sql_with_params()
-    rows = engine.ranked(query, live_sql, list(live_params), limit, 0)
+    rows = engine.search_live(words, languages, live_sql, list(live_params), limit)
     by_id = Edition.objects.in_bulk([pk for pk, _ in rows])
     return [(by_id[pk], _marked(snippet or "")) for pk, snippet in rows if pk in by_id]
 
@@ -214,73 +642,97 @@ def search_editions(query: str, limit: int = 5) -> list[tuple]:
 FACETS = ("kind", "partner", "theme", "region", "country", "language", "year")
 
 
+def _filter_tags(filters) -> list[str] | None:
+    """The index tags the filters require, or None when a filter can match nothing."""
+    from partnerpost.content.models import Theme
+    from partnerpost.network.models import Partner
+
+    values = {name: str(filters.get(name) or "").strip() for name in FACETS}
+    if any(value and not _VALUE.fullmatch(value) for value in values.values()):
+        return None
+    tags = []
+    if values["kind"]:
+        tags.append(_token("k", values["kind"]))
+    if values["partner"]:
+        pk = Partner.objects.filter(slug=values["partner"]).values_list("pk", flat=True).first()
+        if pk is None:
+            return None
+        tags.append(f"p{pk}")
+    if values["theme"]:
+        pk = Theme.objects.filter(slug=values["theme"]).values_list("pk", flat=True).first()
+        if pk is None:
+            return None
+        tags.append(f"t{pk}")
+    if values["region"]:
+        tags.append(_token("r", values["region"]))
+    if values["country"]:
+        tags.append(_token("c", values["country"]))
+    if values["language"]:
+        tags.append(_token("l", values["language"]))
+    if values["year"]:
+        if not values["year"].isdigit():
+            return None
+        tags.append(f"y{int(values['year'])}")
+    return tags
+
+
 def search(query: str, filters=None, *, page: int = 1, size: int = 20) -> Results:
-    """Ranked hits with snippets, and facet counts over every live match (filters applied)."""
-    engine = backend()
-    ids_sql, ids_params = engine.matching_ids_sql(query)
-    if not ids_params[0].strip():
+    """Ranked hits with snippets, and facet counts over the live matches (filters applied).
+
+    Exact up to CANDIDATES matches; beyond, see the module's docstring."""
+    words = terms(query)
+    tags = _filter_tags(filters or {})
+    if not words or tags is None:
         return Results([], 0, {})
-    matches = Item.objects.published().filter(pk__in=_raw(ids_sql, ids_params))
-    filtered = _apply(matches, filters or {})
-    total = filtered.count()
-    live_sql, live_params = filtered.order_by().values("pk").query.sql_with_params()
-    rows = engine.ranked(query, live_sql, list(live_params), size, (page - 1) * size)
-    by_id = {item.pk: item for item in Item.objects.filter(pk__in=[pk for pk, _ in rows]).for_listing()}
-    hits = [Hit(by_id[pk], _marked(snippet or "")) for pk, snippet in rows if pk in by_id]
-    return Results(hits, total, _facets(filtered))
+    engine = backend()
+    languages = engine.languages()
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    rows = engine.candidates(words, tags, languages, now, CANDIDATES + 1)
+    capped = len(rows) > CANDIDATES
+    rows = rows[:CANDIDATES]
+    live = [row for row in rows if row[8]]
+    excluded = {row[0] for row in rows if not row[8]}
+    offset = (page - 1) * size
+    hits = []
+    if offset < len(live):
+        ids = engine.ranked(words, tags, languages, [row[0] for row in rows], excluded, offset + size)[offset:]
+        snippets = engine.snippets(words, languages, ids)
+        by_id = {item.pk: item for item in Item.objects.published().filter(pk__in=ids).for_listing()}
+        hits = [Hit(by_id[pk], _marked(snippets.get(pk) or "")) for pk in ids if pk in by_id]
+    return Results(hits, len(live), _facets(live), capped)
 
 
-class _raw:
-    """A raw subquery usable in `pk__in`."""
+def _facets(rows) -> dict:
+    """Facet counts from candidate rows (id, kind, partner_id, language, year, themes, countries, regions, live)."""
+    from partnerpost.content.models import Country, Region, Theme
+    from partnerpost.network.models import Partner
 
-    def __init__(self, sql, params):
-        self.sql, self.params = sql, params
+    kinds = Counter(row[1] for row in rows)
+    partners = Counter(row[2] for row in rows if row[2])
+    languages = Counter(row[3] for row in rows)
+    years = Counter(row[4] for row in rows if row[4])
+    themes = Counter(int(pk) for pk in " ".join(row[5] for row in rows).split())
+    countries = Counter(" ".join(row[6] for row in rows).split())
+    regions = Counter(" ".join(row[7] for row in rows).split())
+    # The labels: four small tables read whole, so the number of queries never depends on the results.
+    partner_names = {pk: (slug, acronym) for pk, slug, acronym in Partner.objects.values_list("pk", "slug", "acronym")}
+    theme_names = {pk: (slug, name) for pk, slug, name in Theme.objects.values_list("pk", "slug", "name")}
+    country_names = dict(Country.objects.values_list("code", "name"))
+    region_names = dict(Region.objects.values_list("code", "name"))
+    labels = dict(ItemKind.choices)
 
-    def resolve_expression(self, *args, **kwargs):
-        from django.db.models.expressions import RawSQL
-
-        return RawSQL(self.sql, self.params).resolve_expression(*args, **kwargs)
-
-
-def _apply(queryset, filters):
-    if filters.get("kind"):
-        queryset = queryset.filter(kind=filters["kind"])
-    if filters.get("partner"):
-        queryset = queryset.filter(partner__slug=filters["partner"])
-    if filters.get("theme"):
-        queryset = queryset.filter(themes__slug=filters["theme"])
-    if filters.get("region"):
-        queryset = queryset.in_region(filters["region"])
-    if filters.get("country"):
-        queryset = queryset.filter(countries__code=filters["country"].upper())
-    if filters.get("language"):
-        queryset = queryset.filter(language=filters["language"])
-    if filters.get("year"):
-        queryset = queryset.filter(sort_date__year=filters["year"])
-    return queryset
-
-
-def _facets(queryset) -> dict:
-    base = queryset.order_by()
-    kinds = dict(ItemKind.choices)
     return {
-        "kind": [(value, str(kinds.get(value, value)), n) for value, n in base.values_list("kind").annotate(n=Count("id", distinct=True)).order_by("-n", "kind")],
-        "partner": list(base.values_list("partner__slug", "partner__acronym").annotate(n=Count("id", distinct=True)).order_by("-n", "partner__acronym")),
-        "theme": [(slug, name, n) for slug, name, n in base.exclude(themes=None).values_list("themes__slug", "themes__name").annotate(n=Count("id", distinct=True)).order_by("-n", "themes__name")[:15]],
-        "region": list(base.exclude(regions=None).values_list("regions__code", "regions__name").annotate(n=Count("id", distinct=True)).order_by("-n", "regions__name")[:15]),
-        "country": list(base.exclude(countries=None).values_list("countries__code", "countries__name").annotate(n=Count("id", distinct=True)).order_by("-n", "countries__name")[:15]),
-        "language": [(code, code, n) for code, n in base.values_list("language").annotate(n=Count("id", distinct=True)).order_by("-n")],
-        "year": _years(base),
+        "kind": sorted(((value, str(labels.get(value, value)), n) for value, n in kinds.items()), key=lambda o: (-o[2], o[0])),
+        "partner": [(slug, acronym, n) for (slug, acronym), n in
+                    sorted(((partner_names[pk], n) for pk, n in partners.items() if pk in partner_names), key=lambda o: (-o[1], o[0][1]))],
+        "theme": [(slug, name, n) for (slug, name), n in
+                  sorted(((theme_names[pk], n) for pk, n in themes.items() if pk in theme_names), key=lambda o: (-o[1], o[0][1]))[:15]],
+        "region": sorted(((code, region_names[code], n) for code, n in regions.items() if code in region_names), key=lambda o: (-o[2], o[1]))[:15],
+        "country": sorted(((code, country_names[code], n) for code, n in countries.items() if code in country_names), key=lambda o: (-o[2], o[1]))[:15],
+        "language": sorted(((code, code, n) for code, n in languages.items()), key=lambda o: (-o[2], o[0])),
+        "year": [(str(y), str(y), n) for y, n in sorted(years.items(), reverse=True)],
     }
-
-
-def _years(base):
-    from django.db.models.functions import ExtractYear
-
-    rows = base.exclude(sort_date=None).annotate(y=ExtractYear("sort_date")).values_list("y").annotate(n=Count("id", distinct=True)).order_by("-y")
-    return [(str(y), str(y), n) for y, n in rows]
 
 
 FACET_LABELS = {"kind": _("Kind"), "partner": _("Partner"), "theme": _("Theme"), "region": _("Region"), "country": _("Country"),
                 "language": _("Language"), "year": _("Year")}
-

@@ -161,3 +161,79 @@ def test_published_editions_are_found(people, indexed, django_capture_on_commit_
     search.backend("edition").clear()
     call_command("search", "rebuild")
     assert [e for e, _ in search.search_editions("territorial")] == [edition]
+
+
+@pytest.fixture
+def languages(people, django_capture_on_commit_callbacks):
+    """Items in Spanish, French and English, and one Spanish draft that must stay out of everything."""
+    with django_capture_on_commit_callbacks(execute=True):
+        items = {
+            "es": _publish(people.editor, people.icap, language="es", title="Funcionarios capacitados en gestión pública",
+                           summary="Capacitaciones para evaluar las políticas municipales."),
+            "fr": _publish(people.editor, people.eropa, language="fr", title="Réseaux régionaux des administrations publiques",
+                           summary="Les collectivités territoriales et l'État."),
+            "en": _publish(people.editor, people.eropa, title="Public policies for municipalities", summary="Budgeting for cities."),
+        }
+        items["draft"] = workflows.create_item(people.editor, Item(
+            kind=ItemKind.NEWS, partner=people.icap, language="es", title="Borrador: funcionarios capacitados", summary="Capacitación.",
+            published_on=dt.date(2020, 10, 1)))
+    return items
+
+
+def test_language_stemming_finds_other_forms_of_a_word(languages):
+    # Spanish: the Spanish stemmer joins capacitación / capacitados / capacitaciones, evaluar / evaluación.
+    assert _titles(search.search("capacitación")) == ["Funcionarios capacitados en gestión pública"]
+    assert _titles(search.search("capacitacion evaluación")) == ["Funcionarios capacitados en gestión pública"]
+    # French: régional / régionaux, administration publique / administrations publiques.
+    assert _titles(search.search("réseau régional")) == ["Réseaux régionaux des administrations publiques"]
+    assert _titles(search.search("administration publique")) == ["Réseaux régionaux des administrations publiques"]
+    assert _titles(search.search("reseau regional")) == ["Réseaux régionaux des administrations publiques"]  # no accents typed
+    # English stemming still applies.
+    assert _titles(search.search("policy municipality")) == ["Public policies for municipalities"]
+    assert _titles(search.search("budgets city")) == ["Public policies for municipalities"]
+
+
+def test_accents_are_ignored_both_ways(languages):
+    assert _titles(search.search("gestion publica")) == ["Funcionarios capacitados en gestión pública"]
+    assert _titles(search.search("GESTIÓN PÚBLICA")) == ["Funcionarios capacitados en gestión pública"]
+    assert _titles(search.search("etat")) == ["Réseaux régionaux des administrations publiques"]
+
+
+def test_unpublished_items_never_count(languages, people, django_capture_on_commit_callbacks):
+    results = search.search("capacitados")
+    assert (_titles(results), results.total) == (["Funcionarios capacitados en gestión pública"], 1)
+    assert results.facets["language"] == [("es", "es", 1)] and results.facets["partner"] == [("icap", "ICAP", 1)]
+    with django_capture_on_commit_callbacks(execute=True):
+        workflows.withdraw_item(people.editor, languages["es"])
+    results = search.search("capacitados")
+    assert (results.hits, results.total, results.facets["language"]) == ([], 0, [])
+
+
+def test_language_and_partner_filters(languages):
+    assert _titles(search.search("public", {"language": "fr"})) == ["Réseaux régionaux des administrations publiques"]
+    results = search.search("public", {"partner": "eropa"})
+    assert sorted(_titles(results)) == ["Public policies for municipalities", "Réseaux régionaux des administrations publiques"]
+    assert results.facets["language"] == [("en", "en", 1), ("fr", "fr", 1)]
+    assert search.search("public", {"partner": "nobody"}).total == 0
+    assert search.search("public", {"year": "abc"}).total == 0
+    assert search.search("public", {"kind": "news' OR 1"}).total == 0
+
+
+def test_index_follows_themes_and_deletions(languages):
+    theme = Theme.objects.get(slug="digital-government")
+    assert search.search("public", {"theme": theme.slug}).total == 0
+    languages["en"].themes.add(theme)
+    assert _titles(search.search("public", {"theme": theme.slug})) == ["Public policies for municipalities"]
+    theme.items.remove(languages["en"])
+    assert search.search("public", {"theme": theme.slug}).total == 0
+    languages["fr"].delete()
+    assert search.search("régionaux").total == 0
+
+
+def test_broad_queries_are_capped(languages, monkeypatch):
+    monkeypatch.setattr(search, "CANDIDATES", 2)
+    results = search.search("public")  # three live matches, two collected: the most recent
+    assert (results.total, results.capped, len(results.hits)) == (2, True, 2)
+    assert sum(n for _, _, n in results.facets["language"]) == 2
+    exact = search.search("public", {"language": "fr"})
+    assert (exact.total, exact.capped) == (1, False)
