@@ -5,7 +5,9 @@ import datetime as dt
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -79,7 +81,19 @@ def test_docs_page_is_served_without_inline_script(client):
 
 
 @pytest.fixture
-def fuzz_data(people, settings):
+def in_process():
+    """Requests go through Django's WSGI handler, which closes the database connection after each
+    one; inside a test's transaction that would end the test (on PostgreSQL). Django's own test
+    client stops that the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def fuzz_data(people, settings, in_process):
     settings.API_READ_RATE = settings.API_WRITE_RATE = 0  # the fuzzer sends far more than a client should
     make_item(people.icap, state=ItemState.PUBLISHED, title="Published news")
     make_item(people.icap, state=ItemState.PUBLISHED, kind=ItemKind.EVENT, title="Published event", start_date=dt.date(2020, 11, 3))

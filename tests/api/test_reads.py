@@ -327,3 +327,31 @@ def test_search_needs_words(anon, db):
     assert response.status_code == 422 and list(response.json()["errors"]) == ["q"]
     body = anon.get("/api/v1/search", {"q": "!!!"}).json()
     assert body["total"] == 0 and body["results"] == [] and body["facets"]["kind"] == []
+
+
+@pytest.mark.parametrize("path, params", [
+    ("/api/v1/items", {}), ("/api/v1/events", {}), ("/api/v1/partners", {}), ("/api/v1/editions", {}),
+])
+def test_lists_cost_the_same_queries_for_few_or_many_rows(anon, people, path, params):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def rich(n):
+        for i in range(n):
+            item = published(people.icap, kind=ItemKind.EVENT, title=f"Event {i}", start_date=dt.date(2020, 11, 1 + i))
+            item.themes.add(Theme.objects.get(slug="sdg-16"))
+            item.countries.add(Country.objects.get(code="CR"))
+            item.links.create(label="Programme", url="https://example.org")
+            item.people.create(name="Speaker")
+            item.organizations.create(role="organizer", partner=people.icap)
+            make_partner(f"P{len(path)}{n}{i}")
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert anon.get(path, params).status_code == 200
+        return len(queries)
+
+    rich(2)
+    few = count()
+    rich(8)
+    assert count() == few

@@ -1,4 +1,8 @@
-"""The interactive API docs in real headless Chromium, under the site's strict Content-Security-Policy."""
+"""In real headless Chromium: the interactive API docs under the site's strict Content-Security-Policy,
+and the token page of the workspace."""
+
+import urllib.error
+import urllib.request
 
 import pytest
 from selenium.webdriver.common.by import By
@@ -7,6 +11,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.browser.conftest import CHROMIUM_FLAGS, SCREENSHOTS
 from tests.conftest import chromium_paths
+from tests.factories import make_partner, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -52,4 +57,42 @@ def test_docs_page_renders_every_operation_without_csp_errors(chromium, live_ser
 
     problems = [entry["message"] for entry in chromium.get_log("browser")
                 if entry["level"] in {"SEVERE", "WARNING"} or "Content Security Policy" in entry["message"]]
+    assert problems == []
+
+
+def _api_status(base, path, secret):
+    request = urllib.request.Request(base + path, headers={"Authorization": f"Bearer {secret}"})
+    try:
+        with urllib.request.urlopen(request) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_partner_editor_makes_uses_and_revokes_a_token(chromium, live_server):
+    partner = make_partner("ICAP", "Instituto Centroamericano de Administración Pública")
+    make_user("pablo", partner=partner, role="editor")
+    wait = WebDriverWait(chromium, 15)
+    chromium.get(live_server.url + "/accounts/login/")
+    chromium.find_element(By.NAME, "username").send_keys("pablo")
+    chromium.find_element(By.NAME, "password").send_keys("test-pass-123")
+    chromium.find_element(By.CSS_SELECTOR, "main button[type=submit]").click()
+    wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, ".workspace-bar")))
+
+    wait.until(EC.element_to_be_clickable((By.LINK_TEXT, "API tokens"))).click()
+    wait.until(EC.presence_of_element_located((By.NAME, "name"))).send_keys("Website CMS sync")
+    chromium.find_element(By.XPATH, "//button[normalize-space()='Make a token']").click()
+    secret = wait.until(EC.presence_of_element_located((By.ID, "new-token"))).get_attribute("value")
+    assert secret.startswith("pp_")
+    chromium.save_screenshot(str(SCREENSHOTS / "api-token-made.png"))
+    assert _api_status(live_server.url, "/api/v1/partner", secret) == 200
+
+    chromium.get(live_server.url + "/workspace/tokens/")
+    assert secret not in chromium.page_source
+    chromium.find_element(By.XPATH, "//button[normalize-space()='Revoke']").click()
+    revoked = wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, ".state-withdrawn")))
+    chromium.execute_script("arguments[0].scrollIntoView({block: 'center'})", revoked)
+    chromium.save_screenshot(str(SCREENSHOTS / "api-token-revoked.png"))
+    assert _api_status(live_server.url, "/api/v1/partner", secret) == 401
+    problems = [e["message"] for e in chromium.get_log("browser") if "Content Security Policy" in e["message"]]
     assert problems == []
