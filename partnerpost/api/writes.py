@@ -20,7 +20,7 @@ from partnerpost.content.forms import ItemForm
 from partnerpost.content.models import AwardCategory, AwardProgramme, Item, Theme
 from partnerpost.network.permissions import can_by_token
 
-from .errors import Conflict, InvalidInput, NotFound
+from .errors import Conflict, InvalidInput, NotAuthenticated, NotFound
 
 #: API field -> ItemForm field, where the names differ.
 FORM_NAMES = {
@@ -207,8 +207,9 @@ def create(token, payload: dict) -> Item:
                 workflows.submit_item(user, item)
     except ValidationError as exc:
         raise _model_errors(exc) from None
-    except PermissionDenied as exc:
-        raise NotFound(str(exc)) from None
+    except PermissionDenied:
+        # authenticate() already checked this; only a membership ended mid-request lands here.
+        raise NotAuthenticated("The API token is not valid: it may be mistyped, expired or revoked.") from None
     return item
 
 

@@ -355,3 +355,13 @@ def test_lists_cost_the_same_queries_for_few_or_many_rows(anon, people, path, pa
     few = count()
     rich(8)
     assert count() == few
+
+
+def test_api_root_and_unknown_addresses_answer_json(anon, db):
+    assert anon.get("/api/").json() == {
+        "openapi": "http://testserver/api/openapi.json", "docs": "http://testserver/api/docs"
+    }
+    for path in ("/api/v1/", "/api/v1/nothing", "/api/v2/items"):
+        response = anon.get(path)
+        assert response.status_code == 404 and response["Content-Type"] == "application/json"
+        assert response.json()["detail"] == "No such API address. The operations are listed at /api/docs."
