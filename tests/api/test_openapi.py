@@ -30,7 +30,7 @@ schema = schemathesis.openapi.from_wsgi("/api/openapi.json", APP)
 EXCLUDED = [positive_data_acceptance]
 
 FUZZ = settings(
-    max_examples=30,
+    max_examples=25,
     deadline=None,
     derandomize=True,  # the same examples on every run, so CI is repeatable
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
