@@ -249,7 +249,7 @@ def _partner_for(candidate: ImportCandidate, partner: Partner | None = None) -> 
 @transaction.atomic
 def accept(candidate: ImportCandidate, user, *, partner: Partner | None = None) -> Item:
     """Create a draft item from the candidate. Never publishes; the normal review follows."""
-    candidate = ImportCandidate.objects.select_for_update().select_related("batch").get(pk=candidate.pk)
+    candidate = ImportCandidate.objects.select_for_update(of=("self",)).select_related("batch").get(pk=candidate.pk)
     if candidate.decision != Decision.PENDING:
         raise ValidationError(_("This candidate has already been decided."))
     if not can_import(user):
@@ -269,7 +269,7 @@ def accept(candidate: ImportCandidate, user, *, partner: Partner | None = None) 
 @transaction.atomic
 def merge(candidate: ImportCandidate, user) -> Item:
     """Link the candidate to the existing item it duplicates. Empty fields of a draft are filled in."""
-    candidate = ImportCandidate.objects.select_for_update().select_related("batch", "match").get(pk=candidate.pk)
+    candidate = ImportCandidate.objects.select_for_update(of=("self",)).select_related("batch", "match").get(pk=candidate.pk)
     if candidate.decision != Decision.PENDING or candidate.match is None:
         raise ValidationError(_("There is nothing to merge this candidate into."))
     if not can_import(user):
