@@ -276,7 +276,11 @@ class Item(models.Model):
         ordering = ["-sort_date", "-id"]
         verbose_name = _("item")
         verbose_name_plural = _("items")
-        indexes = [models.Index(fields=["state", "kind", "sort_date"])]
+        indexes = [
+            models.Index(fields=["state", "kind", "sort_date"]),
+            # the archive and partner pages: published items, newest first, read in index order
+            models.Index(fields=["state", "sort_date", "id"], name="content_item_listing_idx"),
+        ]
 
     def __str__(self):
         return self.title

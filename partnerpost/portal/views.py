@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -12,11 +11,12 @@ from partnerpost.network.models import Partner
 from partnerpost.network.permissions import can
 
 from .forms import ArchiveFilterForm
+from .paging import CachedCountPaginator
 from .structured import as_script, item_jsonld
 
 
 def _page(request, queryset, size=None):
-    paginator = Paginator(queryset, size or settings.ARCHIVE_PAGE_SIZE)
+    paginator = CachedCountPaginator(queryset, size or settings.ARCHIVE_PAGE_SIZE, key=request.get_full_path())
     return paginator.get_page(request.GET.get("page"))
 
 

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from partnerpost.content.enums import ItemKind, ItemState
 from partnerpost.content.models import Country, Region, Series, Theme
-from tests.factories import make_item, make_partner
+from tests.factories import make_item, make_partner, move_to, published
 
 
 def _titles(response):
@@ -236,3 +236,21 @@ def test_month_calendar_query_count_is_constant(client, people):
     _populate(people.icap, 20, dt.date(2020, 1, 5))
     assert len(client.get("/events/calendar/?month=2020-01").context["events"]) == 22
     assert _query_count(client, "/events/calendar/?month=2020-01") == few
+
+
+def test_archive_total_is_counted_once_and_follows_changes(client, people):
+    from partnerpost.content import workflows
+
+    for n in range(3):
+        published(people.icap, title=f"Counted {n}")
+    first = client.get("/items/")
+    assert first.context["page"].paginator.count == 3
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get("/items/?page=1")
+    assert again.context["page"].paginator.count == 3
+    assert not any("COUNT(" in q["sql"].upper() for q in queries.captured_queries)
+    item = make_item(people.icap, title="Counted later")
+    move_to(item, "published", people.editor)
+    assert client.get("/items/").context["page"].paginator.count == 4
+    workflows.withdraw_item(people.editor, item, "no longer relevant")
+    assert client.get("/items/").context["page"].paginator.count == 3
