@@ -50,18 +50,23 @@ def item_jsonld(item, absolute_url: str) -> dict:
         end = item.ends_at or None
         data["endDate"] = end.isoformat() if end else item.end_date.isoformat()
         data["eventStatus"] = _STATUS.get(item.event_status, _STATUS[EventStatus.SCHEDULED])
-        if item.event_format:
-            data["eventAttendanceMode"] = _ATTENDANCE[item.event_format]
+        # An event without a stated format (often one imported from an old newsletter) is described by what
+        # is known: a place means in person, an online link means online; with neither, no claim is made.
+        event_format = item.event_format or (
+            EventFormat.IN_PERSON if (item.city or item.venue) else EventFormat.ONLINE if item.online_url else "")
+        if event_format:
+            data["eventAttendanceMode"] = _ATTENDANCE[event_format]
         locations = []
-        if item.event_format in {EventFormat.ONLINE, EventFormat.HYBRID}:
+        if event_format in {EventFormat.ONLINE, EventFormat.HYBRID}:
             locations.append({"@type": "VirtualLocation", "url": item.online_url or item.registration_url or absolute_url})
-        if item.event_format in {EventFormat.IN_PERSON, EventFormat.HYBRID} or (not item.event_format and item.city):
+        if event_format in {EventFormat.IN_PERSON, EventFormat.HYBRID}:
             address = {"@type": "PostalAddress", "addressLocality": item.city}
             if item.venue_country_id:
                 address["addressCountry"] = item.venue_country_id
             locations.append({"@type": "Place", "name": item.venue or item.city, "address": address})
-        if locations:
-            data["location"] = locations[0] if len(locations) == 1 else locations
+        if not locations:
+            locations.append({"@type": "Place", "name": "To be announced"})
+        data["location"] = locations[0] if len(locations) == 1 else locations
         data["organizer"] = org_list
         if item.fee_amount is not None:
             offer = {"@type": "Offer", "price": str(item.fee_amount), "priceCurrency": item.fee_currency,
