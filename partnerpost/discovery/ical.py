@@ -1,4 +1,4 @@
-"""iCalendar (RFC 5545) for events: all of them, per partner, per theme, and one per event page."""
+"""iCalendar (RFC 5545) for events: all of them, per partner, per theme, for any search, and one per event page."""
 
 from __future__ import annotations
 
@@ -107,6 +107,26 @@ def calendar_view(request, scope=None, value=None):
         events, name = events.filter(themes=theme), f"{name}: {theme}"
     elif scope is not None:
         raise Http404
+    return _response(calendar_bytes(events, name), f"{slugify(name) or 'events'}.ics")
+
+
+SEARCH_CALENDAR_LIMIT = 500
+
+
+def search_calendar(request):
+    """The events a search finds (/calendar/search.ics?q=...&partner=...), the same filters as the search page."""
+    from . import search as engine
+
+    query = request.GET.get("q", "").strip()[:200]
+    filters = {name: request.GET.get(name, "").strip() for name in engine.FACETS}
+    filters["kind"] = "event"
+    name = f"{settings.SITE_NAME}: {query}" if query else settings.SITE_NAME
+    if query:
+        results = engine.search(query, filters, page=1, size=SEARCH_CALENDAR_LIMIT)
+        ids = [hit.item.pk for hit in results.hits]
+        events = _events().filter(pk__in=ids)
+    else:  # no words: every event, as /calendar/events.ics
+        events = _events()
     return _response(calendar_bytes(events, name), f"{slugify(name) or 'events'}.ics")
 
 

@@ -37,6 +37,7 @@ urlpatterns = [
     path("feeds/editions.rss", feeds.EditionFeed(), name="feed-editions-rss"),
     path("feeds/editions.atom", feeds.EditionAtomFeed(), name="feed-editions-atom"),
     path("calendar/events.ics", ical.calendar_view, name="calendar"),
+    path("calendar/search.ics", ical.search_calendar, name="calendar-search"),
     path("calendar/<str:scope>/<str:value>.ics", ical.calendar_view, name="calendar-scoped"),
     path("items/<slug:slug>/event.ics", ical.event_ics, name="event-ics"),
     path("sitemap.xml", cache_page(600)(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
