@@ -24,8 +24,12 @@ Engines
 Bounded work for broad queries
 At most CANDIDATES matches are collected per query (SQLite: the most recent, by id; PostgreSQL:
 the first found in table order). Below that number everything is exact. Above it
-``Results.capped`` is true, ``total`` is a lower bound (show it as "10,000+"), facet counts are
-counted over those candidates, and ranking (bm25 / ts_rank) orders those candidates.
+``Results.capped`` is true, ``total`` is a lower bound (show it as "10,000+") and facet counts
+are counted over those candidates. Ranking (see `_ranked`) scores a bounded pool, the newest
+matches and those with every word in the title, in Python from their stored text, the same way
+on both engines: FTS5's bm25() and PostgreSQL's ts_rank() read every match of every query word
+(bm25 counts each word's documents before it scores a row), so a common word costs them tens or
+hundreds of milliseconds however few rows are ranked.
 
 Only published items are in the index. The workflow signal, changes to an item's themes,
 countries and regions, and deletions keep it in line, and the publishing window
@@ -303,15 +307,19 @@ class SQLiteBackend:
         rows.sort(key=lambda row: row[0], reverse=True)
         return rows
 
-    def ranked(self, words, tags, languages, window, excluded, count):
-        """The ids of the best `count` live matches among the candidates (`window`: all their ids, most recent first)."""
-        weights = "5.0, 1.0, 1.0, 0.0"
-        rows = _fetch(
-            f"SELECT rowid FROM {self.table} WHERE {self.table} MATCH %s AND rowid >= %s "
-            f"ORDER BY bm25({self.table}, {weights}), rowid DESC LIMIT %s",
-            [self.expression(words, languages, tags), window[-1], count + len(excluded)],
-        )
-        return [pk for (pk,) in rows if pk not in excluded][:count]
+    def title_matches(self, words, tags, limit, rows) -> set:
+        """Ids of the newest matches with every word in the title (exactly, or stemmed by porter)."""
+        parts = ["(" + f'title : "{word}"' + ")" for word in words] + [f'tags : "{tag}"' for tag in tags]
+        rows = _fetch(f"SELECT rowid FROM {self.table} WHERE {self.table} MATCH %s ORDER BY rowid DESC LIMIT %s",
+                      [" AND ".join(parts), limit])
+        return {pk for (pk,) in rows}
+
+    def texts(self, ids) -> dict:
+        """{id: (title, body)} for a bounded set of ids."""
+        if not ids:
+            return {}
+        rows = _fetch(f"SELECT rowid, title, body FROM {self.table} WHERE rowid IN ({', '.join(['%s'] * len(ids))})", list(ids))
+        return {pk: (title, body) for pk, title, body in rows}
 
     def snippets(self, words, languages, ids) -> dict:
         if not ids:
@@ -350,6 +358,8 @@ _PG_DOCUMENT = (
     "setweight(to_tsvector('simple', unaccent({v}title)), 'A') || setweight(to_tsvector('simple', unaccent({v}body)), 'B') || "
     "setweight(to_tsvector('simple', {v}stems), 'C')"
 )
+#: The title alone, small enough to stay in the row: tells the candidates whose title holds every word.
+_PG_TITLE_DOCUMENT = "to_tsvector('english', unaccent(s.title)) || to_tsvector('simple', unaccent(s.title))"
 _PG_COLUMNS = "item_id, kind, partner_id, language, config, year, go_live_at, expire_at, themes, countries, regions, title, body"
 
 
@@ -379,7 +389,7 @@ class PostgresBackend:
                     f"CREATE TABLE {self.table} (item_id bigint PRIMARY KEY, kind text NOT NULL, partner_id bigint, "
                     "language text NOT NULL, config text NOT NULL, year integer, go_live_at timestamptz, expire_at timestamptz, "
                     "themes text NOT NULL, countries text NOT NULL, regions text NOT NULL, title text NOT NULL, body text NOT NULL, "
-                    "document tsvector NOT NULL) WITH (toast_tuple_target = 128)"
+                    "document tsvector NOT NULL, title_document tsvector NOT NULL) WITH (toast_tuple_target = 128)"
                 )
                 cursor.execute(f"CREATE INDEX {self.table}_language ON {self.table} (language)")
             else:
@@ -414,10 +424,11 @@ class PostgresBackend:
                                     " ".join(str(pk) for pk in e.themes), " ".join(e.countries), " ".join(e.regions),
                                     e.title, e.body, stemmed(f"{e.title} {e.body}", e.language), " ".join("_" + tag for tag in e.tags())))
             document = _PG_DOCUMENT.format(v="s.") + " || array_to_tsvector(string_to_array(s.tags, ' '))"
-            updates = ", ".join(f"{name} = EXCLUDED.{name}" for name in [*_PG_COLUMNS.split(", ")[1:], "document"])
+            updates = ", ".join(f"{name} = EXCLUDED.{name}" for name in [*_PG_COLUMNS.split(", ")[1:], "document", "title_document"])
             cursor.execute(
-                f"INSERT INTO {self.table} ({_PG_COLUMNS}, document) SELECT {', '.join('s.' + c for c in _PG_COLUMNS.split(', '))}, "
-                f"{document} FROM discovery_staging s" + ("" if fresh else f" ON CONFLICT (item_id) DO UPDATE SET {updates}")
+                f"INSERT INTO {self.table} ({_PG_COLUMNS}, document, title_document) "
+                f"SELECT {', '.join('s.' + c for c in _PG_COLUMNS.split(', '))}, {document}, {_PG_TITLE_DOCUMENT} FROM discovery_staging s"
+                + ("" if fresh else f" ON CONFLICT (item_id) DO UPDATE SET {updates}")
             )
             cursor.execute("TRUNCATE discovery_staging")
 
@@ -455,24 +466,28 @@ class PostgresBackend:
         return " && ".join(parts), params
 
     def candidates(self, words, tags, languages, now, limit):
+        """[(id, kind, partner_id, language, year, themes, countries, regions, live, in title)], in table order."""
         query, params = self.tsquery(words, languages)
         if tags:
             query += " && %s::tsquery"
             params.append(" & ".join(f"'_{tag}'" for tag in tags))
+        title, title_params = self.tsquery(words, ())
         return _fetch(
             f"SELECT item_id, kind, partner_id, language, year, themes, countries, regions, "
-            f"(go_live_at IS NULL OR go_live_at <= %s) AND (expire_at IS NULL OR expire_at > %s) "
+            f"(go_live_at IS NULL OR go_live_at <= %s) AND (expire_at IS NULL OR expire_at > %s), title_document @@ ({title}) "
             f"FROM {self.table} WHERE document @@ ({query}) LIMIT %s",
-            [now, now, *params, limit],
+            [now, now, *title_params, *params, limit],
         )
 
-    def ranked(self, words, tags, languages, window, excluded, count):
-        query, params = self.tsquery(words, languages)
-        rows = _fetch(
-            f"SELECT item_id FROM {self.table} WHERE item_id = ANY(%s) ORDER BY ts_rank(document, {query}) DESC, item_id DESC LIMIT %s",
-            [[pk for pk in window if pk not in excluded], *params, count],
-        )
-        return [pk for (pk,) in rows]
+    def title_matches(self, words, tags, limit, rows) -> set:
+        """Ids of candidates with every word in the title (the candidate query flags them)."""
+        return {row[0] for row in rows if row[9]}
+
+    def texts(self, ids) -> dict:
+        if not ids:
+            return {}
+        rows = _fetch(f"SELECT item_id, title, body FROM {self.table} WHERE item_id = ANY(%s)", [list(ids)])
+        return {pk: (title, body) for pk, title, body in rows}
 
     _HEADLINE = f"StartSel={HIT_OPEN}, StopSel={HIT_CLOSE}, MaxWords=30, MinWords=12, ShortWord=2"
 
@@ -677,9 +692,9 @@ def _filter_tags(filters) -> list[str] | None:
 
 
 def search(query: str, filters=None, *, page: int = 1, size: int = 20) -> Results:
-    """Ranked hits with snippets, and facet counts over the live matches (filters applied).
+    """Hits ranked by relevance, with snippets, and facet counts over the live matches (filters applied).
 
-    Exact up to CANDIDATES matches; beyond, see the module's docstring."""
+    Exact up to CANDIDATES matches; beyond, see the module's docstring. Ranking: see `_ranked`."""
     words = terms(query)
     tags = _filter_tags(filters or {})
     if not words or tags is None:
@@ -691,15 +706,71 @@ def search(query: str, filters=None, *, page: int = 1, size: int = 20) -> Result
     capped = len(rows) > CANDIDATES
     rows = rows[:CANDIDATES]
     live = [row for row in rows if row[8]]
-    excluded = {row[0] for row in rows if not row[8]}
-    offset = (page - 1) * size
     hits = []
+    offset = (page - 1) * size
     if offset < len(live):
-        ids = engine.ranked(words, tags, languages, [row[0] for row in rows], excluded, offset + size)[offset:]
+        newest = sorted((row[0] for row in live), reverse=True)
+        in_title = engine.title_matches(words, tags, RANK_POOL, rows) & set(newest)
+        ids = _ranked(engine, words, languages, newest, in_title)[offset:offset + size]
         snippets = engine.snippets(words, languages, ids)
-        by_id = {item.pk: item for item in Item.objects.published().filter(pk__in=ids).for_listing()}
+        # By primary key alone, live checked here: with state in the query, SQLite may walk a state index instead.
+        by_id = {item.pk: item for item in Item.objects.filter(pk__in=ids).for_listing() if item.is_live}
         hits = [Hit(by_id[pk], _marked(snippets.get(pk) or "")) for pk in ids if pk in by_id]
     return Results(hits, len(live), _facets(live), capped)
+
+
+def _ranked(engine, words, languages, newest, in_title) -> list[int]:
+    """Every live match, best first: a pool of the RANK_POOL newest matches and of those with every
+    word in the title is ordered by a BM25-like score computed here from the stored text (title
+    words count five times, repeated words count with saturation, long texts count less); the
+    other matches follow, newest first. Scoring a bounded pool keeps a broad word as cheap as a
+    rare one, which neither FTS5's bm25() nor ts_rank() does: both read every match of every word."""
+    pool = list(dict.fromkeys([*newest[:RANK_POOL], *sorted(in_title, reverse=True)[:RANK_POOL]]))
+    texts = engine.texts(pool)
+    forms = [_forms(word, languages) for word in words]
+    measured = {pk: _measure(texts[pk], forms) for pk in pool if pk in texts}
+    if measured:
+        mean_title = sum(m[0] for m in measured.values()) / len(measured) or 1
+        mean_body = sum(m[1] for m in measured.values()) / len(measured) or 1
+    scores = {}
+    for pk, (title_length, body_length, counts) in measured.items():
+        title_norm = _K1 * (1 - _B + _B * title_length / mean_title)
+        body_norm = _K1 * (1 - _B + _B * body_length / mean_body)
+        score = sum(5 * t * (_K1 + 1) / (t + title_norm) + b * (_K1 + 1) / (b + body_norm) for t, b in counts)
+        scores[pk] = score + (10 if pk in in_title else 0)
+    ranked = sorted(scores, key=lambda pk: (-scores[pk], -pk))
+    chosen = set(ranked)
+    return ranked + [pk for pk in newest if pk not in chosen]
+
+
+#: How many of the newest matches (and, beside them, title matches) are ranked by relevance.
+RANK_POOL = 300
+_K1, _B = 1.2, 0.75
+_PUNCTUATION = str.maketrans({c: " " for c in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~«»“”‘’…–—·\n\t\r"})
+
+
+def _forms(word: str, languages) -> list[str]:
+    """How a query word may begin in a text that matched it: the word, its English stem and its
+    stems in the languages present, each as a prefix (accents folded)."""
+    english = _stems("porter", word)[0]
+    english = english[:-1] if english.endswith("i") else english  # policy -> polici: count "polic..."
+    found = {fold(word), english, *_query_stems(word, languages)}
+    return sorted(" " + form for form in found if len(form) >= 3 or form == fold(word))
+
+
+def _normal(text: str) -> str:
+    text = text.lower()
+    if not text.isascii():
+        text = fold(text)
+    return " " + text.translate(_PUNCTUATION)
+
+
+def _measure(text, forms):
+    """(title length, body length, [(title count, body count) per query word]). A word is counted
+    where a word of the text begins with one of its forms, so the stems of every language count."""
+    title, body = _normal(text[0]), _normal(text[1])
+    counts = [(max(title.count(f) for f in word_forms), max(body.count(f) for f in word_forms)) for word_forms in forms]
+    return title.count(" "), body.count(" "), counts
 
 
 def _facets(rows) -> dict:
@@ -707,13 +778,13 @@ def _facets(rows) -> dict:
     from partnerpost.content.models import Country, Region, Theme
     from partnerpost.network.models import Partner
 
-    kinds = Counter(row[1] for row in rows)
-    partners = Counter(row[2] for row in rows if row[2])
-    languages = Counter(row[3] for row in rows)
-    years = Counter(row[4] for row in rows if row[4])
-    themes = Counter(int(pk) for pk in " ".join(row[5] for row in rows).split())
-    countries = Counter(" ".join(row[6] for row in rows).split())
-    regions = Counter(" ".join(row[7] for row in rows).split())
+    columns = list(zip(*rows)) or [()] * 9  # counted column by column, in C
+    kinds, partners, languages, years = (Counter(columns[n]) for n in (1, 2, 3, 4))
+    partners.pop(None, None)
+    years.pop(None, None)
+    themes = Counter(map(int, " ".join(columns[5]).split()))
+    countries = Counter(" ".join(columns[6]).split())
+    regions = Counter(" ".join(columns[7]).split())
     # The labels: four small tables read whole, so the number of queries never depends on the results.
     partner_names = {pk: (slug, acronym) for pk, slug, acronym in Partner.objects.values_list("pk", "slug", "acronym")}
     theme_names = {pk: (slug, name) for pk, slug, name in Theme.objects.values_list("pk", "slug", "name")}

@@ -237,3 +237,16 @@ def test_broad_queries_are_capped(languages, monkeypatch):
     assert sum(n for _, _, n in results.facets["language"]) == 2
     exact = search.search("public", {"language": "fr"})
     assert (exact.total, exact.capped) == (1, False)
+
+
+def test_ranking_prefers_title_then_repetition_and_stays_bounded(people, django_capture_on_commit_callbacks, monkeypatch):
+    with django_capture_on_commit_callbacks(execute=True):
+        once = _publish(people.editor, people.icap, title="Annual report", summary="Procurement was discussed.")
+        often = _publish(people.editor, people.icap, title="Seminar", summary="Procurement rules, procurement audits, procurement data.")
+        titled = _publish(people.editor, people.icap, title="Public procurement forum", summary="A forum.")
+        newest = _publish(people.editor, people.icap, title="Newsletter", summary="Procurement too.")
+    assert _titles(search.search("procurement")) == ["Public procurement forum", "Seminar", "Newsletter", "Annual report"]
+    # Only the newest match (and the title matches) are ranked; the rest follow, newest first.
+    monkeypatch.setattr(search, "RANK_POOL", 1)
+    assert [hit.item for hit in search.search("procurement").hits] == [titled, newest, often, once]
+    assert [hit.item for hit in search.search("procurement", page=2, size=3).hits] == [once]

@@ -6,8 +6,8 @@ publishing window of each indexed item. discovery_fts_edition gets `stems`.
 PostgreSQL: discovery_search gets the facet columns and the language configuration, keeps long
 columns out of line, and indexes the language.
 
-FTS5 tables cannot gain columns, so the tables are made again. A site that already has items is
-indexed again at the end (`partnerpost search rebuild` does the same at any time).
+FTS5 tables cannot gain columns, so the tables are made again; 0004 indexes an existing site again
+(`partnerpost search rebuild` does the same at any time).
 """
 
 from django.db import migrations
@@ -58,13 +58,7 @@ def _run(schema_editor, statements):
 def forwards(apps, schema_editor):
     postgres = schema_editor.connection.vendor == "postgresql"
     _run(schema_editor, POSTGRES_UP if postgres else SQLITE_UP)
-    Item = apps.get_model("content", "Item")
-    Edition = apps.get_model("editions", "Edition")
-    if Item.objects.filter(state="published").exists() or Edition.objects.exclude(published_at=None).exists():
-        # An existing site: fill the new tables with the code of this release.
-        from partnerpost.discovery import search
-
-        search.rebuild()
+    # The tables are filled again by 0004, once their last column exists.
 
 
 def backwards(apps, schema_editor):
