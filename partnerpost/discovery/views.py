@@ -1,11 +1,14 @@
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
+from partnerpost.portal.pagecache import for_anonymous
+
 from . import search as engine
 
 PAGE_SIZE = 20
 
 
+@for_anonymous
 def search(request):
     query = request.GET.get("q", "").strip()[:200]
     filters = {name: request.GET.get(name, "").strip() for name in engine.FACETS}

@@ -7,12 +7,19 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self):
-        from django.db.models.signals import post_delete, post_save
+        from django.db.models.signals import m2m_changed, post_delete, post_save
 
         from partnerpost.content.models import Item
+        from partnerpost.editions.models import Edition
+        from partnerpost.network.models import Partner
 
         from .paging import bump_version
 
-        # every saved or deleted item, whichever way (workflow, admin, shell), makes cached totals stale
-        post_save.connect(bump_version, sender=Item, weak=False, dispatch_uid="page-counts-save")
-        post_delete.connect(bump_version, sender=Item, weak=False, dispatch_uid="page-counts-delete")
+        # every saved or deleted item, partner or edition, whichever way (workflow, admin, shell), makes the
+        # cached page totals and anonymous pages stale
+        for model in (Item, Partner, Edition):
+            post_save.connect(bump_version, sender=model, weak=False, dispatch_uid=f"pages-save-{model.__name__}")
+            post_delete.connect(bump_version, sender=model, weak=False, dispatch_uid=f"pages-delete-{model.__name__}")
+        for relation in (Item.themes, Item.countries, Item.regions):
+            m2m_changed.connect(bump_version, sender=relation.through, weak=False,
+                                dispatch_uid=f"pages-m2m-{relation.field.name}")

@@ -11,6 +11,7 @@ from partnerpost.network.models import Partner
 from partnerpost.network.permissions import can
 
 from .forms import ArchiveFilterForm
+from .pagecache import for_anonymous
 from .paging import CachedCountPaginator
 from .structured import as_script, item_jsonld
 
@@ -20,6 +21,7 @@ def _page(request, queryset, size=None):
     return paginator.get_page(request.GET.get("page"))
 
 
+@for_anonymous
 def home(request):
     published = Item.objects.published().for_listing()
     today = timezone.localdate()
@@ -36,6 +38,7 @@ def home(request):
     return render(request, "portal/home.html", context)
 
 
+@for_anonymous
 def archive(request):
     form = ArchiveFilterForm(request.GET or None)
     if form.is_bound:
@@ -50,6 +53,7 @@ def archive(request):
     )
 
 
+@for_anonymous
 def events(request, past=False):
     form = ArchiveFilterForm(request.GET or None)
     if form.is_bound:
@@ -65,6 +69,7 @@ def events(request, past=False):
     )
 
 
+@for_anonymous
 def calendar_month(request):
     """A month of events as a grid, filterable like the archive; ?month=2020-11."""
     import calendar as pycalendar
@@ -134,11 +139,13 @@ def item_detail(request, slug):
     return render(request, "portal/item.html", context)
 
 
+@for_anonymous
 def partners(request):
     rows = Partner.objects.active().select_related("country", "region")
     return render(request, "portal/partners.html", {"partners": rows})
 
 
+@for_anonymous
 def partner_detail(request, slug):
     partner = get_object_or_404(Partner.objects.active().select_related("country", "region"), slug=slug)
     published = Item.objects.published().filter(partner=partner).for_listing()

@@ -3,6 +3,7 @@ import json
 import re
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -96,6 +97,7 @@ def test_events_upcoming_and_past(client, people):
 
 
 def _query_count(client, url):
+    cache.clear()  # measure the view itself, not the kept anonymous page
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).status_code == 200
     return len(ctx)
@@ -254,3 +256,19 @@ def test_archive_total_is_counted_once_and_follows_changes(client, people):
     assert client.get("/items/").context["page"].paginator.count == 4
     workflows.withdraw_item(people.editor, item, "no longer relevant")
     assert client.get("/items/").context["page"].paginator.count == 3
+
+
+def test_anonymous_pages_are_kept_until_content_changes(client, people, django_user_model):
+    published(people.icap, title="First story")
+    assert client.get("/items/")["X-Page-Cache"] == "miss"
+    again = client.get("/items/")
+    assert again["X-Page-Cache"] == "hit" and "First story" in again.content.decode()
+    published(people.icap, title="Second story")
+    fresh = client.get("/items/")
+    assert fresh["X-Page-Cache"] == "miss" and "Second story" in fresh.content.decode()
+    assert client.get("/items/?kind=news")["X-Page-Cache"] == "miss"  # each address on its own
+    client.cookies["messages"] = "x"
+    assert "X-Page-Cache" not in client.get("/items/")  # a one-time message is never kept or served
+    del client.cookies["messages"]
+    client.force_login(people.editor)
+    assert "X-Page-Cache" not in client.get("/items/")  # signed-in pages are personal
