@@ -23,6 +23,7 @@ def test_editor_imports_reviews_and_accepts_the_sample(browser, live_server, set
     s = Session(browser, live_server.url)
     s.sign_in("editor")
     s.link("Imports")
+    assert not s.find("#upload-progress").is_displayed()  # the progress bar shows only while uploading
     s.find("input[type=file]").send_keys(str(SAMPLE))
     s.find("select[name='partner'] option[value='UN DESA']").click()
     s.shot("20-import-upload")
