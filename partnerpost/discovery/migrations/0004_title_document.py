@@ -13,6 +13,8 @@ def forwards(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         with schema_editor.connection.cursor() as cursor:
             cursor.execute("ALTER TABLE discovery_search ADD COLUMN title_document tsvector")
+            # every candidate row reads it: kept in the row (compressed if need be), not in TOAST
+            cursor.execute("ALTER TABLE discovery_search ALTER COLUMN title_document SET STORAGE MAIN")
             cursor.execute(f"UPDATE discovery_search SET title_document = {TITLE}")
             cursor.execute("ALTER TABLE discovery_search ALTER COLUMN title_document SET NOT NULL")
     Item = apps.get_model("content", "Item")
