@@ -34,13 +34,17 @@ hundreds of milliseconds however few rows are ranked.
 Only published items are in the index. The workflow signal, changes to an item's themes,
 countries and regions, and deletions keep it in line, and the publishing window
 (go_live_at, expire_at) is checked at query time, so scheduled or expired items neither show
-nor count. Hits are loaded through ``Item.objects.published()``.
+nor count. Each hit's item is checked again (``Item.is_live``) when it is loaded.
+
+A rebuild runs in one transaction: on SQLite searches go on with the old index until it commits;
+on PostgreSQL they wait for it (TRUNCATE locks the table), minutes for a million items.
 """
 
 from __future__ import annotations
 
 import functools
 import html
+import json
 import re
 import threading
 import unicodedata
@@ -301,24 +305,26 @@ class SQLiteBackend:
         parts += [f'tags : "{tag}"' for tag in tags]
         return " AND ".join(parts)
 
-    def candidates(self, words, tags, languages, now, limit):
-        """[(id, kind, partner_id, language, year, themes, countries, regions, live)], most recent first."""
+    def matches(self, words, tags, languages, now, limit) -> Matches:
+        """The newest `limit` matches (filters in the MATCH), the live ones' ids and facet counts in one statement."""
+        found = (f"SELECT rowid AS id FROM {self.table} WHERE {self.table} MATCH %s ORDER BY rowid DESC LIMIT %s")
+        live = ("SELECT e.item_id, e.kind, e.partner_id, e.language, e.year, e.themes, e.countries, e.regions "
+                f"FROM (SELECT id FROM found ORDER BY id DESC LIMIT %s) f JOIN {self.entries} e ON e.item_id = f.id "
+                "WHERE (e.go_live_at IS NULL OR e.go_live_at <= %s) AND (e.expire_at IS NULL OR e.expire_at > %s)")
         rows = _fetch(
-            f"SELECT m.id, e.kind, e.partner_id, e.language, e.year, e.themes, e.countries, e.regions, "
-            f"e.item_id IS NOT NULL AND (e.go_live_at IS NULL OR e.go_live_at <= %s) AND (e.expire_at IS NULL OR e.expire_at > %s) "
-            f"FROM (SELECT rowid AS id FROM {self.table} WHERE {self.table} MATCH %s ORDER BY rowid DESC LIMIT %s) m "
-            f"LEFT JOIN {self.entries} e ON e.item_id = m.id",
-            [now, now, self.expression(words, languages, tags), limit],
+            f"WITH found AS MATERIALIZED ({found}), live AS MATERIALIZED ({live}) "
+            "SELECT 'found', NULL, count(*) FROM found "
+            "UNION ALL SELECT 'ids', group_concat(item_id), count(*) FROM live "
+            + _facet_sql("json_each({column}) AS l"),
+            [self.expression(words, languages, tags), limit + 1, limit, now, now],
         )
-        rows.sort(key=lambda row: row[0], reverse=True)
-        return rows
-
-    def title_matches(self, words, tags, limit, rows) -> set:
-        """Ids of the newest matches with every word in the title (exactly, or stemmed by porter)."""
-        parts = ["(" + f'title : "{word}"' + ")" for word in words] + [f'tags : "{tag}"' for tag in tags]
-        rows = _fetch(f"SELECT rowid FROM {self.table} WHERE {self.table} MATCH %s ORDER BY rowid DESC LIMIT %s",
-                      [" AND ".join(parts), limit])
-        return {pk for (pk,) in rows}
+        result = Matches.from_rows(rows, limit)
+        # Title matches: every word in the title (filters aside, then kept only if among the live matches).
+        title = " AND ".join(f'title : "{word}"' for word in words)
+        titled = _fetch(f"SELECT rowid FROM {self.table} WHERE {self.table} MATCH %s ORDER BY rowid DESC LIMIT %s", [title, limit])
+        live_ids = set(result.ids)
+        result.in_title = {pk for (pk,) in titled if pk in live_ids}
+        return result
 
     def texts(self, ids) -> dict:
         """{id: (title, body)} for a bounded set of ids."""
@@ -346,10 +352,53 @@ class SQLiteBackend:
         )
 
 
+# Facet counts over the live matches, one statement for every facet: (facet, value, count) rows.
+# `each` turns a list column into rows (json_each on SQLite, unnest on PostgreSQL) named `value`.
+_SQL_FACETS = (
+    "UNION ALL SELECT 'kind', kind, count(*) FROM live GROUP BY kind "
+    "UNION ALL SELECT 'partner', partner_id, count(*) FROM live WHERE partner_id IS NOT NULL GROUP BY partner_id "
+    "UNION ALL SELECT 'language', language, count(*) FROM live GROUP BY language "
+    "UNION ALL SELECT 'year', year, count(*) FROM live WHERE year IS NOT NULL GROUP BY year "
+    "UNION ALL SELECT 'theme', l.value, count(*) FROM live, {themes} GROUP BY l.value "
+    "UNION ALL SELECT 'country', l.value, count(*) FROM live, {countries} GROUP BY l.value "
+    "UNION ALL SELECT 'region', l.value, count(*) FROM live, {regions} GROUP BY l.value"
+)
+
+
+def _facet_sql(each: str) -> str:
+    """`each`: how a list column becomes rows of l.value, with {column} for the column."""
+    return _SQL_FACETS.format(**{name: each.format(column=f"live.{name}") for name in ("themes", "countries", "regions")})
+
+
+@dataclass
+class Matches:
+    """What a query found: how many rows (up to the limit and one), the live ones' ids newest first,
+    those with every word in the title, and the facet counts {facet: {value: count}} of the live ones."""
+
+    found: int
+    ids: list
+    in_title: set
+    counts: dict
+
+    @classmethod
+    def from_rows(cls, rows, limit) -> Matches:
+        found, ids, titled, counts = 0, [], set(), {}
+        for facet, value, n in rows:
+            if facet == "found":
+                found = n
+            elif facet == "ids":
+                ids = sorted(map(int, value.split(",")), reverse=True) if value else []
+            elif facet == "titled":
+                titled = set(map(int, value.split(","))) if value else set()
+            else:
+                counts.setdefault(facet, {})[str(value)] = n
+        return cls(found, ids[:limit], titled, counts)
+
+
 def _entry_values(e: Entry):
     adapt = connection.ops.adapt_datetimefield_value
     return (e.pk, e.kind, e.partner_id, e.language, e.year, adapt(e.go_live_at), adapt(e.expire_at),
-            " ".join(str(pk) for pk in e.themes), " ".join(e.countries), " ".join(e.regions))
+            json.dumps(list(e.themes)), json.dumps(list(e.countries)), json.dumps(list(e.regions)))
 
 
 # PostgreSQL -----------------------------------------------------------------------------------
@@ -484,29 +533,32 @@ class PostgresBackend:
             self._queries[key] = _fetch(f"SELECT ({query})::text, ({title})::text", [*params, *title_params])[0]
         return self._queries[key]
 
-    def candidates(self, words, tags, languages, now, limit):
-        """[(id, kind, partner_id, language, year, themes, countries, regions, live, in title)], in table order."""
+    def matches(self, words, tags, languages, now, limit) -> Matches:
+        """The first `limit` matches found (filters in the tsquery), the live ones' ids and facet counts in one statement."""
         query, title = self.queries(words, languages)
         if tags:
             query = f"({query}) & " + " & ".join(f"'_{tag}'" for tag in tags)
+        found = (f"SELECT item_id, kind, partner_id, language, year, themes, countries, regions, go_live_at, expire_at, title_document "
+                 f"FROM {self.table} WHERE document @@ %s::tsquery LIMIT %s")
+        live = ("SELECT item_id, kind, partner_id::text, language, year::text, themes, countries, regions, "
+                "title_document @@ %s::tsquery AS in_title FROM (SELECT * FROM found LIMIT %s) f "
+                "WHERE (go_live_at IS NULL OR go_live_at <= %s) AND (expire_at IS NULL OR expire_at > %s)")
         with transaction.atomic(), connection.cursor() as cursor:
             # The planner prices a sequential scan with LIMIT as cheap, not counting that every row's
             # document must be read back from TOAST; the GIN index is always faster here. One process
             # per query on a small machine: no parallel workers.
             cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL max_parallel_workers_per_gather = 0")
             cursor.execute(
-                f"SELECT item_id, kind, partner_id, language, year, themes, countries, regions, "
-                f"(go_live_at IS NULL OR go_live_at <= %s) AND (expire_at IS NULL OR expire_at > %s), title_document @@ %s::tsquery "
-                f"FROM {self.table} WHERE document @@ %s::tsquery LIMIT %s",
-                [now, now, title, query, limit],
+                f"WITH found AS MATERIALIZED ({found}), live AS MATERIALIZED ({live}) "
+                "SELECT 'found', NULL, count(*) FROM found "
+                "UNION ALL SELECT 'ids', string_agg(item_id::text, ','), count(*) FROM live "
+                "UNION ALL SELECT 'titled', string_agg(item_id::text, ','), count(*) FROM live WHERE in_title "
+                + _facet_sql("unnest(string_to_array(nullif({column}, ''), ' ')) AS l(value)"),
+                [query, limit + 1, title, limit, now, now],
             )
             rows = cursor.fetchall()
             cursor.execute("RESET enable_seqscan; RESET max_parallel_workers_per_gather")
-        return rows
-
-    def title_matches(self, words, tags, limit, rows) -> set:
-        """Ids of candidates with every word in the title (the candidate query flags them)."""
-        return {row[0] for row in rows if row[9]}
+        return Matches.from_rows(rows, limit)
 
     def texts(self, ids) -> dict:
         if not ids:
@@ -728,30 +780,25 @@ def search(query: str, filters=None, *, page: int = 1, size: int = 20) -> Result
     engine = backend()
     languages = engine.languages()
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    rows = engine.candidates(words, tags, languages, now, CANDIDATES + 1)
-    capped = len(rows) > CANDIDATES
-    rows = rows[:CANDIDATES]
-    live = [row for row in rows if row[8]]
+    found = engine.matches(words, tags, languages, now, CANDIDATES)
     hits = []
     offset = (page - 1) * size
-    if offset < len(live):
-        newest = sorted((row[0] for row in live), reverse=True)
-        in_title = engine.title_matches(words, tags, RANK_POOL, rows) & set(newest)
-        ids = _ranked(engine, words, languages, newest, in_title)[offset:offset + size]
+    if offset < len(found.ids):
+        ids = _ranked(engine, words, languages, found.ids, found.in_title)[offset:offset + size]
         snippets = engine.snippets(words, languages, ids)
         # By primary key alone, live checked here: with state in the query, SQLite may walk a state index instead.
         by_id = {item.pk: item for item in Item.objects.filter(pk__in=ids).for_listing() if item.is_live}
         hits = [Hit(by_id[pk], _marked(snippets.get(pk) or "")) for pk in ids if pk in by_id]
-    return Results(hits, len(live), _facets(live), capped)
+    return Results(hits, len(found.ids), _facets(found.counts), found.found > CANDIDATES)
 
 
 def _ranked(engine, words, languages, newest, in_title) -> list[int]:
-    """Every live match, best first: a pool of the RANK_POOL newest matches and of those with every
-    word in the title is ordered by a BM25-like score computed here from the stored text (title
+    """Every live match, best first: a pool of the RANK_POOL newest matches and the TITLE_POOL newest
+    with every word in the title is ordered by a BM25-like score computed here from the stored text (title
     words count five times, repeated words count with saturation, long texts count less); the
     other matches follow, newest first. Scoring a bounded pool keeps a broad word as cheap as a
     rare one, which neither FTS5's bm25() nor ts_rank() does: both read every match of every word."""
-    pool = list(dict.fromkeys([*newest[:RANK_POOL], *sorted(in_title, reverse=True)[:RANK_POOL]]))
+    pool = list(dict.fromkeys([*newest[:RANK_POOL], *sorted(in_title, reverse=True)[:TITLE_POOL]]))
     texts = engine.texts(pool)
     forms = [_forms(word, languages) for word in words]
     measured = {pk: _measure(texts[pk], forms) for pk in pool if pk in texts}
@@ -770,7 +817,9 @@ def _ranked(engine, words, languages, newest, in_title) -> list[int]:
 
 
 #: How many of the newest matches (and, beside them, title matches) are ranked by relevance.
-RANK_POOL = 300
+RANK_POOL = 200
+#: ... and how many of the newest title matches join them.
+TITLE_POOL = 100
 _K1, _B = 1.2, 0.75
 _PUNCTUATION = str.maketrans({c: " " for c in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~«»“”‘’…–—·\n\t\r"})
 
@@ -803,35 +852,31 @@ def _measure(text, forms):
     return title.count(" "), body.count(" "), counts
 
 
-def _facets(rows) -> dict:
-    """Facet counts from candidate rows (id, kind, partner_id, language, year, themes, countries, regions, live)."""
+def _facets(counts) -> dict:
+    """Options with labels, from {facet: {value (text): count}}."""
     from partnerpost.content.models import Country, Region, Theme
     from partnerpost.network.models import Partner
 
-    columns = list(zip(*rows)) or [()] * 9  # counted column by column, in C
-    kinds, partners, languages, years = (Counter(columns[n]) for n in (1, 2, 3, 4))
-    partners.pop(None, None)
-    years.pop(None, None)
-    themes = Counter(map(int, " ".join(columns[5]).split()))
-    countries = Counter(" ".join(columns[6]).split())
-    regions = Counter(" ".join(columns[7]).split())
     # The labels: four small tables read whole, so the number of queries never depends on the results.
-    partner_names = {pk: (slug, acronym) for pk, slug, acronym in Partner.objects.values_list("pk", "slug", "acronym")}
-    theme_names = {pk: (slug, name) for pk, slug, name in Theme.objects.values_list("pk", "slug", "name")}
+    partner_names = {str(pk): (slug, acronym) for pk, slug, acronym in Partner.objects.values_list("pk", "slug", "acronym")}
+    theme_names = {str(pk): (slug, name) for pk, slug, name in Theme.objects.values_list("pk", "slug", "name")}
     country_names = dict(Country.objects.values_list("code", "name"))
     region_names = dict(Region.objects.values_list("code", "name"))
-    labels = dict(ItemKind.choices)
+    kinds = dict(ItemKind.choices)
 
+    def options(facet, label, order, top=None):
+        found = [(*label(value), n) for value, n in counts.get(facet, {}).items() if label(value)]
+        return sorted(found, key=order)[:top]
+
+    by_count = lambda o: (-o[2], o[1])  # noqa: E731
     return {
-        "kind": sorted(((value, str(labels.get(value, value)), n) for value, n in kinds.items()), key=lambda o: (-o[2], o[0])),
-        "partner": [(slug, acronym, n) for (slug, acronym), n in
-                    sorted(((partner_names[pk], n) for pk, n in partners.items() if pk in partner_names), key=lambda o: (-o[1], o[0][1]))],
-        "theme": [(slug, name, n) for (slug, name), n in
-                  sorted(((theme_names[pk], n) for pk, n in themes.items() if pk in theme_names), key=lambda o: (-o[1], o[0][1]))[:15]],
-        "region": sorted(((code, region_names[code], n) for code, n in regions.items() if code in region_names), key=lambda o: (-o[2], o[1]))[:15],
-        "country": sorted(((code, country_names[code], n) for code, n in countries.items() if code in country_names), key=lambda o: (-o[2], o[1]))[:15],
-        "language": sorted(((code, code, n) for code, n in languages.items()), key=lambda o: (-o[2], o[0])),
-        "year": [(str(y), str(y), n) for y, n in sorted(years.items(), reverse=True)],
+        "kind": options("kind", lambda v: (v, str(kinds.get(v, v))), lambda o: (-o[2], o[0])),
+        "partner": options("partner", lambda v: partner_names.get(v), by_count),
+        "theme": options("theme", lambda v: theme_names.get(v), by_count, 15),
+        "region": options("region", lambda v: (v, region_names[v]) if v in region_names else None, by_count, 15),
+        "country": options("country", lambda v: (v, country_names[v]) if v in country_names else None, by_count, 15),
+        "language": options("language", lambda v: (v, v), lambda o: (-o[2], o[0])),
+        "year": options("year", lambda v: (v, v), lambda o: -int(o[0])),
     }
 
 

@@ -1,8 +1,6 @@
 """PostgreSQL: the title's own small tsvector beside the document, so the candidates of a query
-say cheaply whether every word is in the title (ranking). Nothing changes on SQLite.
-
-Then, on a site that already has published items or editions, the index is filled again (the
-tables were made anew by 0003) with the code of this release, as `partnerpost search rebuild` does."""
+say cheaply whether every word is in the title (ranking). Nothing changes on SQLite. 0005 fills the
+index again."""
 
 from django.db import migrations
 
@@ -17,12 +15,6 @@ def forwards(apps, schema_editor):
             cursor.execute("ALTER TABLE discovery_search ALTER COLUMN title_document SET STORAGE MAIN")
             cursor.execute(f"UPDATE discovery_search SET title_document = {TITLE}")
             cursor.execute("ALTER TABLE discovery_search ALTER COLUMN title_document SET NOT NULL")
-    Item = apps.get_model("content", "Item")
-    Edition = apps.get_model("editions", "Edition")
-    if Item.objects.filter(state="published").exists() or Edition.objects.exclude(published_at=None).exists():
-        from partnerpost.discovery import search
-
-        search.rebuild()
 
 
 def backwards(apps, schema_editor):
