@@ -13,23 +13,27 @@ Engines
   the item's language, accents folded (empty for English, which porter covers). ``tags`` holds
   one token per facet value (kind, partner, themes, countries, the regions around them,
   language, year), so facet filters are part of the same MATCH and cost an index lookup.
-  ``discovery_entry`` is a narrow table (one row per indexed item) with the facet values and
-  the publishing window, read to count facets.
+  ``discovery_entry`` is a narrow table (one row per indexed item) with the facet values (lists
+  as JSON) and the publishing window, joined to the matches to count facets in SQL.
 - PostgreSQL: ``discovery_search``, one row per item with the same facet columns and a tsvector
   under one GIN index: the unaccented text through the 'english' and 'simple' configurations,
   the same Snowball stems as on SQLite, and the facet tags as lexemes beginning with "_" (which
-  no query word can produce). Snippets are cut with the item's language's configuration. Long
-  columns are kept out of line (toast_tuple_target) so scanning the facet columns stays cheap.
+  no query word can produce); beside it a small tsvector of the title alone, kept in the row.
+  Snippets are cut with the item's language's configuration. Long columns are kept out of line
+  (toast_tuple_target) so reading the facet columns of the matches stays cheap.
 
 Bounded work for broad queries
 At most CANDIDATES matches are collected per query (SQLite: the most recent, by id; PostgreSQL:
 the first found in table order). Below that number everything is exact. Above it
 ``Results.capped`` is true, ``total`` is a lower bound (show it as "10,000+") and facet counts
-are counted over those candidates. Ranking (see `_ranked`) scores a bounded pool, the newest
-matches and those with every word in the title, in Python from their stored text, the same way
-on both engines: FTS5's bm25() and PostgreSQL's ts_rank() read every match of every query word
-(bm25 counts each word's documents before it scores a row), so a common word costs them tens or
-hundreds of milliseconds however few rows are ranked.
+are counted over those candidates. One SQL statement returns the candidates' ids and every
+facet's counts (GROUP BY over the candidates only). (PostgreSQL's GIN index still reads the
+whole list of a word's documents before the LIMIT applies: tens of milliseconds for a word in
+most items.) Ranking (see `_ranked`) scores a bounded pool, the newest matches and those with
+every word in the title, in Python from their stored text, the same way on both engines: FTS5's
+bm25() and PostgreSQL's ts_rank() read every match of every query word (bm25 counts each word's
+documents before it scores a row), so a common word costs them tens or hundreds of milliseconds
+however few rows are ranked.
 
 Only published items are in the index. The workflow signal, changes to an item's themes,
 countries and regions, and deletions keep it in line, and the publishing window

@@ -250,3 +250,14 @@ def test_ranking_prefers_title_then_repetition_and_stays_bounded(people, django_
     monkeypatch.setattr(search, "RANK_POOL", 1)
     assert [hit.item for hit in search.search("procurement").hits] == [titled, newest, often, once]
     assert [hit.item for hit in search.search("procurement", page=2, size=3).hits] == [once]
+
+
+def test_expired_items_neither_show_nor_count(indexed, people, django_capture_on_commit_callbacks):
+    from django.utils import timezone
+
+    with django_capture_on_commit_callbacks(execute=True):
+        indexed["bulletin"].expire_at = timezone.now() - dt.timedelta(minutes=1)
+        workflows.update_item(people.editor, indexed["bulletin"])
+    results = search.search("digital")
+    assert (_titles(results), results.total) == (["Webinar on digital government"], 1)
+    assert results.facets["kind"] == [("event", "Event", 1)] and results.facets["year"] == [("2021", "2021", 1)]
