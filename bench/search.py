@@ -353,12 +353,14 @@ def index_size():
                        "OR name LIKE 'sqlite_autoindex_discovery%' GROUP BY name")
         sizes = dict(cursor.fetchall())
         fts = sum(v for k, v in sizes.items() if k.startswith("discovery_fts_") and not k.startswith("discovery_fts_edition"))
+        stored = sizes.get("discovery_fts_content", 0)
         entry = sum(v for k, v in sizes.items() if k.startswith("discovery_entry"))
         cursor.execute("PRAGMA page_count")
         pages = cursor.fetchone()[0]
         cursor.execute("PRAGMA page_size")
         page_size = cursor.fetchone()[0]
-        return (f"{(fts + entry) / 2**20:,.0f} MiB (FTS5 shadow tables {fts / 2**20:,.0f} MiB, facet table {entry / 2**20:,.0f} MiB; "
+        return (f"{(fts + entry) / 2**20:,.0f} MiB (FTS5 shadow tables {fts / 2**20:,.0f} MiB, of which the index itself "
+                f"{(fts - stored) / 2**20:,.0f} MiB and the stored text {stored / 2**20:,.0f} MiB; facet table {entry / 2**20:,.0f} MiB; "
                 f"whole database {pages * page_size / 2**20:,.0f} MiB)")
 
 
