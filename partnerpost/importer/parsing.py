@@ -430,6 +430,18 @@ def segment(blocks: list[Block], doc_format: str, partners: PartnerIndex, period
     section, explicit = None, False
     masthead = None
     mode = "start"  # start, item, prose (body under a section heading), skip (boilerplate section)
+
+    def take_item(start: int, heading_blocks: int, subtitle: str = "") -> int:
+        """An item headed at blocks[start] (with a subtitle block when heading_blocks is 2), its body the
+        body blocks that follow; returns the index after it."""
+        item = RawItem(blocks[start], [], section, explicit, subtitle=subtitle)
+        items.append(item)
+        k = start + heading_blocks
+        while k < len(blocks) and not scores[k]:
+            item.body.append(blocks[k])
+            k += 1
+        return k
+
     i = 0
     while i < len(blocks):
         block, score = blocks[i], scores[i]
@@ -494,12 +506,7 @@ def segment(blocks: list[Block], doc_format: str, partners: PartnerIndex, period
             if nxt_score and i + 2 < len(blocks) and not scores[i + 2] and dateranges.find_dates(
                     nxt_text, default_year=2000) and not _entry_like(nxt_text):
                 # a title, then a line of facts ("8-19 August 2016 · Kuala Lumpur"), then the body
-                items.append(RawItem(block, [], section, explicit, subtitle=nxt_text))
-                i += 2
-                while i < len(blocks) and not scores[i]:
-                    items[-1].body.append(blocks[i])
-                    i += 1
-                mode = "item"
+                i, mode = take_item(i, 2, subtitle=nxt_text), "item"
                 continue
             if nxt_score:
                 bigger = (block.heading and (nxt.heading == 0 or block.heading < nxt.heading)) or (
@@ -512,19 +519,9 @@ def segment(blocks: list[Block], doc_format: str, partners: PartnerIndex, period
                         and not _SKIPPED_SECTION.match(nxt_text) and not _GENERIC_SECTION.match(nxt_text)
                         and not TOC_HEADING.match(nxt_text)):
                     # a title, a one-line subtitle (often the date and place), then the body
-                    items.append(RawItem(block, [], section, explicit, subtitle=nxt_text))
-                    i += 2
-                    while i < len(blocks) and not scores[i]:
-                        items[-1].body.append(blocks[i])
-                        i += 1
-                    mode = "item"
+                    i, mode = take_item(i, 2, subtitle=nxt_text), "item"
                     continue
-            items.append(RawItem(block, [], section, explicit))
-            i += 1
-            while i < len(blocks) and not scores[i]:
-                items[-1].body.append(blocks[i])
-                i += 1
-            mode = "item"
+            i, mode = take_item(i, 1), "item"
             continue
         # body text outside any item
         if mode == "skip":
