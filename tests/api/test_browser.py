@@ -9,8 +9,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.browser.conftest import CHROMIUM_FLAGS, SCREENSHOTS
-from tests.conftest import chromium_paths
+from tests.browser.conftest import SCREENSHOTS, start_chromium
 from tests.factories import make_partner, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -19,19 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def chromium(tmp_path):
     """Chromium that keeps its console log, so CSP refusals can be read back."""
-    browser_path, driver_path = chromium_paths()
-    if not browser_path or not driver_path:
-        pytest.skip("Chromium and chromedriver are not installed (make test installs them where it can)")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = browser_path
-    for flag in CHROMIUM_FLAGS + [f"--user-data-dir={tmp_path / 'profile'}"]:
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    driver = start_chromium(tmp_path, **{"goog:loggingPrefs": {"browser": "ALL"}})
     yield driver
     driver.quit()
 

@@ -14,8 +14,8 @@ CHROMIUM_FLAGS = [
 ]
 
 
-@pytest.fixture
-def browser(tmp_path):
+def start_chromium(tmp_path, **capabilities):
+    """Headless Debian Chromium with the project's flags; skips when it is not installed."""
     browser_path, driver_path = chromium_paths()
     if not browser_path or not driver_path:
         pytest.skip("Chromium and chromedriver are not installed (make test installs them where it can)")
@@ -26,9 +26,17 @@ def browser(tmp_path):
     options.binary_location = browser_path
     for flag in CHROMIUM_FLAGS + [f"--user-data-dir={tmp_path / 'profile'}"]:
         options.add_argument(flag)
+    for name, value in capabilities.items():
+        options.set_capability(name, value)
     driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
     driver.implicitly_wait(0)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return driver
+
+
+@pytest.fixture
+def browser(tmp_path):
+    driver = start_chromium(tmp_path)
     yield driver
     driver.quit()
 
