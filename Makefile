@@ -44,6 +44,7 @@ browser-tools:
 	@sh scripts/browser-tools.sh
 
 test: $(STAMP) var browser-tools
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 clean:

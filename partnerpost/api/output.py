@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from partnerpost.content.enums import ItemKind
+from partnerpost.content import kinds
 from partnerpost.content.models import Item
 
 #: Everything item_data reads, fetched in a fixed number of queries per page.
@@ -19,8 +19,7 @@ def with_details(queryset):
     return queryset.select_related(*ITEM_RELATED).prefetch_related(*ITEM_PREFETCH)
 
 
-def _place(obj):
-    return {"code": obj.pk, "name": obj.name} if obj is not None else None
+_place = kinds.place_ref
 
 
 def _absolute(request, path: str) -> str:
@@ -55,49 +54,6 @@ def theme_data(theme):
     return {"slug": theme.slug, "name": theme.name, "kind": theme.kind, "sdg_number": theme.sdg_number}
 
 
-def _event(request, item: Item):
-    return {
-        "type": item.event_type or None,
-        "format": item.event_format or None,
-        "status": item.event_status,
-        "start_date": item.start_date,
-        "end_date": item.end_date,
-        "days": [day.date for day in item.days.all()],
-        "date_precision": item.date_precision,
-        "start_time": item.start_time,
-        "end_time": item.end_time,
-        "time_zone": item.time_zone,
-        "starts_at": item.starts_at,
-        "ends_at": item.ends_at,
-        "venue": item.venue,
-        "city": item.city,
-        "venue_country": _place(item.venue_country),
-        "online_url": item.online_url,
-        "registration_url": item.registration_url,
-        "fee": {"amount": item.fee_amount, "currency": item.fee_currency} if item.fee_amount is not None else None,
-        "enrolment_deadline": item.enrolment_deadline,
-        "capacity": item.capacity,
-        "session_count": item.session_count,
-        "total_hours": item.total_hours,
-        "series": {"slug": item.series.slug, "name": item.series.name} if item.series_id else None,
-        "people": [{"name": p.name, "role": p.role, "affiliation": p.affiliation} for p in item.people.all()],
-        "calendar_url": _absolute(request, reverse("event-ics", args=[item.slug])),
-    }
-
-
-def _award(item: Item):
-    programme = item.award_programme
-    return {
-        "programme": {"slug": programme.slug, "name": programme.name, "website": programme.website} if programme else None,
-        "year": item.award_year,
-        "categories": [c.name for c in item.award_categories.all()],
-        "winners": [
-            {"name": w.name, "category": w.category.name if w.category_id else None, "country": _place(w.country)}
-            for w in item.winners.all()
-        ],
-    }
-
-
 def item_data(request, item: Item) -> dict:
     """An item as the public sees it (call with_details() on the queryset first)."""
     kind = item.kind
@@ -123,16 +79,11 @@ def item_data(request, item: Item) -> dict:
         "date": item.sort_date,
         "first_published_at": item.first_published_at,
         "updated_at": item.updated_at,
-        "event": _event(request, item) if kind == ItemKind.EVENT else None,
-        "publication": {
-            "type": item.publication_type or None,
-            "document_url": item.document_url,
-            "document_file_url": _file_url(request, item.document_file),
-        } if kind == ItemKind.PUBLICATION else None,
-        "call": {
-            "type": item.call_type or None, "deadline": item.deadline, "eligibility": item.eligibility,
-        } if kind == ItemKind.CALL else None,
-        "award": _award(item) if kind == ItemKind.AWARD else None,
+        # One object per kind, filled for the item's own (see content.kinds).
+        **{
+            other.api_key: other.api_data(item, request.build_absolute_uri) if other.value == kind else None
+            for other in kinds.all() if other.api_key
+        },
     }
 
 

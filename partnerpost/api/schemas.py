@@ -8,8 +8,9 @@ from decimal import Decimal
 from typing import Annotated, Optional
 
 from ninja import Schema
-from pydantic import AfterValidator, BeforeValidator, Field, PlainSerializer, WithJsonSchema
+from pydantic import AfterValidator, BeforeValidator, Field, PlainSerializer, WithJsonSchema, create_model
 
+from partnerpost.content import kinds
 from partnerpost.content.enums import (
     CallType,
     DatePrecision,
@@ -209,7 +210,7 @@ class AwardOut(Schema):
     winners: list[WinnerOut]
 
 
-class ItemOut(Schema):
+class _ItemCommon(Schema):
     slug: str
     url: str = Field(description="The public page on the portal.")
     kind: ItemKind
@@ -228,10 +229,28 @@ class ItemOut(Schema):
     date: Optional[dt.date] = Field(None, description="The date lists sort by: an event's first day, otherwise its publication date.")
     first_published_at: Optional[dt.datetime] = None
     updated_at: dt.datetime
-    event: Optional[EventOut] = Field(None, description="Present for events only.")
-    publication: Optional[PublicationOut] = Field(None, description="Present for publications only.")
-    call: Optional[CallOut] = Field(None, description="Present for calls only.")
-    award: Optional[AwardOut] = Field(None, description="Present for awards only.")
+
+
+#: Kinds whose object has nested parts, written out above; every other kind's object is built
+#: from the `api_fields` its registry entry declares.
+_WRITTEN_OUT = {"event": EventOut, "publication": PublicationOut, "call": CallOut, "award": AwardOut}
+
+
+def _kind_schema(kind) -> type[Schema]:
+    if kind.value in _WRITTEN_OUT:
+        return _WRITTEN_OUT[kind.value]
+    fields = {
+        name: (Optional[python_type], Field(None, description=description))
+        for name, (python_type, description) in kind.api_fields.items()
+    }
+    return create_model(f"{kind.value.title()}Out", __base__=Schema, **fields)
+
+
+#: An item as the public sees it: the common fields, and one object for its kind (null for the others).
+ItemOut = create_model("ItemOut", __base__=_ItemCommon, **{
+    kind.api_key: (Optional[_kind_schema(kind)], Field(None, description=f"Present for {kind.value}s only."))
+    for kind in kinds.all() if kind.api_key
+})
 
 
 class PartnerItemOut(ItemOut):
@@ -429,6 +448,8 @@ class ItemFields(Schema):
     award_year: Optional[int] = Field(None, ge=1900, le=2100)
     award_categories: list[Text(300)] = Field([], max_length=50, description="Category names of the award programme.")
     winners: list[WinnerIn] = Field([], max_length=200)
+    # Consultations (they close on `deadline`)
+    response_url: Text(500) = Field("", description="Where to respond: a web address, or mailto: and an address.")
 
 
 class ItemCreate(ItemFields):
@@ -492,5 +513,6 @@ class ItemPatch(Schema):
     award_year: Optional[int] = Field(None, ge=1900, le=2100)
     award_categories: Optional[list[Text(300)]] = Field(None, max_length=50)
     winners: Optional[list[WinnerIn]] = Field(None, max_length=200)
+    response_url: Optional[Text(500)] = None
 
     model_config = {"json_schema_extra": {"examples": [{"summary": "Five sessions online.", "session_count": 5}]}}

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from partnerpost.network.permissions import api_token_partners, can_manage_api_tokens
-from partnerpost.portal.access import require
+from partnerpost.network.access import require
 
 from . import workflows
 from .forms import TokenForm

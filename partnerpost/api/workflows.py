@@ -12,7 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from partnerpost.network.permissions import can_by_token, can_manage_api_tokens
+from partnerpost.network.permissions import can_manage_api_tokens
+from partnerpost.content.permissions import can_by_token
 
 from .models import TOKEN_PREFIX, ApiToken, hash_secret
 

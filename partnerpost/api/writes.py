@@ -1,38 +1,32 @@
-"""Writes through the API: the same ItemForm validates, the same workflow functions save.
+"""Writes through the API: typed JSON straight to the domain's typed values.
 
-The JSON fields are turned into the form's data (lists become the form's one-per-line
-text), the form checks them exactly as it checks the web form, and the content
-workflow saves, writes the audit row and notifies. Errors come back keyed by the
-API's field names.
+The payload, already typed by the schema, becomes an `ItemInput` (references such as theme
+slugs and country codes looked up here, with an error for each that names nothing), and
+`content.workflows.save_item` applies the same rules, saves, writes the audit row and
+notifies exactly as for the web form. Errors come back keyed by the API's field names.
 """
 
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from partnerpost.content import workflows
-from partnerpost.content.forms import ItemForm
-from partnerpost.content.models import AwardCategory, AwardProgramme, Item, Theme
-from partnerpost.network.permissions import can_by_token
+from partnerpost.content.models import AwardCategory, AwardProgramme, Country, Item, Region, Theme
+from partnerpost.network.models import Partner
+from partnerpost.content.permissions import can_by_token
 
 from .errors import Conflict, InvalidInput, NotAuthenticated, NotFound
 
-#: API field -> ItemForm field, where the names differ.
-FORM_NAMES = {
-    "organizers": "organizers_text", "co_organizers": "co_organizers_text", "supporters": "supporters_text",
-    "links": "links_text", "days": "days_text", "people": "people_text", "winners": "winners_text",
-    "series": "series_name",
-}
-API_NAMES = {form: api for api, form in FORM_NAMES.items()}
+#: The domain's names for lists -> the API's field, where they differ.
+API_NAMES = {"organizations": "organizers", "series_name": "series"}
 _LINE = re.compile(r"^Line (\d+): ")
 
 _PLAIN = ("kind", "title", "summary", "body", "language", "time_zone", "venue", "city", "online_url",
-          "registration_url", "fee_currency", "document_url", "eligibility")
+          "registration_url", "fee_currency", "document_url", "eligibility", "response_url")
 _CHOICES = ("event_type", "event_format", "event_status", "date_precision", "publication_type", "call_type")
 _DATES = ("start_date", "end_date", "start_time", "end_time", "enrolment_deadline", "published_on", "deadline")
 _NUMBERS = ("fee_amount", "total_hours", "capacity", "session_count", "award_year")
@@ -66,73 +60,37 @@ def current_values(item: Item) -> dict:
     return values
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value)
+def _lookup(errors, field, model, keys, key_name, message):
+    """The rows these keys name, in order; an error for each key that names nothing."""
+    keys = list(dict.fromkeys(keys or []))
+    found = {getattr(row, key_name): row for row in model.objects.filter(**{f"{key_name}__in": keys})}
+    for key in keys:
+        if key not in found:
+            errors.setdefault(field, []).append(message % {"value": key})
+    return [found[key] for key in keys if key in found]
 
 
-def _bar_free(errors, field, position, value, what):
-    """Values that are joined into one-per-line text must not carry the separators."""
-    if value and ("\n" in value or "\r" in value or "|" in value):
-        errors.setdefault(field, []).append(
-            _("Position %(n)d: the %(what)s may not contain a line break or a | bar.") % {"n": position, "what": what}
-        )
-        return False
-    return True
-
-
-def form_data(values: dict, partner, image_alt: str = "") -> tuple[dict, dict[str, list[str]]]:
-    """ItemForm data for these API values, and errors for references that name nothing."""
+def to_input(values: dict, partner) -> workflows.ItemInput:
+    """The domain's typed values for these API values; InvalidInput for references that name nothing."""
     errors: dict[str, list[str]] = {}
-    data = {name: _text(values.get(name)) for name in (*_PLAIN, *_CHOICES, *_DATES, *_NUMBERS)}
-    data["partner"] = str(partner.pk)
-    data["image_alt"] = image_alt
-    data["series_name"] = values.get("series") or ""
-    data["venue_country"] = (values.get("venue_country") or "").upper()
-    data["countries"] = [code.upper() for code in values.get("countries") or []]
-    data["regions"] = list(values.get("regions") or [])
-
-    slugs = list(dict.fromkeys(values.get("themes") or []))
-    themes = dict(Theme.objects.filter(slug__in=slugs).values_list("slug", "pk"))
-    for slug in slugs:
-        if slug not in themes:
-            errors.setdefault("themes", []).append(
-                _("%(slug)s is not a theme; GET /api/v1/themes lists them.") % {"slug": slug})
-    data["themes"] = [str(themes[slug]) for slug in slugs if slug in themes]
-
-    for field in ("organizers", "co_organizers", "supporters"):
-        names = values.get(field) or []
-        for n, name in enumerate(names, start=1):
-            _bar_free(errors, field, n, name.replace("|", ""), _("name"))
-        data[FORM_NAMES[field]] = "\n".join(names)
-
-    lines = []
-    for n, link in enumerate(values.get("links") or [], start=1):
-        if _bar_free(errors, "links", n, link["url"], _("address")) and _bar_free(errors, "links", n, link["label"].replace("|", ""), _("label")):
-            lines.append(f"{link['label']} | {link['url']}")
-    data["links_text"] = "\n".join(lines)
-
-    days = values.get("days") or []
-    data["days_text"] = ", ".join(day.isoformat() for day in days)
-
-    lines = []
-    for n, person in enumerate(values.get("people") or [], start=1):
-        if _bar_free(errors, "people", n, person["name"], _("name")) and _bar_free(errors, "people", n, person["affiliation"], _("affiliation")):
-            lines.append(" | ".join([person["name"], person["role"], person["affiliation"]]).rstrip(" |"))
-    data["people_text"] = "\n".join(lines)
-
+    columns = {name: values.get(name) for name in (*_PLAIN, *_CHOICES, *_DATES, *_NUMBERS)}
+    for name in (*_PLAIN, *_CHOICES):
+        columns[name] = columns[name] or ""
+    columns["event_status"] = columns["event_status"] or "scheduled"
+    columns["date_precision"] = columns["date_precision"] or "day"
+    columns["partner"] = partner
+    code = (values.get("venue_country") or "").upper()
+    columns["venue_country"] = None
+    if code:
+        rows = _lookup(errors, "venue_country", Country, [code], "code", _("%(value)s is not an ISO country code."))
+        columns["venue_country"] = rows[0] if rows else None
     programme = None
     if values.get("award_programme"):
         programme = AwardProgramme.objects.filter(slug=values["award_programme"]).first()
         if programme is None:
             errors.setdefault("award_programme", []).append(
                 _("%(slug)s is not an award programme.") % {"slug": values["award_programme"]})
-    data["award_programme"] = str(programme.pk) if programme else ""
+    columns["award_programme"] = programme
     categories = []
     for name in values.get("award_categories") or []:
         category = AwardCategory.objects.filter(programme=programme, name__iexact=name).first() if programme else None
@@ -140,40 +98,40 @@ def form_data(values: dict, partner, image_alt: str = "") -> tuple[dict, dict[st
             errors.setdefault("award_categories", []).append(
                 _("%(name)s is not a category of the award programme.") % {"name": name})
         else:
-            categories.append(str(category.pk))
-    data["award_categories"] = categories
+            categories.append(category)
+    organizations = []
+    for field, role in (("organizers", "organizer"), ("co_organizers", "co_organizer"), ("supporters", "supporter")):
+        for name in values.get(field) or []:
+            found = Partner.objects.named(name)
+            organizations.append(workflows.Organization(role=role, partner=found, name="" if found else name))
+    related = workflows.Related(
+        themes=_lookup(errors, "themes", Theme, values.get("themes"), "slug",
+                       _("%(value)s is not a theme; GET /api/v1/themes lists them.")),
+        countries=_lookup(errors, "countries", Country, [c.upper() for c in values.get("countries") or []], "code",
+                          _("%(value)s is not an ISO country code.")),
+        regions=_lookup(errors, "regions", Region, values.get("regions"), "code",
+                        _("%(value)s is not an M49 region code.")),
+        award_categories=categories,
+        organizations=organizations,
+        links=[(link["label"], link["url"]) for link in values.get("links") or []],
+        people=[workflows.Person(name=p["name"], role=p["role"], affiliation=p.get("affiliation") or "")
+                for p in values.get("people") or []],
+        days=list(values.get("days") or []) or None,
+        winners=[workflows.Winner(name=w["name"], category=w.get("category"), country=w.get("country"))
+                 for w in values.get("winners") or []],
+    )
+    if errors:
+        raise InvalidInput(errors)
+    return workflows.ItemInput(values=columns, related=related, series_name=values.get("series") or "")
 
-    lines = []
-    for n, winner in enumerate(values.get("winners") or [], start=1):
-        if _bar_free(errors, "winners", n, winner["name"], _("name")) and _bar_free(errors, "winners", n, winner.get("category") or "", _("category")):
-            lines.append(" | ".join([winner["name"], winner.get("category") or "", winner.get("country") or ""]).rstrip(" |"))
-    data["winners_text"] = "\n".join(lines)
-    return data, errors
 
-
-def _form_errors(form) -> dict[str, list[str]]:
+def _domain_errors(exc: ValidationError) -> InvalidInput:
+    if not hasattr(exc, "error_dict"):
+        return InvalidInput({"non_field_errors": [str(m) for m in exc.messages]})
     errors = {}
-    for name, messages in form.errors.items():
-        key = "non_field_errors" if name == "__all__" else API_NAMES.get(name, name)
-        if name in API_NAMES.values() or key in FORM_NAMES:
-            messages = [_LINE.sub(r"Position \1: ", str(m)) for m in messages]
-        errors.setdefault(key, []).extend(str(m) for m in messages)
-    return errors
-
-
-def _check(form, errors):
-    valid = form.is_valid()
-    if errors or not valid:
-        merged = {k: list(v) for k, v in errors.items()}
-        for key, messages in _form_errors(form).items():
-            merged.setdefault(key, []).extend(m for m in messages if m not in merged[key])
-        raise InvalidInput(merged)
-
-
-def _model_errors(exc: ValidationError):
-    if hasattr(exc, "error_dict"):
-        return InvalidInput({API_NAMES.get(k, k): [str(m) for m in v] for k, v in exc.message_dict.items()})
-    return InvalidInput({"non_field_errors": [str(m) for m in exc.messages]})
+    for name, messages in exc.message_dict.items():
+        errors[API_NAMES.get(name, name)] = [_LINE.sub(r"Position \1: ", str(m)) for m in messages]
+    return InvalidInput(errors)
 
 
 def _refuse(item: Item, action: str):
@@ -197,20 +155,14 @@ def own_item(token, slug: str, *, lock: bool = False) -> Item:
 def create(token, payload: dict) -> Item:
     user, partner = token.created_by, token.partner
     submit = payload.pop("submit", False)
-    data, errors = form_data(payload, partner)
-    form = ItemForm(data, user=user)
-    _check(form, errors)
+    data = to_input(payload, partner)
     try:
-        with transaction.atomic():
-            item = workflows.create_item(user, form.build_item(), form.related())
-            if submit:
-                workflows.submit_item(user, item)
+        return workflows.save_item(user, data, submit=submit)
     except ValidationError as exc:
-        raise _model_errors(exc) from None
+        raise _domain_errors(exc) from None
     except PermissionDenied:
         # authenticate() already checked this; only a membership ended mid-request lands here.
         raise NotAuthenticated("The API token is not valid: it may be mistyped, expired or revoked.") from None
-    return item
 
 
 def update(token, slug: str, changes: dict) -> Item:
@@ -223,12 +175,12 @@ def update(token, slug: str, changes: dict) -> Item:
             values = current_values(item)
             for name, value in changes.items():
                 values[name] = [] if value is None and name in _LISTS else value
-            data, errors = form_data(values, partner, image_alt=item.image_alt)
-            form = ItemForm(data, user=user, instance=item)
-            _check(form, errors)
-            return workflows.update_item(user, form.build_item(), form.related(), changed=form.changed_data)
+            data = to_input(values, partner)
+            if "days" in changes and not values.get("days"):
+                data.related.days = []
+            return workflows.save_item(user, data, item=item)
     except ValidationError as exc:
-        raise _model_errors(exc) from None
+        raise _domain_errors(exc) from None
 
 
 def submit(token, slug: str) -> Item:
@@ -241,4 +193,3 @@ def submit(token, slug: str) -> Item:
             return workflows.submit_item(user, item)
         except workflows.WorkflowError as exc:
             raise Conflict(str(exc)) from None
-

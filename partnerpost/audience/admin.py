@@ -17,12 +17,17 @@ class ConsentInline(admin.TabularInline):
 
 @admin.register(Subscriber)
 class SubscriberAdmin(admin.ModelAdmin):
-    """Status changes go through the subscription pages so that each leaves a consent record."""
+    """Status and preference changes go through the subscription pages (or `partnerpost subscribers`),
+    so that each leaves a consent record: here they are shown, not edited."""
 
     list_display = ["email", "name", "language", "country", "status", "created_at"]
     list_filter = ["status", "language"]
     search_fields = ["email_key", "name", "organization"]
-    readonly_fields = ["status", "confirmed_at", "unsubscribed_at", "hard_bounces"]
+    readonly_fields = ["email", "language", "partners", "themes", "status", "confirmed_at", "unsubscribed_at",
+                       "hard_bounces"]
+
+    def has_add_permission(self, request):
+        return False  # people subscribe themselves, or are imported with a statement of their consent
     inlines = [ConsentInline]
 
     def has_delete_permission(self, request, obj=None):

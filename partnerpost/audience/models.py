@@ -9,6 +9,12 @@ from partnerpost.content.models import CONTENT_LANGUAGES
 from .enums import ConsentAction, ConsentSource, SubscriberStatus
 
 
+class SubscriberQuerySet(models.QuerySet):
+    def receiving(self):
+        """The people an edition goes to: confirmed, not unsubscribed, not bounced."""
+        return self.filter(status=SubscriberStatus.CONFIRMED)
+
+
 class Subscriber(models.Model):
     """A reader who receives editions by email."""
 
@@ -28,6 +34,8 @@ class Subscriber(models.Model):
     unsubscribed_at = models.DateTimeField(null=True, blank=True, editable=False)
     #: Last time a confirmation email went out: the subscribe form sends at most one per hour per address.
     confirmation_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = SubscriberQuerySet.as_manager()
 
     class Meta:
         ordering = ["email_key"]

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from partnerpost.network.permissions import is_editor
-from partnerpost.portal.access import require
+from partnerpost.network.access import require
 
 from . import workflows
 from .enums import ConsentSource, SubscriberStatus

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from partnerpost.mailing.emails import send_templated
+from partnerpost.notify import send_templated
 
 from .enums import ConsentAction, ConsentSource, SubscriberStatus
 from .models import ConsentRecord, Subscriber, hash_ip

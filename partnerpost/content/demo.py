@@ -97,6 +97,13 @@ ITEMS = [
          start_date=D(2020, 12, 8), themes=["covid-19-recovery", "sdg-17"],
          summary="An online discussion board that carried on the forum's conversation: open questions from the sessions were answered and participants kept exchanging ideas.",
          organizers=["UN DESA", "KIPA"], links=[("KIPA", "https://www.kipa.re.kr")]),
+    dict(kind="consultation", partner="KIPA",
+         title="Online discussion board: Public Governance and Innovative Partnerships for Addressing the COVID-19 Pandemic",
+         published_on=D(2020, 12, 8), deadline=D(2020, 12, 8), response_url="https://www.kipa.re.kr",
+         themes=["covid-19-recovery", "sdg-17"],
+         summary="Questions the forum had no time for, put to everyone who took part: answers, further questions and "
+                 "ideas were gathered on an online board.",
+         organizers=["UN DESA", "KIPA"]),
     dict(kind="event", partner="UN DESA", event_type="webinar", event_format="online",
          title="Capacity Development Webinar on “Developing Institutional Capacities in Digital Transformation for a More Inclusive and Equitable Recovery”",
          start_date=D(2020, 12, 14), end_date=D(2020, 12, 15), themes=["digital-government", "capacity-development", "sdg-9", "sdg-16"],
@@ -225,12 +232,11 @@ DEMO_PASSWORD = "partnerpost-demo"
 def load(log=print) -> dict:
     """Create what is missing; leave what exists. Returns counts of what was created."""
     from django.db import transaction
-    from django.utils.text import slugify
 
     from partnerpost.network.models import Membership, Partner, User
 
     from . import workflows
-    from .models import AwardCategory, AwardProgramme, Country, Item, Region, Series, Theme
+    from .models import AwardCategory, AwardProgramme, Country, Item, Region, Theme
     from .taxonomy import seed
 
     created = {"partners": 0, "users": 0, "items": 0}
@@ -273,9 +279,8 @@ def load(log=print) -> dict:
         for spec in ITEMS:
             if Item.objects.filter(title=spec["title"], partner=partners[spec["partner"]]).exists():
                 continue
-            item, related = _build(spec, partners, programmes, themes, Country, Region, Series, slugify)
-            item = workflows.create_item(editor, item, related)
-            workflows.submit_item(editor, item)
+            data = _build(spec, partners, programmes, themes, Country, Region)
+            item = workflows.save_item(editor, data, submit=True)
             workflows.approve_item(editor, item)
             workflows.publish_item(editor, item)
             created["items"] += 1
@@ -284,23 +289,21 @@ def load(log=print) -> dict:
     return created
 
 
-def _build(spec, partners, programmes, themes, Country, Region, Series, slugify):
+def _build(spec, partners, programmes, themes, Country, Region):
+    """The demo row as the domain's typed values."""
     from . import workflows
-    from .models import Item
 
     spec = dict(spec)
     relations = {key: spec.pop(key, None) for key in (
         "organizers", "co_organizers", "supporters", "links", "themes", "countries", "regions", "days", "people",
         "award", "award_categories", "series", "venue_country")}
-    item = Item(partner=partners[spec.pop("partner")], **spec)
+    values = {**spec, "partner": partners[spec.pop("partner")]}
     if relations["venue_country"]:
-        item.venue_country_id = relations["venue_country"]
-    if relations["series"]:
-        item.series, _ = Series.objects.get_or_create(name=relations["series"], defaults={"slug": slugify(relations["series"])})
+        values["venue_country"] = Country.objects.get(code=relations["venue_country"])
     categories = []
     if relations["award"]:
-        item.award_programme = programmes[relations["award"]]
-        categories = list(item.award_programme.categories.all())
+        values["award_programme"] = programmes[relations["award"]]
+        categories = list(values["award_programme"].categories.all())
 
     def orgs(names, role):
         return [workflows.Organization(role=role, partner=partners.get(n), name="" if n in partners else n) for n in names or []]
@@ -314,6 +317,6 @@ def _build(spec, partners, programmes, themes, Country, Region, Series, slugify)
         + orgs(relations["supporters"], "supporter"),
         links=list(relations["links"] or []),
         people=[workflows.Person(name=n, role=r) for n, r in relations["people"] or []],
-        days=list(relations["days"] or []),
+        days=list(relations["days"] or []) or None,
     )
-    return item, related
+    return workflows.ItemInput(values=values, related=related, series_name=relations["series"])

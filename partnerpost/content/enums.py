@@ -8,6 +8,7 @@ class ItemKind(models.TextChoices):
     NEWS = "news", _("News")
     CALL = "call", _("Call")
     AWARD = "award", _("Award")
+    CONSULTATION = "consultation", _("Consultation")
 
 
 class ItemState(models.TextChoices):
@@ -34,6 +35,7 @@ class AuditAction(models.TextChoices):
     SCHEDULE = "schedule", _("Scheduled")
     WITHDRAW = "withdraw", _("Withdrawn")
     REDRAFT = "redraft", _("Reopened as draft")
+    NOTE = "note", _("Note")
 
 
 class EventType(models.TextChoices):

@@ -1,5 +1,9 @@
 """The item form. Lists (organizers, links, people, days, winners) are typed one per line,
-and every error names its field and line."""
+and every error names its field and line.
+
+The form only turns what was typed into typed values (`to_input()`); the rules live in the
+domain (`workflows.save_item` and the item's kind in `kinds`), which the API and the importer
+call too. `add_domain_errors` puts the domain's errors beside the fields they concern."""
 
 from __future__ import annotations
 
@@ -18,23 +22,32 @@ from partnerpost.lib.timezones import TimeZoneError, normalize_time_zone
 from partnerpost.network.models import Partner
 from partnerpost.network.permissions import creatable_partners, is_editor
 
+from . import kinds
 from .enums import ItemKind, OrganizerRole, PersonRole
-from .models import AwardCategory, Country, Item, Region, Series, Theme, web_url
-from .workflows import Organization, Person, Related, Winner
+from .models import AwardCategory, Country, Item, Region, Theme, web_url
+from .workflows import ItemInput, Organization, Person, Related, Winner
 
-KIND_FIELDS = {
-    ItemKind.EVENT: [
-        "event_type", "event_format", "event_status", "start_date", "end_date", "days_text",
-        "start_time", "end_time", "time_zone", "venue", "city", "venue_country", "online_url", "series_name",
-        "registration_url", "fee_amount", "fee_currency", "enrolment_deadline", "capacity", "session_count",
-        "total_hours", "people_text",
-    ],
-    ItemKind.PUBLICATION: ["published_on", "publication_type", "document_url", "document_file"],
-    ItemKind.NEWS: ["published_on"],
-    ItemKind.CALL: ["call_type", "deadline", "eligibility", "published_on"],
-    ItemKind.AWARD: ["award_programme", "award_year", "award_categories", "winners_text", "published_on"],
+#: The form's own fields for a kind's related lists.
+LIST_FIELDS = {
+    "days": "days_text", "people": "people_text", "series": "series_name",
+    "winners": "winners_text", "award_categories": "award_categories",
 }
-ALL_KIND_FIELDS = sorted({name for names in KIND_FIELDS.values() for name in names})
+#: The domain's names for the lists -> the form field that shows their errors.
+DOMAIN_NAMES = {
+    "links": "links_text", "organizations": "organizers_text", "days": "days_text",
+    "people": "people_text", "winners": "winners_text", "series": "series_name",
+}
+
+
+def kind_fields(kind: str) -> list[str]:
+    """The form fields that belong to this kind only."""
+    definition = kinds.get(kind)
+    names = [name for name in definition.fields if name != "series"]
+    return names + [LIST_FIELDS[name] for name in definition.lists]
+
+
+def all_kind_fields() -> list[str]:
+    return sorted({name for kind in kinds.all() for name in kind_fields(kind.value)})
 
 
 class DateInput(forms.DateInput):
@@ -64,7 +77,7 @@ def _line_error(number: int, message: str) -> ValidationError:
 
 def find_partner(text: str) -> Partner | None:
     """A partner of the network named by acronym or full name, ignoring case."""
-    return Partner.objects.filter(Q(acronym__iexact=text) | Q(name__iexact=text)).first()
+    return Partner.objects.named(text)
 
 
 def _formfield(model_field, **kwargs):
@@ -120,6 +133,7 @@ class ItemForm(forms.ModelForm):
             "published_on", "publication_type", "document_url", "document_file",
             "call_type", "deadline", "eligibility",
             "award_programme", "award_year", "award_categories",
+            "response_url",
         ]
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 3}),
@@ -211,12 +225,6 @@ class ItemForm(forms.ModelForm):
             label, url = label.strip(), url.strip()
             if not sep:
                 label, url = url, url
-            if not label:
-                raise _line_error(number, _("write a label before the bar, e.g. Programme | https://example.org"))
-            try:
-                web_url(url)
-            except ValidationError:
-                raise _line_error(number, _("%(url)s is not a web address; it must start with http:// or https://.") % {"url": url}) from None
             links.append((label[:200], url))
         self._links = links
         return self.cleaned_data["links_text"]
@@ -231,9 +239,7 @@ class ItemForm(forms.ModelForm):
                 days.append(dt.date.fromisoformat(chunk))
             except ValueError:
                 raise ValidationError(_("%(value)s is not a date; write it as YYYY-MM-DD.") % {"value": chunk}) from None
-        if len(days) == 1:
-            raise ValidationError(_("List at least two separate days, or use the first and last day fields."))
-        self._days = sorted(set(days))
+        self._days = sorted(set(days)) if days else None
         return self.cleaned_data["days_text"]
 
     def clean_people_text(self):
@@ -279,12 +285,23 @@ class ItemForm(forms.ModelForm):
     def clean_fee_currency(self):
         return self.cleaned_data["fee_currency"].strip().upper()
 
+    def clean_winners_text(self):
+        winners = []
+        for number, line in _lines(self.cleaned_data.get("winners_text", "")):
+            parts = [p.strip() for p in line.split("|")]
+            winners.append(Winner(
+                name=parts[0], category=parts[1] if len(parts) > 1 else None, country=parts[2] if len(parts) > 2 else None,
+            ))
+        self._winners = winners
+        return self.cleaned_data["winners_text"]
+
     def clean(self):
         data = super().clean()
         kind = data.get("kind")
-        # Fields of other kinds are cleared, so a changed kind leaves no stale facts behind.
-        keep = set(KIND_FIELDS.get(kind, []))
-        for name in ALL_KIND_FIELDS:
+        # Fields of other kinds are cleared, so a changed kind leaves no stale facts behind
+        # (and a mistake in a hidden field of another kind does not block the form).
+        keep = set(kind_fields(kind)) if kind in ItemKind.values else set()
+        for name in all_kind_fields():
             if name in keep or name not in self.fields:
                 continue
             field = self.fields[name]
@@ -300,39 +317,11 @@ class ItemForm(forms.ModelForm):
                 data[name] = None
         data["event_status"] = data.get("event_status") or "scheduled"
         data["date_precision"] = data.get("date_precision") or "day"
-        if kind == ItemKind.AWARD and data.get("award_programme") and data.get("award_categories"):
-            wrong = [c for c in data["award_categories"] if c.programme_id != data["award_programme"].pk]
-            if wrong:
-                self.add_error("award_categories", _("%(category)s belongs to another programme.") % {"category": wrong[0]})
-        if kind == ItemKind.AWARD and "winners_text" in self.cleaned_data:
-            self._winners = self._parse_winners(data)
         return data
-
-    def _parse_winners(self, data):
-        winners = []
-        programme = data.get("award_programme")
-        for number, line in _lines(data.get("winners_text", "")):
-            parts = [p.strip() for p in line.split("|")]
-            category = country = None
-            if len(parts) > 1 and parts[1]:
-                if programme is None:
-                    self.add_error("winners_text", _line_error(number, _("choose the award programme before naming a category.")))
-                    return []
-                category = programme.categories.filter(name__iexact=parts[1]).first()
-                if category is None:
-                    self.add_error("winners_text", _line_error(number, _("%(category)s is not a category of %(programme)s.") % {"category": parts[1], "programme": programme}))
-                    return []
-            if len(parts) > 2 and parts[2]:
-                country = Country.objects.filter(code=parts[2].upper()).first()
-                if country is None:
-                    self.add_error("winners_text", _line_error(number, _("%(code)s is not an ISO country code.") % {"code": parts[2]}))
-                    return []
-            winners.append(Winner(name=parts[0][:300], category=category, country=country))
-        return winners
 
     def _post_clean(self):
         # Put the parsed days in place before the model validates first/last day.
-        if getattr(self, "_days", None) and self.cleaned_data.get("kind") == ItemKind.EVENT:
+        if len(getattr(self, "_days", None) or []) > 1 and self.cleaned_data.get("kind") == ItemKind.EVENT:
             self.cleaned_data["start_date"], self.cleaned_data["end_date"] = self._days[0], self._days[-1]
         # A field that already failed its own validation keeps only that message:
         # the model's cross-field checks would otherwise add a second, vaguer one.
@@ -341,32 +330,43 @@ class ItemForm(forms.ModelForm):
         for name, count in already.items():
             del self.errors[name][count:]
 
-    # What the workflow needs --------------------------------------------------------
+    # What the domain needs --------------------------------------------------------
 
-    def related(self) -> Related:
+    def to_input(self) -> ItemInput:
+        """The typed values of this form, for workflows.save_item."""
         data = self.cleaned_data
-        is_event = data["kind"] == ItemKind.EVENT
-        return Related(
+        kind = data["kind"]
+        values = {
+            name: data[name] for name in self._meta.fields
+            if name in data and not isinstance(self.fields[name], forms.ModelMultipleChoiceField)
+        }
+        if self.fields["partner"].disabled:
+            values.pop("partner", None)
+        owned = kinds.get(kind).lists
+        related = Related(
             themes=list(data["themes"]),
             countries=list(data["countries"]),
             regions=list(data["regions"]),
-            award_categories=list(data.get("award_categories") or []),
+            award_categories=list(data.get("award_categories") or []) if "award_categories" in owned else [],
             organizations=self._orgs_organizer + self._orgs_co + self._orgs_support,
             links=self._links,
-            people=self._people if is_event else [],
-            days=self._days if is_event else [],
-            winners=getattr(self, "_winners", []) if data["kind"] == ItemKind.AWARD else [],
-            changed=[name for name in self.changed_data if name.endswith("_text")],
+            people=self._people if "people" in owned else [],
+            days=(self._days or []) if "days" in owned else [],
+            winners=getattr(self, "_winners", []) if "winners" in owned else [],
         )
+        if not self.instance.pk and not related.days:
+            related.days = None
+        series = (data.get("series_name") or "").strip() if "series" in owned else ""
+        return ItemInput(values=values, related=related, series_name=series, changed=list(self.changed_data))
 
-    def build_item(self) -> Item:
-        """The unsaved item with the form's values, its series resolved."""
-        item = self.instance
-        name = (self.cleaned_data.get("series_name") or "").strip()
-        if item.kind == ItemKind.EVENT and name:
-            item.series = Series.objects.filter(name__iexact=name).first() or Series.objects.create(
-                name=name, slug=slugify(name)[:80] or "series"
-            )
-        else:
-            item.series = None
-        return item
+    def add_domain_errors(self, exc: ValidationError) -> None:
+        """Show the domain's errors beside the fields they concern."""
+        if not hasattr(exc, "error_dict"):
+            self.add_error(None, exc)
+            return
+        for name, messages in exc.message_dict.items():
+            field = DOMAIN_NAMES.get(name, name)
+            if field not in self.fields:
+                field = None
+            for message in messages:
+                self.add_error(field, message)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from partnerpost.lib import m49
-from partnerpost.lib.timezones import TimeZoneError, resolve_time_zone
+from partnerpost.lib.timezones import resolve_time_zone
 
 from .enums import (
     AuditAction,
@@ -30,6 +30,25 @@ from .enums import (
 )
 
 web_url = URLValidator(schemes=["http", "https"], message=_("Enter a web address that starts with http:// or https://."))
+
+
+def response_address(value: str) -> None:
+    """A web address, or a mailto: address, where people can respond."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    if value.lower().startswith("mailto:"):
+        try:
+            validate_email(value[7:].split("?")[0])
+        except ValidationError:
+            raise ValidationError(_("%(value)s is not an email address.") % {"value": value[7:]}) from None
+        return
+    try:
+        web_url(value)
+    except ValidationError:
+        raise ValidationError(
+            _("Enter a web address that starts with http:// or https://, or mailto: and an email address.")
+        ) from None
 
 CONTENT_LANGUAGES = sorted(
     [(code, name) for code, name in ALL_LANGUAGES if "-" not in code or code in {"zh-hans", "pt-br"}],
@@ -168,7 +187,7 @@ class ItemQuerySet(models.QuerySet):
         return self.select_related("partner", "venue_country", "series").prefetch_related("themes", "days")
 
     def visible_to(self, user):
-        from partnerpost.network.permissions import visible_items_filter
+        from partnerpost.content.permissions import visible_items_filter
 
         return self.filter(visible_items_filter(user))
 
@@ -270,6 +289,12 @@ class Item(models.Model):
     award_year = models.PositiveSmallIntegerField(_("award year"), null=True, blank=True)
     award_categories = models.ManyToManyField(AwardCategory, verbose_name=_("award categories"), blank=True)
 
+    # Consultations (their closing day is `deadline`)
+    response_url = models.CharField(
+        _("where to respond"), max_length=500, blank=True, validators=[response_address],
+        help_text=_("The discussion board or form, or mailto: and an address."),
+    )
+
     objects = ItemQuerySet.as_manager()
 
     class Meta:
@@ -289,6 +314,18 @@ class Item(models.Model):
         return reverse("portal:item", args=[self.slug])
 
     # Facts derived from the row ------------------------------------------------
+
+    @property
+    def kind_def(self):
+        """This item's kind in the registry: its fields, rules, facts and schema."""
+        from . import kinds
+
+        return kinds.get(self.kind)
+
+    @property
+    def is_open(self):
+        """For calls and consultations: whether answers are still taken today."""
+        return self.kind_def.is_open(self)
 
     @property
     def is_event(self):
@@ -332,44 +369,16 @@ class Item(models.Model):
             self.sort_date = self.start_date
         else:
             fallback = (self.first_published_at or self.created_at or timezone.now()).date()
-            self.sort_date = self.published_on or self.deadline or fallback
+            self.sort_date = self.kind_def.sort_date(self) or self.published_on or self.deadline or fallback
 
     def clean(self):
         from django.core.exceptions import ValidationError
 
+        from . import kinds
+
         errors = {}
-        if self.kind == ItemKind.EVENT:
-            if not self.start_date:
-                errors["start_date"] = _("An event needs its first day.")
-            if self.start_date and self.end_date and self.end_date < self.start_date:
-                errors["end_date"] = _("The last day is before the first day.")
-            if self.end_time is not None and self.start_time is None:
-                errors["end_time"] = _("Give a start time before an end time.")
-            if self.start_time is not None and not self.time_zone:
-                errors["time_zone"] = _("Give the time zone of the start time, e.g. America/Costa_Rica or UTC-06:00.")
-            if self.time_zone:
-                try:
-                    resolve_time_zone(self.time_zone)
-                except TimeZoneError as exc:
-                    errors["time_zone"] = str(exc)
-            if (
-                self.start_date == (self.end_date or self.start_date)
-                and self.start_time is not None
-                and self.end_time is not None
-                and self.end_time <= self.start_time
-            ):
-                errors["end_time"] = _("The event ends before it starts.")
-            if self.event_format in {EventFormat.IN_PERSON, EventFormat.HYBRID} and not (self.city or self.venue):
-                errors["city"] = _("An in-person or hybrid event needs its city or venue.")
-            if self.fee_amount is not None and not self.fee_currency:
-                errors["fee_currency"] = _("Give the currency of the fee, e.g. USD.")
-            if self.fee_currency and self.fee_amount is None:
-                errors["fee_amount"] = _("A currency was given without a fee.")
-            if self.fee_currency and not (len(self.fee_currency) == 3 and self.fee_currency.isalpha() and self.fee_currency.isupper()):
-                errors["fee_currency"] = _("Use a three-letter ISO 4217 code in capitals, e.g. USD or EUR.")
-            last_day = self.end_date or self.start_date
-            if self.enrolment_deadline and last_day and self.enrolment_deadline > last_day:
-                errors["enrolment_deadline"] = _("The enrolment deadline is after the event has ended.")
+        if self.kind in ItemKind.values:
+            errors.update(kinds.get(self.kind).clean(self))
         if self.image and not self.image_alt:
             errors["image_alt"] = _("Describe the image for readers who cannot see it.")
         if self.go_live_at and self.expire_at and self.expire_at <= self.go_live_at:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from partnerpost.mailing.emails import send_templated
+from partnerpost.notify import send_templated
 from partnerpost.network.models import User
 
 from .enums import AuditAction

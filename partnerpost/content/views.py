@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,8 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from partnerpost.network.permissions import can, can_use_workspace, creatable_partners, is_editor
-from partnerpost.portal.access import require
+from partnerpost.network.permissions import can_use_workspace, creatable_partners, is_editor
+from .permissions import can
+from partnerpost.network.access import require
 
 from . import workflows
 from .enums import ItemState
@@ -86,13 +87,17 @@ def item_create(request):
         initial["kind"] = request.GET["kind"]
     form = ItemForm(request.POST or None, request.FILES or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
-        item = workflows.create_item(request.user, form.build_item(), form.related())
-        if "submit" in request.POST:
-            workflows.submit_item(request.user, item)
-            messages.success(request, _("Saved and submitted for review."))
+        submit = "submit" in request.POST
+        try:
+            item = workflows.save_item(request.user, form.to_input(), submit=submit)
+        except ValidationError as exc:
+            form.add_domain_errors(exc)
         else:
-            messages.success(request, _("Saved as a draft. Submit it when it is ready."))
-        return redirect("workspace:item", item.pk)
+            if submit:
+                messages.success(request, _("Saved and submitted for review."))
+            else:
+                messages.success(request, _("Saved as a draft. Submit it when it is ready."))
+            return redirect("workspace:item", item.pk)
     return render(request, "content/item_form.html", {"form": form, "item": None})
 
 
@@ -103,13 +108,17 @@ def item_edit(request, pk):
         raise PermissionDenied
     form = ItemForm(request.POST or None, request.FILES or None, user=request.user, instance=item)
     if request.method == "POST" and form.is_valid():
-        item = workflows.update_item(request.user, form.build_item(), form.related(), changed=form.changed_data)
-        if "submit" in request.POST and can(request.user, "submit", item):
-            workflows.submit_item(request.user, item)
-            messages.success(request, _("Saved and submitted for review."))
+        submit = "submit" in request.POST and can(request.user, "submit", item)
+        try:
+            item = workflows.save_item(request.user, form.to_input(), item=item, submit=submit)
+        except ValidationError as exc:
+            form.add_domain_errors(exc)
         else:
-            messages.success(request, _("Your changes are saved."))
-        return redirect("workspace:item", item.pk)
+            if submit:
+                messages.success(request, _("Saved and submitted for review."))
+            else:
+                messages.success(request, _("Your changes are saved."))
+            return redirect("workspace:item", item.pk)
     return render(request, "content/item_form.html", {"form": form, "item": item})
 
 

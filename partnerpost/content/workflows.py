@@ -1,8 +1,13 @@
 """Every change to an item goes through one function here.
 
 Each function checks permission and state, saves with update_fields, writes an
-audit row and sends the notifications. Web views, the admin actions and the CLI
-call these, so each rule is written once.
+audit row and sends the notifications. Web views, the API, the importer, the
+admin actions and the CLI call these, so each rule is written once.
+
+`save_item` is the one door for an item's content: it takes typed values (an
+`ItemInput`) from any face, applies the rules of the item's kind (see `kinds`),
+and creates or updates the item, optionally submitting it, in one transaction.
+The same input gives the same errors, keyed by field, whichever face sent it.
 """
 
 from __future__ import annotations
@@ -17,19 +22,24 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from partnerpost.network.models import Partner, User
-from partnerpost.network.permissions import allows_state, can
+from partnerpost.network.permissions import is_editor
+from .permissions import allows_state, can
 
-from . import notifications
+from . import kinds, notifications
 from .signals import item_changed
 from .enums import AuditAction, ItemState
 from .models import (
     AuditEntry,
+    AwardCategory,
     AwardWinner,
+    Country,
     EventDay,
     Item,
     ItemLink,
     ItemOrganization,
     ItemPerson,
+    Series,
+    web_url,
 )
 
 
@@ -53,6 +63,8 @@ class Person:
 
 @dataclass
 class Winner:
+    """A winner; `category` may be an AwardCategory or its name, `country` a Country or its ISO code."""
+
     name: str
     category: object = None
     country: object = None
@@ -130,8 +142,239 @@ def _save_related(item: Item, related: Related):
 
 def _apply_days(item: Item, related: Related):
     """Separate days set the first and last day."""
-    if related.days:
+    if related.days and len(set(related.days)) > 1:
         item.start_date, item.end_date = min(related.days), max(related.days)
+
+
+@dataclass
+class ItemInput:
+    """An item's content as typed values, from whichever face it came.
+
+    `values` maps Item columns to Python values (dates as dates, partners and countries as rows);
+    `related` holds the lists around the item; `series_name` names the event's series, made if new.
+    Columns and lists of other kinds than `values["kind"]` are cleared by `save_item`."""
+
+    values: dict
+    related: Related = field(default_factory=Related)
+    series_name: str | None = None
+    changed: list[str] = field(default_factory=list)
+
+
+def _line(number: int, message: str) -> str:
+    return _("Line %(number)d: %(message)s") % {"number": number, "message": message}
+
+
+def _check_related(item: Item, related: Related, kind) -> dict[str, str]:
+    """Rules on the lists: every link a web address with a label, winners in the programme's categories."""
+    from django.core.exceptions import ValidationError
+
+    errors: dict[str, str] = {}
+    for number, (label, url) in enumerate(related.links or [], start=1):
+        if not (label or "").strip():
+            errors["links"] = _line(number, _("write a label before the bar, e.g. Programme | https://example.org"))
+            break
+        try:
+            web_url(url)
+        except ValidationError:
+            errors["links"] = _line(number, _("%(url)s is not a web address; it must start with http:// or https://.") % {"url": url})
+            break
+    for number, org in enumerate(related.organizations or [], start=1):
+        if org.partner is None and not org.name.strip():
+            errors["organizations"] = _line(number, _("the name is missing."))
+            break
+        if org.partner is None and len(org.name) > 200:
+            errors["organizations"] = _line(number, _("a name may have at most 200 characters."))
+            break
+    for field_name, rows in (("people", related.people), ("winners", related.winners)):
+        for number, row in enumerate(rows or [], start=1):
+            if not (row.name or "").strip():
+                errors[field_name] = _line(number, _("the name is missing."))
+                break
+    if related.days is not None and len(set(related.days)) == 1:
+        errors["days"] = _("List at least two separate days, or use the first and last day fields.")
+    if related.winners:
+        resolved = []
+        programme = item.award_programme
+        for number, winner in enumerate(related.winners, start=1):
+            category, country = winner.category, winner.country
+            if isinstance(category, str) and category.strip():
+                if programme is None:
+                    errors["winners"] = _line(number, _("choose the award programme before naming a category."))
+                    break
+                found = AwardCategory.objects.filter(programme=programme, name__iexact=category.strip()).first()
+                if found is None:
+                    errors["winners"] = _line(number, _("%(category)s is not a category of %(programme)s.") % {
+                        "category": category, "programme": programme})
+                    break
+                category = found
+            elif isinstance(category, AwardCategory) and (programme is None or category.programme_id != programme.pk):
+                errors["winners"] = _line(number, _("%(category)s is not a category of %(programme)s.") % {
+                    "category": category, "programme": programme or "-"})
+                break
+            elif not category:
+                category = None
+            if isinstance(country, str) and country.strip():
+                found = Country.objects.filter(code=country.strip().upper()).first()
+                if found is None:
+                    errors["winners"] = _line(number, _("%(code)s is not an ISO country code.") % {"code": country})
+                    break
+                country = found
+            elif not country:
+                country = None
+            resolved.append(Winner(name=winner.name[:300], category=category, country=country))
+        related.winners = resolved
+    return errors
+
+
+def _blank(name: str):
+    model_field = Item._meta.get_field(name)
+    if model_field.many_to_many:
+        return None
+    if model_field.is_relation or model_field.null:
+        return None
+    return model_field.get_default()
+
+
+def _apply_kind(item: Item, data: ItemInput, kind) -> None:
+    """Clear what belongs to other kinds, so a changed kind leaves no stale facts behind."""
+    for name in kinds.all_fields():
+        if name not in kind.fields and name != "series":
+            setattr(item, name, _blank(name))
+    related = data.related
+    owned = set(kind.lists)
+    if "days" not in owned:
+        related.days = [] if item.pk else None
+    if "people" not in owned:
+        related.people = [] if item.pk else None
+    if "winners" not in owned:
+        related.winners = [] if item.pk else None
+    if "award_categories" not in owned:
+        related.award_categories = [] if item.pk else None
+    if "series" in owned and data.series_name is not None:
+        name = data.series_name.strip()
+        item.series = (Series.objects.filter(name__iexact=name).first() or Series.objects.create(
+            name=name[:200], slug=_unique_series_slug(name))) if name else None
+    elif "series" not in owned:
+        item.series = None
+
+
+def _unique_series_slug(name: str) -> str:
+    base = slugify(name)[:70].strip("-") or "series"
+    slug, n = base, 2
+    while Series.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+_REQUIRED_TEXT = ("title", "summary")
+
+
+def _check_text(item: Item) -> dict[str, str]:
+    """Required text present, and no NUL character anywhere (PostgreSQL refuses them)."""
+    errors = {}
+    for name in _REQUIRED_TEXT:
+        if not (getattr(item, name) or "").strip():
+            errors[name] = _("This field is required.")
+    for model_field in Item._meta.concrete_fields:
+        value = getattr(item, model_field.attname, None)
+        if isinstance(value, str) and "\x00" in value:
+            errors[model_field.name] = _("This text contains a NUL character, which is not allowed.")
+    return errors
+
+
+def _list_snapshot(item: Item) -> dict[str, object]:
+    return {
+        "themes": sorted(item.themes.values_list("pk", flat=True)),
+        "countries": sorted(item.countries.values_list("pk", flat=True)),
+        "regions": sorted(item.regions.values_list("pk", flat=True)),
+        "award_categories": sorted(item.award_categories.values_list("pk", flat=True)),
+        "organizations": [(o.role, o.partner_id, "" if o.partner_id else o.name) for o in item.organizations.all()],
+        "links": [(link.label, link.url) for link in item.links.all()],
+        "people": [(p.name, p.role, p.affiliation) for p in item.people.all()],
+        "days": list(item.days.values_list("date", flat=True)),
+        "winners": [(w.name, w.category_id, w.country_id) for w in item.winners.all()],
+    }
+
+
+def _related_snapshot(related: Related) -> dict[str, object]:
+    def pks(values):
+        return None if values is None else sorted(getattr(v, "pk", v) for v in values)
+
+    return {
+        "themes": pks(related.themes), "countries": pks(related.countries), "regions": pks(related.regions),
+        "award_categories": pks(related.award_categories),
+        "organizations": None if related.organizations is None else [
+            (o.role, getattr(o.partner, "pk", None), "" if o.partner else o.name) for o in related.organizations],
+        "links": None if related.links is None else [tuple(link) for link in related.links],
+        "people": None if related.people is None else [(p.name, p.role, p.affiliation) for p in related.people],
+        "days": None if related.days is None else sorted(set(related.days)),
+        "winners": None if related.winners is None else [
+            (w.name, getattr(w.category, "pk", None), getattr(w.country, "pk", None)) for w in related.winners],
+    }
+
+
+_NOT_CONTENT = {"id", "state", "revision", "created_at", "updated_at", "created_by", "body_html", "sort_date",
+                "starts_at", "ends_at", "submitted_at", "rejection_reason", "first_published_at", "last_published_at"}
+
+
+def _changes(item: Item, related: Related) -> list[str]:
+    """The names of the columns and lists an update changes, for the audit note."""
+    stored = Item.objects.get(pk=item.pk)
+    names = [
+        f.name for f in Item._meta.concrete_fields
+        if f.name not in _NOT_CONTENT and getattr(stored, f.attname) != getattr(item, f.attname)
+    ]
+    before, after = _list_snapshot(stored), _related_snapshot(related)
+    names += [name for name, value in after.items() if value is not None and value != before[name]]
+    return sorted(names)
+
+
+def save_item(user: User, data: ItemInput, *, item: Item | None = None, submit: bool = False) -> Item:
+    """Create (item=None) or update an item from typed values; with submit=True, also submit it.
+
+    Everything happens in one transaction: on any error nothing is written. Errors of the
+    content come as a django ValidationError keyed by field name (the lists as "links",
+    "organizations", "days", "people", "winners", "award_categories"); a refused permission as
+    PermissionDenied; a state that forbids the change as WorkflowError."""
+    from django.core.exceptions import ValidationError
+
+    with transaction.atomic():
+        creating = item is None
+        target = Item() if creating else item
+        for name, value in data.values.items():
+            setattr(target, name, value)
+        # Who may do this comes first: nobody learns about the rules of an item they may not touch.
+        if creating and not can(user, "create", partner=target.partner if target.partner_id else None):
+            raise PermissionDenied(_("You may not add items for %(partner)s.") % {
+                "partner": target.partner if target.partner_id else "-"})
+        if not creating and not can(user, "edit", Item.objects.get(pk=target.pk)):
+            raise PermissionDenied(_("You may not edit this item in its current state."))
+        if target.kind not in kinds._REGISTRY:
+            raise ValidationError({"kind": _("%(kind)s is not a kind of item.") % {"kind": target.kind}})
+        kind = kinds.get(target.kind)
+        _apply_kind(target, data, kind)
+        kind.prepare(target)
+        _apply_days(target, data.related)
+        errors = _check_text(target)
+        errors.update({k: v for k, v in _check_related(target, data.related, kind).items() if k not in errors})
+        errors.update({k: v for k, v in kind.clean(target, data.related).items() if k not in errors})
+        if target.partner_id is not None:
+            if not errors:
+                target.compute_derived()
+            try:
+                target.full_clean(exclude=["slug"])
+            except ValidationError as exc:
+                for name, messages in exc.message_dict.items():
+                    errors.setdefault(name, messages[0])
+        if errors:
+            raise ValidationError(errors)
+        if creating:
+            saved = create_item(user, target, data.related)
+        else:
+            saved = update_item(user, target, data.related, changed=_changes(target, data.related))
+        if submit:
+            saved = submit_item(user, saved)
+        return saved
 
 
 @transaction.atomic
@@ -170,6 +413,17 @@ def update_item(user: User, item: Item, related: Related | None = None, changed:
     names = sorted(set((changed or []) + related.changed))
     _audit(item, user, AuditAction.EDIT, current.state, current.state, ", ".join(names))
     _changed(item)
+    return item
+
+
+def note_item(user: User, item: Item, note: str) -> Item:
+    """Add a note to an item's history (where it came from, what an import filled in).
+
+    Changes nothing else; anyone who may see the item in the workspace and edit items of its
+    partner, or a secretariat editor, may note."""
+    if not (is_editor(user) or can(user, "edit", item)):
+        raise PermissionDenied(_("You may not add notes to this item."))
+    _audit(item, user, AuditAction.NOTE, item.state, item.state, note.strip())
     return item
 
 

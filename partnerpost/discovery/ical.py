@@ -15,7 +15,7 @@ from partnerpost.content.models import Item, Theme
 from partnerpost.lib.numbers import plain_number
 from partnerpost.lib.timezones import resolve_time_zone
 from partnerpost.network.models import Partner
-from partnerpost.network.permissions import can
+from partnerpost.content.permissions import can
 
 
 def _host():

@@ -1,7 +1,7 @@
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from partnerpost.portal.pagecache import for_anonymous
+from partnerpost.network.pagecache import for_anonymous
 
 from . import search as engine
 

@@ -15,8 +15,7 @@ from django.utils.translation import gettext as _
 
 from partnerpost.content.enums import ItemKind
 from partnerpost.lib.markup import render_markdown
-from partnerpost.lib.numbers import plain_number
-from partnerpost.portal.templatetags.partnerpost import event_dates, event_time, item_date, place
+from partnerpost.content.display import event_dates, event_time, item_date, place
 
 from .models import Edition, Entry
 
@@ -61,28 +60,17 @@ def _entry(entry: Entry, site: str) -> dict:
         "facts": [],
         "links": [{"label": link.label, "url": link.url} for link in item.links.all()],
     }
+    kind = item.kind_def
     if item.kind == ItemKind.EVENT:
         data["when"] = event_dates(item)
         data["time"] = event_time(item)
         data["where"] = place(item) or (str(item.get_event_format_display()) if item.event_format else "")
         if item.event_format == "online" and data["where"] != str(item.get_event_format_display()):
             data["where"] = f"{item.get_event_format_display()} · {data['where']}"
-        if item.fee_amount is not None:
-            data["facts"].append(_("Fee: %(amount)s %(currency)s") % {"amount": plain_number(item.fee_amount), "currency": item.fee_currency} if item.fee_amount else _("Free"))
-        if item.session_count:
-            data["facts"].append(_("%(n)d sessions") % {"n": item.session_count})
-        if item.total_hours:
-            data["facts"].append(_("%(n)s hours") % {"n": plain_number(item.total_hours)})
-        if item.enrolment_deadline:
-            data["facts"].append(_("Enrol by %(date)s") % {"date": date_format(item.enrolment_deadline, "j F Y")})
-        if item.registration_url:
-            data["links"].insert(0, {"label": _("Register"), "url": item.registration_url})
     else:
         data["when"] = item_date(item)
-        if item.kind == ItemKind.CALL and item.deadline:
-            data["facts"].append(_("Deadline: %(date)s") % {"date": date_format(item.deadline, "j F Y")})
-        if item.document_url:
-            data["links"].insert(0, {"label": _("Read the publication"), "url": item.document_url})
+    data["facts"] = [str(line) for line in kind.facts(item)]
+    data["links"][:0] = [{"label": str(link["label"]), "url": link["url"]} for link in kind.edition_links(item)]
     if not data["links"]:
         data["links"] = [{"label": _("Read more on the portal"), "url": url}]
     return data

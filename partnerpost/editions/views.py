@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from partnerpost.content.models import Item
 from partnerpost.network.permissions import can_view_edition, is_editor
-from partnerpost.portal.access import require
+from partnerpost.network.access import require
 
 from . import workflows
 from .enums import FORMATS

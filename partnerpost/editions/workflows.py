@@ -13,10 +13,10 @@ from partnerpost.content import workflows as item_workflows
 from partnerpost.content.enums import EDITION_READY_STATES, ItemKind, ItemState
 from partnerpost.content.models import Item
 from partnerpost.network.models import Partner
-from partnerpost.network.permissions import can_change_edition
+from partnerpost.network.permissions import can_change_edition, is_editor
 
-from .enums import EditionState
-from .models import Edition, Entry, Section
+from .enums import EditionAction, EditionState
+from .models import Edition, EditionAuditEntry, Entry, Section
 from .render import build_context
 from .signals import edition_published
 
@@ -30,6 +30,13 @@ def _check(user, edition=None):
         if edition is not None and edition.is_published:
             raise EditionError(_("This edition is published; its content is frozen."))
         raise PermissionDenied(_("Only secretariat editors may compose editions."))
+
+
+def _audit(edition, user, action, from_state="", to_state="", note=""):
+    EditionAuditEntry.objects.create(
+        edition=edition, actor=user if getattr(user, "pk", None) else None, action=action,
+        from_state=from_state, to_state=to_state or from_state, note=note,
+    )
 
 
 def candidates(edition: Edition):
@@ -64,9 +71,13 @@ def create_edition(user, edition: Edition, populate: bool = True) -> Edition:
     edition.slug = _unique_slug(edition)
     edition.full_clean(exclude=["slug"])
     edition.save()
+    added = 0
     if populate:
         for item in candidates(edition):
             _add(edition, item)
+            added += 1
+    _audit(edition, user, EditionAction.CREATE, "", EditionState.DRAFT,
+           _("%(n)d items of the period added") % {"n": added} if populate else "")
     return edition
 
 
@@ -77,6 +88,7 @@ def update_edition(user, edition: Edition) -> Edition:
         raise EditionError(_("The period ends before it starts."))
     edition.full_clean()
     edition.save()
+    _audit(edition, user, EditionAction.EDIT, edition.state)
     return edition
 
 
@@ -107,7 +119,9 @@ def _add(edition: Edition, item: Item, section: Section | None = None) -> Entry:
 @transaction.atomic
 def add_entry(user, edition: Edition, item: Item, section: Section | None = None) -> Entry:
     _check(user, edition)
-    return _add(edition, item, section)
+    entry = _add(edition, item, section)
+    _audit(edition, user, EditionAction.ADD, edition.state, note=item.title)
+    return entry
 
 
 @transaction.atomic
@@ -115,6 +129,7 @@ def remove_entry(user, entry: Entry) -> None:
     edition = entry.section.edition
     _check(user, edition)
     section = entry.section
+    _audit(edition, user, EditionAction.REMOVE, edition.state, note=entry.item.title)
     entry.delete()
     if not section.entries.exists() and section.partner_id:
         section.delete()
@@ -186,8 +201,10 @@ def mark_ready(user, edition: Edition) -> Edition:
     _check(user, edition)
     if not Entry.objects.filter(section__edition=edition).exists():
         raise EditionError(_("Add at least one item before marking the edition ready."))
+    from_state = edition.state
     edition.state = EditionState.READY
     edition.save(update_fields=["state", "updated_at"])
+    _audit(edition, user, EditionAction.READY, from_state, EditionState.READY)
     return edition
 
 
@@ -208,9 +225,29 @@ def publish_edition(user, edition: Edition) -> Edition:
                 % {"title": entry.item.title, "state": entry.item.get_state_display().lower()}
             )
     edition.snapshot = build_context(edition)
+    from_state = edition.state
     edition.state = EditionState.PUBLISHED
     edition.published_at = timezone.now()
-    edition.published_by = user
+    edition.published_by = user if getattr(user, "pk", None) else None
     edition.save(update_fields=["snapshot", "state", "published_at", "published_by", "updated_at"])
+    _audit(edition, user, EditionAction.PUBLISH, from_state, EditionState.PUBLISHED)
     transaction.on_commit(lambda: edition_published.send(sender=Edition, edition=edition))
+    return edition
+
+
+@transaction.atomic
+def mark_edition_sent(user, edition: Edition, queued: int) -> Edition:
+    """Record that the edition went to the outbox (`queued` new deliveries); the first time, it becomes sent."""
+    if not is_editor(user):
+        raise PermissionDenied(_("Only secretariat editors may send editions."))
+    edition = Edition.objects.select_for_update().get(pk=edition.pk)
+    if not edition.is_published:
+        raise EditionError(_("Publish the edition before sending it."))
+    from_state = edition.state
+    if edition.state != EditionState.SENT:
+        edition.state = EditionState.SENT
+        edition.sent_at = timezone.now()
+        edition.save(update_fields=["state", "sent_at", "updated_at"])
+    _audit(edition, user, EditionAction.SEND, from_state, EditionState.SENT,
+           _("%(n)d deliveries queued") % {"n": queued})
     return edition

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from partnerpost.content import kinds
 from partnerpost.lib import dateranges
 from partnerpost.lib.langguess import guess_language
 
@@ -42,21 +43,10 @@ class Passage:
 
 # --- kinds ----------------------------------------------------------------------------------------------------
 
-KIND_WORDS = {
-    "call": r"call for (papers|proposals|inputs|nominations|applications|submissions|contributions|abstracts)|"
-            r"convocatoria|appel (à|a) (communications|candidatures|contributions|propositions)|chamada",
-    "award": r"awards?|prizes?|premios?|prix|pr[ée]mio|winners?|laureates?|champions",
-    "publication": r"reports?|bulletins?|compendium|journal|review|handbook|guide(book)?|books?|publications?|"
-                   r"survey|volume|policy (brief|paper)s?|working papers?|toolkit|newsletter|issue|study|"
-                   r"informe|revista|bolet[ií]n|libro|rapport|guide|[ée]tude|relat[óo]rio|manual|yearbook|atlas",
-    "event": r"webinars?|workshops?|courses?|forums?|fora|symposi(um|a)|conferences?|ceremony|meetings?|seminars?|"
-             r"school|training|sessions?|round ?tables?|summit|dialogues?|congress|lectures?|masterclass|"
-             r"bootcamp|hackathon|exhibition|consultation|panel|talks?|conversation|expert group|graduation|"
-             r"taller|curso|seminario|conferencia|congreso|foro|jornadas?|encuentro|diplomado|atelier|colloque|"
-             r"s[ée]minaire|formation|conf[ée]rence|rencontre|oficina|semin[áa]rio|f[óo]rum|events?",
-    "news": r"website|anniversary|appoint(ed|ment)|elected|joins|new (director|president|member)|welcomes|"
-            r"launch(es|ed)?|celebrat(es|ed|ion)|signs?|agreement|memorandum|partnership",
-}
+#: The words (any language) that announce each kind, declared by the kinds themselves (content.kinds).
+KIND_WORDS = {kind.value: kind.import_words for kind in kinds.all() if kind.import_words}
+#: On a tie, the kind named earlier here wins.
+_KIND_ORDER = [kind.value for kind in sorted(kinds.all(), key=lambda k: k.import_priority) if kind.import_words]
 _KIND_RE = {kind: re.compile(rf"\b({words})\b", re.I) for kind, words in KIND_WORDS.items()}
 _HEADLINE_VERB = re.compile(r"\b(promoted|announced|announces|celebrates|celebrated|welcomes|welcomed|signs|signed|"
                             r"joins|joined|elected|appointed|wins|won|opens|opened|marks|marked|becomes|sign|"
@@ -85,7 +75,7 @@ def guess_kind(title: str, body: str) -> tuple[str, float]:
     head = _HEAD_SPLIT.split(title, maxsplit=1)[0] if not title.lstrip().startswith(('"', "“")) else ""
     for text, confidence in ((head, 0.85), (title, 0.7)):
         best = None
-        for kind in ("award", "publication", "event", "news"):
+        for kind in _KIND_ORDER:
             for m in _KIND_RE[kind].finditer(text):
                 if best is None or m.start() > best[0]:
                     best = (m.start(), kind)

@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partnerpost.content import workflows
-from partnerpost.content.enums import AuditAction, DatePrecision, EventFormat, EventType, ItemKind
-from partnerpost.content.models import CONTENT_LANGUAGES, AuditEntry, Country, Item
+from partnerpost.content.enums import DatePrecision, EventFormat, EventType, ItemKind
+from partnerpost.content.models import CONTENT_LANGUAGES, Country, Item
 from partnerpost.network.models import Partner
 from partnerpost.network.permissions import is_editor
 
@@ -88,6 +88,8 @@ def find_match(data: dict) -> Item | None:
 @transaction.atomic
 def store(data: bytes, filename: str, result: dict, *, user, partner: Partner | None = None) -> ImportBatch:
     """Save an analysed document for review. The same bytes are never stored twice."""
+    if not can_import(user):
+        raise PermissionDenied(_("Only secretariat editors may import newsletters."))
     existing = existing_batch(data)
     if existing:
         raise AlreadyImported(existing)
@@ -97,7 +99,7 @@ def store(data: bytes, filename: str, result: dict, *, user, partner: Partner | 
         file_name=filename[:255], sha256=doc["sha256"], format=doc["format"], size=len(data), pages=doc["pages"],
         partner=partner, period_label=period.get("label", "")[:120], period_start=period.get("start"),
         period_end=period.get("end"), title=(doc.get("title") or "")[:300], timings=result.get("timings", {}),
-        uploaded_by=user,
+        uploaded_by=user if getattr(user, "pk", None) else None,
     )
     text = _document_text(data, filename, result)
     rows = []
@@ -128,7 +130,9 @@ EDITABLE = ["title", "kind", "section", "start", "end", "time", "timezone", "loc
 
 
 @transaction.atomic
-def save_edits(candidate: ImportCandidate, edits: dict) -> ImportCandidate:
+def save_edits(candidate: ImportCandidate, edits: dict, user) -> ImportCandidate:
+    if not can_import(user):
+        raise PermissionDenied(_("Only secretariat editors may review imports."))
     candidate = ImportCandidate.objects.select_for_update().get(pk=candidate.pk)
     if candidate.decision != Decision.PENDING:
         raise ValidationError(_("This candidate has already been decided."))
@@ -145,59 +149,61 @@ def save_edits(candidate: ImportCandidate, edits: dict) -> ImportCandidate:
     return candidate
 
 
-def _item_from(candidate: ImportCandidate, partner: Partner) -> tuple[Item, workflows.Related]:
+def _item_from(candidate: ImportCandidate, partner: Partner) -> workflows.ItemInput:
+    """The candidate's reviewed fields as the domain's typed values for a new draft."""
     data = candidate.data
     kind = data.get("kind") or ItemKind.NEWS
-    item = Item(kind=kind, title=data["title"][:300], partner=partner, language=data.get("language") or "en")
-    item.summary = (data.get("summary") or data.get("body") or "")[:1000]
-    item.body = data.get("body") or ""
+    values = {
+        "kind": kind, "title": data["title"][:300], "partner": partner, "language": data.get("language") or "en",
+        "summary": (data.get("summary") or data.get("body") or "")[:800], "body": data.get("body") or "",
+    }
     start = dt.date.fromisoformat(data["start"]) if data.get("start") else None
     end = dt.date.fromisoformat(data["end"]) if data.get("end") else start
     precision = data.get("precision") or DatePrecision.DAY
     if precision not in DatePrecision.values:
         precision = DatePrecision.MONTH
     if kind == ItemKind.EVENT:
-        item.start_date, item.end_date = start, end
-        item.date_precision = precision
-        item.event_type = _event_type(data["title"])
-        item.event_format = EventFormat.ONLINE if data.get("online") and not data.get("location") else (
+        values.update(start_date=start, end_date=end, date_precision=precision, event_type=_event_type(data["title"]))
+        values["event_format"] = EventFormat.ONLINE if data.get("online") and not data.get("location") else (
             EventFormat.IN_PERSON if data.get("location") and not data.get("online") else
             EventFormat.HYBRID if data.get("location") else "")
         if data.get("time") and start:
-            item.start_time = dt.time.fromisoformat(data["time"])
-            item.time_zone = _zone_name(data.get("timezone"))
+            values["start_time"] = dt.time.fromisoformat(data["time"])
+            values["time_zone"] = _zone_name(data.get("timezone"))
         if data.get("location"):
             city, _sep, country = data["location"].rpartition(",")
-            item.city = (city or data["location"]).strip()[:100]
-            match = Country.objects.filter(name__iexact=country.strip()).first() if country else None
-            item.venue_country = match
+            values["city"] = (city or data["location"]).strip()[:100]
+            values["venue_country"] = Country.objects.filter(name__iexact=country.strip()).first() if country else None
         if data.get("fee") is not None:
-            item.fee_amount = Decimal(data["fee"])
-            item.fee_currency = data.get("currency") or ""
+            values["fee_amount"] = Decimal(data["fee"])
+            values["fee_currency"] = data.get("currency") or ""
         if data.get("deadline"):
-            item.enrolment_deadline = dt.date.fromisoformat(data["deadline"])
+            values["enrolment_deadline"] = dt.date.fromisoformat(data["deadline"])
     elif kind == ItemKind.PUBLICATION:
-        item.published_on = start
+        values["published_on"] = start
         if data.get("links"):
-            item.document_url = data["links"][0]
-    elif kind == ItemKind.CALL:
+            values["document_url"] = data["links"][0]
+    elif kind in (ItemKind.CALL, ItemKind.CONSULTATION):
         if data.get("deadline") or end:
-            item.deadline = dt.date.fromisoformat(data["deadline"]) if data.get("deadline") else end
+            values["deadline"] = dt.date.fromisoformat(data["deadline"]) if data.get("deadline") else end
+        if kind == ItemKind.CONSULTATION and data.get("links"):
+            values["response_url"] = data["links"][0]
     elif kind == ItemKind.AWARD:
-        item.award_year = start.year if start else None
+        values["award_year"] = start.year if start else None
     days = [dt.date.fromisoformat(d) for d in data.get("dates") or []] if kind == ItemKind.EVENT else None
     if days and start and (len(days) < (end - start).days + 1):
         related_days = days  # separate days, not a continuous range
     else:
         related_days = None
     organizations = []
-    partners = {p.acronym: p for p in Partner.objects.filter(acronym__in=data.get("organizers", []) +
-                                                              data.get("supporters", []))}
     for role, names in (("organizer", data.get("organizers", [])), ("supporter", data.get("supporters", []))):
         for name in names:
-            organizations.append(workflows.Organization(role=role, partner=partners.get(name), name=name[:200]))
+            found = Partner.objects.named(name)
+            organizations.append(workflows.Organization(role=role, partner=found, name="" if found else name[:200]))
     links = [(_link_label(url), url) for url in data.get("links", [])]
-    return item, workflows.Related(organizations=organizations, links=links, days=related_days)
+    return workflows.ItemInput(
+        values=values, related=workflows.Related(organizations=organizations, links=links, days=related_days),
+    )
 
 
 _EVENT_TYPES = [
@@ -254,11 +260,10 @@ def accept(candidate: ImportCandidate, user, *, partner: Partner | None = None) 
         raise ValidationError(_("This candidate has already been decided."))
     if not can_import(user):
         raise PermissionDenied
-    item, related = _item_from(candidate, _partner_for(candidate, partner))
-    item = workflows.create_item(user, item, related)
-    AuditEntry.objects.create(
-        item=item, actor=user, action=AuditAction.EDIT,
-        note=_("Imported from “%(file)s”, page %(page)d, characters %(start)d–%(end)d (import #%(batch)d).") % {
+    item = workflows.save_item(user, _item_from(candidate, _partner_for(candidate, partner)))
+    workflows.note_item(
+        user, item,
+        _("Imported from “%(file)s”, page %(page)d, characters %(start)d–%(end)d (import #%(batch)d).") % {
             "file": candidate.batch.file_name, "page": candidate.page, "start": candidate.span_start,
             "end": candidate.span_end, "batch": candidate.batch_id},
     )
@@ -275,19 +280,18 @@ def merge(candidate: ImportCandidate, user) -> Item:
     if not can_import(user):
         raise PermissionDenied
     item = candidate.match
-    fresh, _related = _item_from(candidate, item.partner)
+    fresh = _item_from(candidate, item.partner).values
     changed = []
     if item.state == "draft":
         for name in ("summary", "body", "start_date", "end_date", "city", "fee_amount", "fee_currency",
                      "enrolment_deadline", "published_on", "document_url"):
-            if not getattr(item, name) and getattr(fresh, name, None):
-                setattr(item, name, getattr(fresh, name))
+            if name in item.kind_def.fields + ("summary", "body") and not getattr(item, name) and fresh.get(name):
                 changed.append(name)
         if changed:
-            workflows.update_item(user, item, changed=changed)
-    AuditEntry.objects.create(
-        item=item, actor=user, action=AuditAction.EDIT,
-        note=_("Matched in “%(file)s”, page %(page)d (import #%(batch)d); filled in: %(fields)s.") % {
+            workflows.save_item(user, workflows.ItemInput(values={name: fresh[name] for name in changed}), item=item)
+    workflows.note_item(
+        user, item,
+        _("Matched in “%(file)s”, page %(page)d (import #%(batch)d); filled in: %(fields)s.") % {
             "file": candidate.batch.file_name, "page": candidate.page, "batch": candidate.batch_id,
             "fields": ", ".join(changed) or _("nothing")},
     )

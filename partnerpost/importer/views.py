@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _, ngettext
 from django.views.decorators.http import require_POST
 
-from partnerpost.portal.access import require
+from partnerpost.network.access import require
 
 from . import services
 from .forms import CandidateForm, UploadForm
@@ -95,7 +95,7 @@ def decide(request, pk):
             "batch": batch, "rows": rows, "counts": batch.counts(), "show": "one",
         }, status=400)
     try:
-        services.save_edits(candidate, form.as_data())
+        services.save_edits(candidate, form.as_data(), request.user)
         if action == "accept":
             item = services.accept(candidate, request.user)
             messages.success(request, _("“%(t)s” is now a draft item.") % {"t": item.title})

@@ -3,7 +3,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from partnerpost.network.permissions import is_editor
-from partnerpost.portal.access import require
+from partnerpost.network.access import require
 
 from .models import OutboxMessage
 

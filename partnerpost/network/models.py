@@ -20,6 +20,13 @@ class User(AbstractUser):
 
 
 class PartnerQuerySet(models.QuerySet):
+    def named(self, text: str):
+        """The partner a text names, by acronym or full name, ignoring case; None when none does."""
+        text = (text or "").strip()
+        if not text:
+            return None
+        return self.filter(models.Q(acronym__iexact=text) | models.Q(name__iexact=text)).first()
+
     def active(self):
         return self.filter(is_active=True)
 

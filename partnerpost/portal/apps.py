@@ -13,7 +13,7 @@ class PortalConfig(AppConfig):
         from partnerpost.editions.models import Edition
         from partnerpost.network.models import Partner
 
-        from .paging import bump_version
+        from partnerpost.network.paging import bump_version
 
         # every saved or deleted item, partner or edition, whichever way (workflow, admin, shell), makes the
         # cached page totals and anonymous pages stale

@@ -8,11 +8,11 @@ from partnerpost.content.enums import ItemKind
 from partnerpost.content.models import Item
 from partnerpost.editions.models import Edition
 from partnerpost.network.models import Partner
-from partnerpost.network.permissions import can
+from partnerpost.content.permissions import can
 
 from .forms import ArchiveFilterForm
-from .pagecache import for_anonymous
-from .paging import CachedCountPaginator
+from partnerpost.network.pagecache import for_anonymous
+from partnerpost.network.paging import CachedCountPaginator
 from .structured import as_script, item_jsonld
 
 

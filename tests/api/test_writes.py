@@ -60,12 +60,14 @@ def test_create_and_submit_tells_the_secretariat(icap, people, django_capture_on
     ({"title": ""}, {"title": ["This field is required."]}),
     ({"fee_currency": "dollars"}, {"fee_currency": ["String should have at most 3 characters"]}),
     ({"time_zone": "Mars/Olympus"}, {"time_zone": None}),
-    ({"countries": ["XX"]}, {"countries": ["Select a valid choice. XX is not one of the available choices."]}),
+    ({"countries": ["XX"]}, {"countries": ["XX is not an ISO country code."]}),
+    ({"regions": ["999"]}, {"regions": ["999 is not an M49 region code."]}),
+    ({"organizers": ["  "]}, {"organizers": ["Position 1: the name is missing."]}),
     ({"themes": ["sdg-99"]}, {"themes": ["sdg-99 is not a theme; GET /api/v1/themes lists them."]}),
     ({"links": [{"label": "Programme", "url": "ftp://icap.ac.cr"}]},
      {"links": ["Position 1: ftp://icap.ac.cr is not a web address; it must start with http:// or https://."]}),
-    ({"people": [{"name": "Ana", "role": "moderator"}, {"name": "Bea | Cid"}]},
-     {"people": ["Position 2: the name may not contain a line break or a | bar."]}),
+    ({"people": [{"name": "Ana", "role": "moderator"}, {"name": " "}]},
+     {"people": ["Position 2: the name is missing."]}),
     ({"days": ["2020-11-03"]}, {"days": ["List at least two separate days, or use the first and last day fields."]}),
     ({"event_type": "party"}, {"event_type": None}),
     ({"session_count": -1}, {"session_count": ["Input should be greater than or equal to 0"]}),
@@ -105,7 +107,7 @@ def test_update_changes_only_what_is_sent(icap, people):
     assert [(o.role, o.partner_id) for o in item.organizations.all()] == [("organizer", people.icap.pk)]
     assert [p.name for p in item.people.all()] == ["Alain Jordá", "Alfredo Acosta Fonseca"]
     audit = item.audit_entries.last()
-    assert (audit.action, audit.actor, audit.note) == (AuditAction.EDIT, people.icap_partner_editor, "session_count, summary, supporters_text")
+    assert (audit.action, audit.actor, audit.note) == (AuditAction.EDIT, people.icap_partner_editor, "organizations, session_count, summary")
     assert response.json()["revision"] == 2
 
 

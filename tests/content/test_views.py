@@ -123,7 +123,7 @@ def test_bad_input_is_explained_and_nothing_is_saved(client, people, overrides, 
     client.force_login(people.icap_contributor)
     response = client.post(reverse("workspace:create"), event_form(people.icap, **overrides))
     assert response.status_code == 200
-    assert response.context["form"].errors[field] == [message]
+    assert response.context["form"].errors.get(field) == [message], response.context["form"].errors
     assert message.replace("'", "&#x27;") in response.content.decode()
     assert Item.objects.count() == 0 and AuditEntry.objects.count() == 0
 

@@ -87,7 +87,7 @@ def test_upload_finds_items_and_accepting_makes_drafts_with_provenance(client, p
     assert (item.start_date.isoformat(), item.end_date.isoformat()) == ("2021-03-03", "2021-03-05")
     assert sorted(d.date.day for d in item.days.all()) == [3, 5]
     assert item.fee_amount == 50 and item.enrolment_deadline.isoformat() == "2021-03-01"
-    note = AuditEntry.objects.get(item=item, action=AuditAction.EDIT).note
+    note = AuditEntry.objects.get(item=item, action=AuditAction.NOTE).note
     assert "partner-news.md" in note and "page 1" in note
     workshop.refresh_from_db()
     assert workshop.decision == Decision.ACCEPTED and workshop.item == item

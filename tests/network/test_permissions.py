@@ -4,7 +4,8 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from partnerpost.content.enums import ItemState
-from partnerpost.network.permissions import ACTIONS, can, creatable_partners
+from partnerpost.network.permissions import creatable_partners
+from partnerpost.content.permissions import ACTIONS, can
 from tests.factories import make_item
 
 # Personas: E secretariat editor, P ICAP partner editor, C ICAP contributor,

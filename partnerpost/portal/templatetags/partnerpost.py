@@ -1,79 +1,13 @@
 from django import template
-from django.utils.formats import date_format
-from django.utils.translation import gettext as _
 
-from partnerpost.content.enums import DatePrecision
+from partnerpost.content import display
 
 register = template.Library()
 
-
-def _day(d):
-    return date_format(d, "j F Y")
-
-
-@register.filter
-def event_dates(item):
-    """'13 October 2020', '24–26 November 2020', '3 & 5 November 2020', 'October 2020'."""
-    start, end = item.start_date, item.end_date or item.start_date
-    if start is None:
-        return ""
-    if item.date_precision != DatePrecision.DAY:
-        return _vague(start, item.date_precision)
-    days = [d.date for d in item.days.all()]
-    if len(days) > 1 and all(d.month == days[0].month and d.year == days[0].year for d in days):
-        numbers = [str(d.day) for d in days]
-        return _("%(days)s %(month_year)s") % {
-            "days": ", ".join(numbers[:-1]) + " & " + numbers[-1],
-            "month_year": date_format(days[0], "F Y"),
-        }
-    if len(days) > 1:
-        return " & ".join(_day(d) for d in days)
-    if start == end:
-        text = _day(start)
-    elif (start.year, start.month) == (end.year, end.month):
-        text = f"{start.day}–{_day(end)}"
-    elif start.year == end.year:
-        text = f"{date_format(start, 'j F')} – {_day(end)}"
-    else:
-        text = f"{_day(start)} – {_day(end)}"
-    return text
-
-
-@register.filter
-def item_date(item):
-    """The date a non-event item carries, as precisely as it is known."""
-    day = item.published_on or item.sort_date
-    if day is None:
-        return ""
-    if item.date_precision != DatePrecision.DAY:
-        return _vague(day, item.date_precision)
-    return _day(day)
-
-
-def _vague(day, precision):
-    """'October 2020' for a month, 'October–December 2020' for a quarter."""
-    if precision == DatePrecision.MONTH:
-        return date_format(day, "F Y")
-    first = day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
-    return f"{date_format(first, 'F')}–{date_format(first.replace(month=first.month + 2), 'F Y')}"
-
-
-@register.filter
-def event_time(item):
-    if item.start_time is None:
-        return ""
-    text = item.start_time.strftime("%H:%M")
-    if item.end_time:
-        text += "–" + item.end_time.strftime("%H:%M")
-    if item.time_zone:
-        text += f" ({item.time_zone})"
-    return text
-
-
-@register.filter
-def place(item):
-    parts = [p for p in [item.venue, item.city, item.venue_country.name if item.venue_country_id else ""] if p]
-    return ", ".join(dict.fromkeys(parts))
+event_dates = register.filter("event_dates", display.event_dates)
+item_date = register.filter("item_date", display.item_date)
+event_time = register.filter("event_time", display.event_time)
+place = register.filter("place", display.place)
 
 
 @register.simple_tag(takes_context=True)

@@ -9,6 +9,7 @@ from partnerpost.importer import services
 from partnerpost.importer.pipeline import Timer
 from partnerpost.importer.reading import Rejected
 from partnerpost.network.models import Partner
+from partnerpost.network.permissions import OPERATOR
 
 
 class Command(BaseCommand):
@@ -46,7 +47,7 @@ class Command(BaseCommand):
         if dry_run:
             return self._print(result, json, None)
         try:
-            batch = services.store(data, path.name, result, user=None, partner=partner_obj)
+            batch = services.store(data, path.name, result, user=OPERATOR, partner=partner_obj)
         except services.AlreadyImported as exc:  # another import of the same file won the race
             return self._already(exc.batch, json)
         return self._print(result, json, batch)

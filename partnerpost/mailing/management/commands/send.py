@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from partnerpost.editions.models import Edition
 from partnerpost.mailing.outbox import SendError, progress, send_edition
 from partnerpost.mailing.worker import Worker
+from partnerpost.network.permissions import OPERATOR
 
 
 def progress_bar(done, total, sent, failed, width=30):
@@ -30,7 +31,7 @@ class Command(BaseCommand):
         except LookupError as exc:
             raise CommandError(str(exc)) from None
         try:
-            added = send_edition(None, edition)
+            added = send_edition(OPERATOR, edition)
         except SendError as exc:
             raise CommandError(str(exc)) from None
         counts = progress(edition)
