@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from partnerpost.content import workflows
 from partnerpost.content.enums import DatePrecision, EventFormat, EventType, ItemKind
 from partnerpost.content.models import CONTENT_LANGUAGES, Country, Item
+from partnerpost.lib.timezones import TimeZoneError, normalize_time_zone, resolve_time_zone
 from partnerpost.network.models import Partner
 from partnerpost.network.permissions import is_editor
 
@@ -222,18 +224,23 @@ def _event_type(title: str) -> str:
 
 
 def _zone_name(offset: str | None) -> str:
-    """A fixed offset as an IANA zone ("UTC-06:00" -> "Etc/GMT+6"); whole hours only, else UTC."""
+    """The item's time zone for what the importer read: an IANA name as given; a whole-hour offset as its
+    IANA zone ("UTC-06:00" -> "Etc/GMT+6"); any other offset kept to the minute ("UTC+05:30")."""
     if not offset:
         return "UTC"
-    if "/" in offset:
-        return offset
-    m = re.fullmatch(r"UTC([+-])(\d{2}):(\d{2})", offset)
-    if not m or m.group(3) != "00":
-        return "UTC"
-    hours = int(m.group(2))
-    if hours == 0:
-        return "UTC"
-    return f"Etc/GMT{'-' if m.group(1) == '+' else '+'}{hours}"
+    try:
+        tz = resolve_time_zone(offset)
+    except TimeZoneError:
+        # As before: an unknown name goes through for the item's own validation to report.
+        return offset if "/" in offset else "UTC"
+    name = normalize_time_zone(offset)
+    if isinstance(tz, ZoneInfo) or name == "UTC":
+        return name
+    minutes = int(tz.utcoffset(None).total_seconds() // 60)
+    hours, rest = divmod(minutes, 60)
+    if rest or not -12 <= hours <= 14:  # the Etc/GMT zones cover whole hours from -12 to +14
+        return name
+    return f"Etc/GMT{'-' if hours > 0 else '+'}{abs(hours)}"
 
 
 def _link_label(url: str) -> str:
