@@ -18,6 +18,16 @@ class SendError(Exception):
     pass
 
 
+def check_sendable(user, edition) -> None:
+    """Raise PermissionDenied or SendError (with the reason) unless this user may send this edition now."""
+    if user is not None and not is_editor(user):
+        raise PermissionDenied(_("Only secretariat editors may send editions."))
+    if not edition.is_published:
+        raise SendError(_("Publish the edition before sending it."))
+    if edition.translation_of_id:
+        raise SendError(_("Send the original edition; its translations go to the subscribers who prefer their language."))
+
+
 @transaction.atomic
 def send_edition(user, edition) -> int:
     """Queue the edition for every confirmed subscriber and return how many rows were added.
@@ -25,12 +35,7 @@ def send_edition(user, edition) -> int:
     Safe to call again: the unique (edition, subscriber) pair means nobody is queued twice,
     and subscribers who confirmed since the last call are added.
     """
-    if user is not None and not is_editor(user):
-        raise PermissionDenied(_("Only secretariat editors may send editions."))
-    if not edition.is_published:
-        raise SendError(_("Publish the edition before sending it."))
-    if edition.translation_of_id:
-        raise SendError(_("Send the original edition; its translations go to the subscribers who prefer their language."))
+    check_sendable(user, edition)
     now = timezone.now()
     table, subscribers = Delivery._meta.db_table, "audience_subscriber"
     # One INSERT … SELECT: the database copies the rows; memory stays flat however many subscribers.
