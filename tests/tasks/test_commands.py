@@ -48,7 +48,7 @@ def test_worker_and_list_need_the_database_backend(db, settings):
 
 
 @pytest.fixture
-def edition(db):
+def edition(worked):
     from partnerpost.audience.models import Subscriber
     from partnerpost.content import demo
     from partnerpost.editions import demo as edition_demo

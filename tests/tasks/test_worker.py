@@ -2,24 +2,11 @@
 
 import datetime as dt
 
-import pytest
 from django.core.management import call_command
-from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from partnerpost.tasks import schedule
 from partnerpost.tasks.models import PeriodicRun
-
-
-@pytest.fixture
-def worked(transactional_db):
-    """Worker tests commit for real, as the worker does between tasks; the search tables (not Django
-    models, so not flushed by the test runner) are emptied afterwards."""
-    yield
-    from partnerpost.discovery import search
-
-    search.backend().clear()
-    search.backend("edition").clear()
 
 
 def test_two_ticks_in_one_period_queue_each_task_once(db):
