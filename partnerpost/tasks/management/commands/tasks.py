@@ -97,7 +97,7 @@ class Command(BaseCommand):
         try:
             ran = worker.run()
         except KeyboardInterrupt:
-            self.stderr.write("Stopped during a task; it is recorded as failed.")
+            self.stderr.write("Stopped at once; a task under way is recorded as failed.")
             sys.exit(1)
         if verbosity >= 1:
             self.stdout.write(f"Task worker stopped after {ran} task{'' if ran == 1 else 's'}.")
