@@ -34,6 +34,9 @@ run: $(STAMP) var
 	@echo ""
 	@echo "Partnerpost is starting at http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"
 	@echo "Sign in at http://127.0.0.1:$(PORT)/accounts/login/ with a demo account above."
+	@echo "The task worker runs beside it (scheduled publishing, queued jobs) and stops with it."
+	@$(BIN)/partnerpost tasks --verbosity 0 worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; trap 'exit 130' INT TERM; \
 	$(BIN)/partnerpost runserver 127.0.0.1:$(PORT)
 
 serve: $(STAMP) var

@@ -5,9 +5,10 @@
     partnerpost demo load                         demo partners, items, users and edition (safe to run twice)
     partnerpost edition list | build ...          newsletter editions and their renderings
     partnerpost subscribers import | export ...   subscriber lists as CSV
-    partnerpost send (SLUG | --latest) [--wait]   send an edition to every confirmed subscriber
+    partnerpost send (SLUG | --latest) [--wait | --at WHEN]   send an edition to every confirmed subscriber
     partnerpost worker                            the sending worker
-    partnerpost search rebuild                    rebuild the search index
+    partnerpost search rebuild [--background]     rebuild the search index (or queue the rebuild)
+    partnerpost tasks worker | schedule | list    background tasks: run them, tick the schedule, see results
     partnerpost import-newsletter FILE [--dry-run --json]  find the items of an old newsletter for review
     partnerpost help [COMMAND]                    every command, or one command's options
 """

@@ -54,6 +54,18 @@ try:
     }
     EMAIL_SETTINGS = parse_email_url(env_str("EMAIL_URL") or ("smtp://localhost:25" if PRODUCTION else "outbox:"))
     SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 14 * 24 * 3600)
+    # Background tasks (django-tasks): "database" keeps them in a table that `partnerpost tasks worker`
+    # works through; "immediate" runs each one inline, where it is queued (tests, quick experiments).
+    TASKS_BACKEND = (env_str("TASKS_BACKEND") or "database").lower()
+    _task_backends = {
+        "database": "django_tasks_db.DatabaseBackend",
+        "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    }
+    if TASKS_BACKEND not in _task_backends:
+        raise ConfigError(f"TASKS_BACKEND must be database or immediate, not {TASKS_BACKEND!r}")
+    TASKS = {"default": {"BACKEND": _task_backends[TASKS_BACKEND], "QUEUES": ["default"]}}
+    # Finished task results are kept this many days (`partnerpost tasks list` shows them), then pruned.
+    TASKS_KEEP_DAYS = env_int("TASKS_KEEP_DAYS", 14)
 except ConfigError as exc:
     raise ImproperlyConfigured(str(exc)) from None
 
@@ -90,6 +102,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_countries",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "partnerpost.network",
     "partnerpost.content",
     "partnerpost.editions",
@@ -99,6 +113,7 @@ INSTALLED_APPS = [
     "partnerpost.importer",
     "partnerpost.api",
     "partnerpost.portal",
+    "partnerpost.tasks",
 ]
 
 MIDDLEWARE = [

@@ -305,6 +305,9 @@ class Item(models.Model):
             models.Index(fields=["state", "kind", "sort_date"]),
             # the archive and partner pages: published items, newest first, read in index order
             models.Index(fields=["state", "sort_date", "id"], name="content_item_listing_idx"),
+            # the minute-by-minute look for items whose publishing window just opened or closed
+            models.Index(fields=["go_live_at"], condition=Q(go_live_at__isnull=False), name="content_item_go_live_idx"),
+            models.Index(fields=["expire_at"], condition=Q(expire_at__isnull=False), name="content_item_expire_idx"),
         ]
 
     def __str__(self):
@@ -484,3 +487,16 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()}"
+
+
+class ScheduleSweep(models.Model):
+    """How far in time a recurring look at the items has got (see `content.tasks.publish_due_items`).
+
+    One row per kind of look, so each run starts where the previous one stopped: nothing is announced twice,
+    and nothing is missed while no worker runs."""
+
+    name = models.CharField(max_length=50, unique=True)
+    swept_until = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.name} until {self.swept_until:%Y-%m-%d %H:%M:%S}"

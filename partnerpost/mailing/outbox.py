@@ -18,6 +18,16 @@ class SendError(Exception):
     pass
 
 
+def check_sendable(user, edition) -> None:
+    """Raise PermissionDenied or SendError (with the reason) unless this user may send this edition now."""
+    if not is_editor(user):
+        raise PermissionDenied(_("Only secretariat editors may send editions."))
+    if not edition.is_published:
+        raise SendError(_("Publish the edition before sending it."))
+    if edition.translation_of_id:
+        raise SendError(_("Send the original edition; its translations go to the subscribers who prefer their language."))
+
+
 @transaction.atomic
 def send_edition(user, edition) -> int:
     """Queue the edition for every subscriber who receives editions and return how many rows were added.
@@ -27,12 +37,7 @@ def send_edition(user, edition) -> int:
     app's answer (`Subscriber.objects.receiving()`); the edition becomes sent through the
     editions workflow, which checks the permission and writes the audit row.
     """
-    if not is_editor(user):
-        raise PermissionDenied(_("Only secretariat editors may send editions."))
-    if not edition.is_published:
-        raise SendError(_("Publish the edition before sending it."))
-    if edition.translation_of_id:
-        raise SendError(_("Send the original edition; its translations go to the subscribers who prefer their language."))
+    check_sendable(user, edition)
     now = timezone.now()
     recipients = Subscriber.objects.receiving().order_by().values_list("id", "email", "language")
     select, params = recipients.query.sql_with_params()

@@ -10,6 +10,7 @@ class PortalConfig(AppConfig):
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
         from partnerpost.content.models import Item
+        from partnerpost.content.signals import item_changed
         from partnerpost.editions.models import Edition
         from partnerpost.network.models import Partner
 
@@ -23,3 +24,6 @@ class PortalConfig(AppConfig):
         for relation in (Item.themes, Item.countries, Item.regions):
             m2m_changed.connect(bump_version, sender=relation.through, weak=False,
                                 dispatch_uid=f"pages-m2m-{relation.field.name}")
+        # ...and so does an item whose publishing window opened or closed with nothing saved (the
+        # publish_due_items task announces it), so a scheduled item shows at once, not a minute later
+        item_changed.connect(bump_version, weak=False, dispatch_uid="pages-item-changed")

@@ -3,7 +3,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 
 from partnerpost.editions.models import Edition
-from partnerpost.mailing.outbox import SendError, progress, send_edition
+from partnerpost.mailing.outbox import SendError, check_sendable, progress, send_edition
 from partnerpost.mailing.worker import Worker
 from partnerpost.network.permissions import OPERATOR
 
@@ -22,6 +22,10 @@ class Command(BaseCommand):
         target.add_argument("--latest", action="store_true", help="The most recent published edition.")
         parser.add_argument("--wait", action="store_true", help="Send now, in this process, with a progress bar, until done.")
         parser.add_argument("--connections", type=int, help="SMTP connections (default MAILING_CONNECTIONS).")
+        parser.add_argument("--at", metavar="WHEN",
+                            help="Queue the deliveries at this time instead of now, e.g. 2026-12-01T09:00 (TIME_ZONE unless "
+                                 "the time says its zone, as in 2026-12-01T09:00+01:00). The task worker "
+                                 "(`partnerpost tasks worker`) does it then; `partnerpost worker` sends them.")
 
     def handle(self, *args, **options):
         try:
@@ -30,6 +34,8 @@ class Command(BaseCommand):
             edition = originals.pick(options["slug"], latest=options["latest"])
         except LookupError as exc:
             raise CommandError(str(exc)) from None
+        if options["at"] is not None:
+            return self.schedule(edition, options["at"], options["wait"])
         try:
             added = send_edition(OPERATOR, edition)
         except SendError as exc:
@@ -51,3 +57,31 @@ class Command(BaseCommand):
         sys.stderr.write("\n")
         c = progress(edition)
         self.stdout.write(f"Done: {c['sent']} sent, {c['failed']} failed, {c['pending'] + c['sending']} still waiting (retries).")
+
+    def schedule(self, edition, when, wait):
+        from django.utils import timezone
+        from django.utils.dateparse import parse_datetime
+
+        from partnerpost.mailing.tasks import send_edition as send_edition_task
+
+        if wait:
+            raise CommandError("--at and --wait do not go together: --wait sends now.")
+        if not send_edition_task.get_backend().supports_defer:
+            raise CommandError("--at needs TASKS_BACKEND=database: the immediate backend runs tasks at once, it cannot wait.")
+        try:
+            at = parse_datetime(when.strip())
+        except ValueError:
+            at = None
+        if at is None:
+            raise CommandError(f"--at must be a date and time such as 2026-12-01T09:00, not {when!r}.")
+        if timezone.is_naive(at):
+            at = timezone.make_aware(at)
+        if at <= timezone.now():
+            raise CommandError(f"--at {when} is in the past; leave --at out to send now.")
+        try:
+            check_sendable(OPERATOR, edition)
+        except SendError as exc:
+            raise CommandError(str(exc)) from None
+        result = send_edition_task.using(run_after=at).enqueue(edition.pk)
+        self.stdout.write(f"{edition.title}: its deliveries will be queued at {timezone.localtime(at):%Y-%m-%d %H:%M %Z} "
+                          f"(task {result.id}), if a task worker (`partnerpost tasks worker`) is running then.")

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('content', '0005_listing_index'),
+        ('content', '0006_schedule_sweep'),
     ]
 
     operations = [
