@@ -41,7 +41,7 @@ def test_editor_composes_reorders_and_publishes(browser, live_server, settings):
     s.type("period_label", "October – November – December 2020")
     s.type("contact_email", "unpan@un.org")
     s.button("Create and gather items")
-    s.wait_message("Edition created with 25 items from the period.")
+    s.wait_message("Edition created with 26 items from the period.")  # the sample's 25 in the period, and its discussion board
     edition = Edition.objects.get()
     s.shot("10-composer")
 
@@ -77,7 +77,7 @@ def test_editor_composes_reorders_and_publishes(browser, live_server, settings):
     s.button("Publish edition")
     s.wait_message("Published. The edition's text is now frozen.")
     edition.refresh_from_db()
-    assert edition.state == "published" and edition.snapshot["entry_count"] == 25
+    assert edition.state == "published" and edition.snapshot["entry_count"] == 26
     s.sign_out()
 
     s.link("Newsletter")

@@ -78,6 +78,8 @@ PROPERTIES = {
     "inLanguage": ({"CreativeWork", "Event", "BroadcastService", "CommunicateAction", "LinkRole", "PronounceableText", "WriteAction"},
                    {"Language", "Text"}),
     "encoding": ({"CreativeWork"}, {"MediaObject"}),
+    "expires": ({"CreativeWork"}, {"Date", "DateTime"}),
+    "discussionUrl": ({"CreativeWork"}, {"URL"}),
     "contentUrl": ({"MediaObject"}, {"URL"}),
     "encodingFormat": ({"CreativeWork", "MediaObject"}, {"Text", "URL"}),
     "articleBody": ({"Article"}, {"Text"}),
