@@ -13,9 +13,10 @@ from __future__ import annotations
 import functools
 import re
 import threading
-import unicodedata
 
 import snowballstemmer
+
+from partnerpost.lib.text import fold
 
 #: Query words beyond this many are ignored.
 MAX_WORDS = 12
@@ -33,11 +34,6 @@ SNOWBALL = {
 }
 
 _WORD = re.compile(r"\w+", re.UNICODE)
-
-
-def fold(text: str) -> str:
-    """The text without accents (é -> e, ñ -> n, й -> и)."""
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 _local = threading.local()  # Snowball stemmers keep state while they work: one per thread

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import html
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -172,14 +171,11 @@ def _forms(word: str, languages) -> list[str]:
     return sorted(" " + form for form in found if len(form) >= 3 or form == fold(word))
 
 
-_MARKS = re.compile("[\u0300-\u036f]")  # the combining accents of Latin, Greek and Cyrillic letters
-
-
 def _normal(text: str) -> str:
-    """Lower case, accents off (quickly: ranking needs no more), punctuation as spaces."""
+    """Lower case, accents off, punctuation as spaces."""
     text = text.lower()
     if not text.isascii():
-        text = _MARKS.sub("", unicodedata.normalize("NFKD", text))
+        text = fold(text)
     return " " + text.translate(_PUNCTUATION)
 
 

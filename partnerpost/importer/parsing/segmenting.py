@@ -234,9 +234,8 @@ def _is_period_only(text: str) -> bool:
     return bool(period) and len(fold(text)) - len(fold(period.label)) <= 3
 
 
-_MONTHS = (r"(january|february|march|april|may|june|july|august|september|october|november|december|"
-           r"enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre|"
-           r"janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre|octobre|novembre|d[ée]cembre)")
+# Matched against folded text (lower case, accents off): the month names of lib/dateranges.py.
+_MONTHS = "(" + "|".join(sorted(dateranges.MONTH_NAMES, key=len, reverse=True)) + ")"
 _ISSUE_LINE = re.compile(r"(newsletter|bulletin|bolet[ií]n|lettre|boletim|digest)\b.{0,40}?"
                          r"(no\.?|n\.?\s*[º°o]|issue|vol\.?|n[úu]mero|num[ée]ro)\s*\d+", re.I)
 _DATE_HEADING = re.compile(rf"^{_MONTHS}(\s+\d{{4}})?$|^q[1-4]\s+\d{{4}}$|^\d{{4}}$", re.I)

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from partnerpost.lib.text import fold as fold_accents
 
 from ..reading import unescape_markdown
 
 
 def fold(text: str) -> str:
     """Lower case without accents, punctuation squeezed to spaces: for comparing, never for showing."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return " ".join(re.sub(r"[^\w]+", " ", text.lower()).split())
+    return " ".join(re.sub(r"[^\w]+", " ", fold_accents(text).lower()).split())
 
 
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‟": '"', "‘": "'", "’": "'", "‚": "'", "‛": "'",
