@@ -12,6 +12,7 @@ from django.utils.text import slugify
 
 from partnerpost.content.enums import EventStatus
 from partnerpost.content.models import Item, Theme
+from partnerpost.lib.config import url_host
 from partnerpost.lib.numbers import plain_number
 from partnerpost.lib.timezones import resolve_time_zone
 from partnerpost.network.models import Partner
@@ -19,7 +20,7 @@ from partnerpost.network.permissions import can
 
 
 def _host():
-    return settings.SITE_URL.split("://", 1)[-1].split("/")[0].split(":")[0] or "localhost"
+    return url_host(settings.SITE_URL)
 
 
 def event_component(item: Item):
