@@ -10,10 +10,16 @@ from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import parse_etags
 
-from . import ratelimit
+from partnerpost.network import ratelimit
+
 from .auth import SAFE_METHODS, too_many
 from .errors import RateLimited
 from .handlers import error_response
+
+
+def for_read(request) -> ratelimit.Verdict:
+    """Reads are counted per client address."""
+    return ratelimit.hit(f"read:{ratelimit.client_ip(request) or 'unknown'}", settings.API_READ_RATE)
 
 
 def _etag(content: bytes) -> str:
@@ -34,7 +40,7 @@ def guarded(run):
     def wrapped(request, *args, **kwargs):
         verdict = None
         if request.method in SAFE_METHODS:
-            verdict = ratelimit.for_read(request)
+            verdict = for_read(request)
             if not verdict.allowed:
                 return error_response(request, RateLimited(too_many(verdict), headers=verdict.headers()))
         response = run(request, *args, **kwargs)
