@@ -11,6 +11,7 @@ from django.utils import timezone
 from ninja import Path, Query
 
 from partnerpost.content.enums import EventFormat, ItemKind
+from partnerpost.content.filters import ItemFilters
 from partnerpost.content.models import Item, Theme
 from partnerpost.discovery import search as engine
 from partnerpost.editions.models import Edition
@@ -50,22 +51,6 @@ EDITION_ORDER = pagination.Keyset("editions", (("period_start", True), ("id", Tr
 NO_DATE = dt.date(1, 1, 1)
 
 
-def _filter_items(queryset, *, kind=None, partner=None, theme=None, country=None, region=None, language=None):
-    if kind:
-        queryset = queryset.filter(kind=kind)
-    if partner:
-        queryset = queryset.filter(partner__slug=partner)
-    if theme:
-        queryset = queryset.filter(themes__slug=theme)
-    if country:
-        queryset = queryset.filter(countries__code=country.upper())
-    if region:
-        queryset = queryset.in_region(region)
-    if language:
-        queryset = queryset.filter(language=language)
-    return queryset
-
-
 @v1.get("/partners", response={200: PartnerPage, **READ}, summary="List partner institutions", tags=PUBLIC_TAGS)
 def list_partners(request, limit: int = LIMIT, cursor: str = CURSOR):
     """Active partners, in the order the portal lists them."""
@@ -102,7 +87,8 @@ def list_items(
     cursor: str = CURSOR,
 ):
     """Live items, newest first: by event day or publication date, then by id."""
-    queryset = _filter_items(_live_items(), kind=kind, partner=partner, theme=theme, country=country, region=region, language=language)
+    filters = ItemFilters(kind=kind, partner=partner, theme=theme, country=country, region=region, language=language)
+    queryset = filters.apply(_live_items())
     if updated_since is not None:
         queryset = queryset.filter(updated_at__gte=_aware(updated_since, "updated_since"))
     queryset = queryset.annotate(key_date=Coalesce("sort_date", Value(NO_DATE), output_field=DateField()))
@@ -144,7 +130,7 @@ def list_events(
     """Published events that overlap the range, earliest first. Without a range: every event."""
     if start and end and end < start:
         raise InvalidInput({"end": ["The end of the range is before its start."]})
-    queryset = _filter_items(_live_items().events(), partner=partner, theme=theme, country=country, region=region)
+    queryset = ItemFilters(partner=partner, theme=theme, country=country, region=region).apply(_live_items().events())
     if start:
         queryset = queryset.filter(end_date__gte=start)
     if end:
@@ -188,8 +174,7 @@ def search(
     cursor: str = CURSOR,
 ):
     """The portal's search: ranked, stemmed, accent-insensitive; facet counts cover every match."""
-    filters = {"kind": kind or "", "partner": partner or "", "theme": theme or "", "region": region or "",
-               "country": country or "", "language": language or "", "year": str(year) if year else ""}
+    filters = ItemFilters(kind=kind, partner=partner, theme=theme, region=region, country=country, language=language, year=year)
     size = _limit(limit)
     number = 1
     if cursor:
@@ -203,7 +188,7 @@ def search(
         for name in engine.FACETS
     }
     editions = []
-    if number == 1 and not any(filters.values()):
+    if number == 1 and not filters:
         editions = [
             {"slug": e.slug, "title": e.title, "url": settings.SITE_URL + e.get_absolute_url(), "snippet": snippet}
             for e, snippet in engine.search_editions(q)

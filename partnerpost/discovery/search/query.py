@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from partnerpost.content.enums import ItemKind
+from partnerpost.content.filters import FACETS, ItemFilters
 from partnerpost.content.models import Item
 
 from .analysis import _query_stems, _stems, fold, terms
@@ -70,15 +71,17 @@ def search_editions(query: str, limit: int = 5) -> list[tuple]:
     return [(by_id[pk], _marked(snippet or "")) for pk, snippet in rows if pk in by_id]
 
 
-FACETS = ("kind", "partner", "theme", "region", "country", "language", "year")
 
 
 def _filter_tags(filters) -> list[str] | None:
-    """The index tags the filters require, or None when a filter can match nothing."""
+    """The index tags the filters (an ItemFilters, or a dict or QueryDict of them) require, or None when
+    a filter can match nothing."""
     from partnerpost.content.models import Theme
     from partnerpost.network.models import Partner
 
-    values = {name: str(filters.get(name) or "").strip() for name in FACETS}
+    if not isinstance(filters, ItemFilters):
+        filters = ItemFilters.from_query(filters, FACETS)
+    values = filters.facets()
     if any(value and not _VALUE.fullmatch(value) for value in values.values()):
         return None
     tags = []
