@@ -43,7 +43,6 @@ import os
 import re
 import sys
 import traceback
-import unicodedata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -107,8 +106,9 @@ def known_partners() -> list[dict]:
 # ------------------------------------------------------------------ normalisation and matching
 
 def fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text or "")
-    return "".join(c for c in text if not unicodedata.combining(c)).lower()
+    from partnerpost.lib.text import fold as fold_accents  # importable once main() has set sys.path
+
+    return fold_accents(text or "").lower()
 
 
 def norm_title(title: str) -> str:

@@ -252,7 +252,8 @@ ARCHIVE_PAGE_SIZE = env_int("ARCHIVE_PAGE_SIZE", 20)
 
 # The JSON API (/api/). Rate limits count requests per window of API_RATE_WINDOW seconds:
 # reads per client address, writes per token; 0 turns a limit off. Behind reverse proxies,
-# API_TRUSTED_PROXIES says how many, so the client address is read from X-Forwarded-For.
+# API_TRUSTED_PROXIES says how many, so the client address is read from X-Forwarded-For (for the
+# whole site: the subscription form's limit and consent records use the same client address).
 API_READ_RATE = env_int("API_READ_RATE", 300)
 API_WRITE_RATE = env_int("API_WRITE_RATE", 60)
 API_RATE_WINDOW = env_int("API_RATE_WINDOW", 60)

@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpResponse
@@ -7,32 +6,28 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from partnerpost.network import ratelimit
 from partnerpost.network.permissions import is_editor
 from partnerpost.network.access import require
 
 from . import workflows
 from .enums import ConsentSource, SubscriberStatus
 from .forms import CONSENT_TEXT, PreferencesForm, SubscribeForm
-from .models import Subscriber
+from .models import Subscriber, hash_ip
 from .tokens import TokenError, read_token
 
 
-def client_ip(request):
-    return request.META.get("REMOTE_ADDR")
+def client_ip(request) -> str | None:
+    """The reader's address, by the site's one rule (API_TRUSTED_PROXIES); None when unknown."""
+    return ratelimit.client_ip(request) or None
 
 
 def _rate_limited(request) -> bool:
-    """At most SUBSCRIBE_RATE form posts per IP address per hour."""
-    from .models import hash_ip
-
-    key = f"subscribe-rate:{hash_ip(client_ip(request))}"
-    cache.add(key, 0, timeout=3600)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=3600)
-        count = 1
-    return count > settings.SUBSCRIBE_RATE
+    """At most SUBSCRIBE_RATE form posts per client address per hour (0: none at all, as before)."""
+    if settings.SUBSCRIBE_RATE <= 0:
+        return True
+    verdict = ratelimit.hit(f"subscribe:{hash_ip(client_ip(request))}", settings.SUBSCRIBE_RATE, window=3600)
+    return not verdict.allowed
 
 
 def subscribe(request):

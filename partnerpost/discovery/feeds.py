@@ -10,6 +10,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.translation import gettext as _
 
 from partnerpost.content.enums import ItemKind
+from partnerpost.content.filters import ItemFilters
 from partnerpost.content.models import Item, Theme
 from partnerpost.editions.models import Edition
 from partnerpost.network.models import Partner
@@ -39,27 +40,24 @@ class ItemFeed(Feed):
         return f"{settings.SITE_NAME}: {obj.label if isinstance(obj, ItemKind) else obj}"
 
     def link(self, obj):
-        return "/items/" if obj is None else f"/items/?{self._query(obj)}"
+        return "/items/" if obj is None else f"/items/?{self._filters(obj).query_string()}"
 
     def description(self, obj):
         return settings.SITE_TAGLINE
 
-    def _query(self, obj):
+    def _filters(self, obj) -> ItemFilters:
+        """The feed's scope in the archive's filter vocabulary: its link opens the same list."""
+        if obj is None:
+            return ItemFilters()
         if isinstance(obj, Partner):
-            return f"partner={obj.slug}"
+            return ItemFilters(partner=obj.slug)
         if isinstance(obj, Theme):
-            return f"theme={obj.slug}"
-        return f"kind={obj.value}"
+            return ItemFilters(theme=obj.slug)
+        return ItemFilters(kind=obj.value)
 
     def items(self, obj):
         rows = Item.objects.published().select_related("partner").order_by("-first_published_at", "-id")
-        if isinstance(obj, Partner):
-            rows = rows.filter(partner=obj)
-        elif isinstance(obj, Theme):
-            rows = rows.filter(themes=obj)
-        elif obj is not None:
-            rows = rows.filter(kind=obj.value)
-        return rows[:FEED_SIZE]
+        return self._filters(obj).apply(rows)[:FEED_SIZE]
 
     def item_title(self, item):
         return item.title

@@ -11,7 +11,9 @@ from django.shortcuts import get_object_or_404
 from django.utils.text import slugify
 
 from partnerpost.content.enums import EventStatus
+from partnerpost.content.filters import FACETS, ItemFilters
 from partnerpost.content.models import Item, Theme
+from partnerpost.lib.config import url_host
 from partnerpost.lib.numbers import plain_number
 from partnerpost.lib.timezones import resolve_time_zone
 from partnerpost.network.models import Partner
@@ -19,7 +21,7 @@ from partnerpost.content.permissions import can
 
 
 def _host():
-    return settings.SITE_URL.split("://", 1)[-1].split("/")[0].split(":")[0] or "localhost"
+    return url_host(settings.SITE_URL)
 
 
 def event_component(item: Item):
@@ -101,10 +103,10 @@ def calendar_view(request, scope=None, value=None):
     name = settings.SITE_NAME
     if scope == "partner":
         partner = get_object_or_404(Partner.objects.active(), slug=value)
-        events, name = events.filter(partner=partner), f"{name}: {partner.acronym}"
+        events, name = ItemFilters(partner=partner.slug).apply(events), f"{name}: {partner.acronym}"
     elif scope == "theme":
         theme = get_object_or_404(Theme, slug=value)
-        events, name = events.filter(themes=theme), f"{name}: {theme}"
+        events, name = ItemFilters(theme=theme.slug).apply(events), f"{name}: {theme}"
     elif scope is not None:
         raise Http404
     return _response(calendar_bytes(events, name), f"{slugify(name) or 'events'}.ics")
@@ -118,8 +120,7 @@ def search_calendar(request):
     from . import search as engine
 
     query = request.GET.get("q", "").strip()[:200]
-    filters = {name: request.GET.get(name, "").strip() for name in engine.FACETS}
-    filters["kind"] = "event"
+    filters = ItemFilters.from_query(request.GET, FACETS).replace(kind="event")
     name = f"{settings.SITE_NAME}: {query}" if query else settings.SITE_NAME
     if query:
         results = engine.search(query, filters, page=1, size=SEARCH_CALENDAR_LIMIT)

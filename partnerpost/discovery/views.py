@@ -1,6 +1,7 @@
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
+from partnerpost.content.filters import FACETS, ItemFilters
 from partnerpost.network.pagecache import for_anonymous
 
 from . import search as engine
@@ -11,26 +12,27 @@ PAGE_SIZE = 20
 @for_anonymous
 def search(request):
     query = request.GET.get("q", "").strip()[:200]
-    filters = {name: request.GET.get(name, "").strip() for name in engine.FACETS}
+    filters = ItemFilters.from_query(request.GET, FACETS)
     try:
         number = max(1, int(request.GET.get("page", "1")))
     except ValueError:
         number = 1
     results = engine.search(query, filters, page=number, size=PAGE_SIZE) if query else engine.Results([], 0, {})
-    editions = engine.search_editions(query) if query and number == 1 and not any(filters.values()) else []
+    editions = engine.search_editions(query) if query and number == 1 and not filters else []
+    chosen = filters.facets()
     page = Paginator(range(results.total), PAGE_SIZE).get_page(number)  # a range: numbering only
     params = request.GET.copy()
     params.pop("page", None)
     facets = []
-    for name in engine.FACETS:
+    for name in FACETS:
         options = []
         for value, label, count in results.facets.get(name, []):
             toggled = params.copy()
-            if filters[name] == str(value):
+            if chosen[name] == str(value):
                 toggled.pop(name, None)
             else:
                 toggled[name] = value
-            options.append({"value": value, "label": label, "count": count, "active": filters[name] == str(value), "query": toggled.urlencode()})
+            options.append({"value": value, "label": label, "count": count, "active": chosen[name] == str(value), "query": toggled.urlencode()})
         if options:
             facets.append({"name": name, "label": engine.FACET_LABELS[name], "options": options})
     return render(request, "discovery/search.html", {

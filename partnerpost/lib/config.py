@@ -96,3 +96,9 @@ def production_problems(*, secret_key: str, debug: bool, allowed_hosts: list[str
     elif "*" in allowed_hosts:
         problems.append("ALLOWED_HOSTS contains '*': list the real host names.")
     return problems
+
+
+def url_host(url: str, default: str = "localhost") -> str:
+    """The host name of a URL such as SITE_URL, without scheme, port or path ("https://x.org:8000/a" -> "x.org");
+    `default` when there is none."""
+    return url.split("://", 1)[-1].split("/")[0].split(":")[0] or default

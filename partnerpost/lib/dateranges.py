@@ -36,11 +36,12 @@ from __future__ import annotations
 
 import calendar
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 
-__all__ = ["DateHit", "Period", "find_dates", "find_period", "parse_date_expression"]
+from .text import fold
+
+__all__ = ["MONTH_NAMES", "DateHit", "Period", "find_dates", "find_period", "parse_date_expression"]
 
 
 @dataclass(frozen=True)
@@ -77,8 +78,7 @@ PERIOD_WINDOW = 3000
 
 def _plain(word: str) -> str:
     """Lower case, without accents or a trailing dot: the key for the word tables."""
-    decomposed = unicodedata.normalize("NFD", word.lower().rstrip("."))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return fold(word.lower().rstrip("."))
 
 
 # month -> (full names, abbreviations); English, Spanish, French, Portuguese.
@@ -117,6 +117,9 @@ for _w, _num in _RISKY_MONTHS.items():
     _MONTH_OF[_w] = _num
     _abbr_words.append(_w)
 _FULL_MONTHS = {_plain(w) for w in _full_words}
+#: Every full month name the importer knows (English, Spanish, French, Portuguese), lower case,
+#: accents off: the one list of month names (_MONTH_WORDS) as other modules use it.
+MONTH_NAMES: tuple[str, ...] = tuple(sorted(_FULL_MONTHS))
 
 
 def _alternation(words, suffix=""):

@@ -16,6 +16,8 @@ from email.header import Header
 
 from django.conf import settings
 
+from partnerpost.lib.config import url_host
+
 SLOTS = ("to", "message_id", "unsubscribe_url", "preferences_url")
 _MARK = {name: f"@@PP{name.upper()}@@" for name in SLOTS}
 
@@ -104,5 +106,4 @@ def build_template(context: dict, *, subject: str, from_email: str, list_id: str
 
 def message_id(delivery_id: int, edition_id: int) -> str:
     """Derived from the delivery, so a duplicate carries the same Message-ID and can be recognised."""
-    domain = settings.SITE_URL.split("://", 1)[-1].split("/")[0].split(":")[0] or "localhost"
-    return f"delivery-{delivery_id}.edition-{edition_id}@{domain}"
+    return f"delivery-{delivery_id}.edition-{edition_id}@{url_host(settings.SITE_URL)}"

@@ -26,6 +26,8 @@ from django.conf import settings
 from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
+from partnerpost.lib.config import url_host
+
 from .models import Delivery, DeliveryStatus
 
 log = logging.getLogger(__name__)
@@ -108,7 +110,7 @@ def _build(edition_id: int, language: str):
         context,
         subject=f"{context['title']} – {context['period']}",
         from_email=settings.DEFAULT_FROM_EMAIL,
-        list_id=f"{settings.SITE_NAME} <newsletter.{settings.SITE_URL.split('://', 1)[-1].split('/')[0].split(':')[0]}>",
+        list_id=f"{settings.SITE_NAME} <newsletter.{url_host(settings.SITE_URL, default='')}>",
     )
 
 

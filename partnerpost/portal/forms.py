@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from partnerpost.content.enums import ItemKind
+from partnerpost.content.filters import ItemFilters
 from partnerpost.content.models import Country, Region, Theme
 from partnerpost.network.models import Partner
 
@@ -41,21 +42,7 @@ class ArchiveFilterForm(forms.Form):
         """Filter by every valid value; invalid ones are left out and shown as errors."""
         data = self.cleaned_data if self.is_bound else {}
         valid = {name: value for name, value in data.items() if value and name not in self.errors}
-        if "kind" in valid:
-            queryset = queryset.filter(kind=valid["kind"])
-        if "partner" in valid:
-            queryset = queryset.filter(partner__slug=valid["partner"])
-        if "theme" in valid:
-            queryset = queryset.filter(themes__slug=valid["theme"])
-        if "region" in valid:
-            queryset = queryset.in_region(valid["region"])
-        if "country" in valid:
-            queryset = queryset.filter(countries__code=valid["country"]).distinct()
-        if "date_from" in valid:
-            queryset = queryset.filter(sort_date__gte=valid["date_from"])
-        if "date_to" in valid:
-            queryset = queryset.filter(sort_date__lte=valid["date_to"])
-        return queryset
+        return ItemFilters(**valid).apply(queryset)
 
     @property
     def active(self):

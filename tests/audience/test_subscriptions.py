@@ -68,6 +68,27 @@ def test_subscribe_form_is_rate_limited_per_ip(client, db, settings):
     assert Subscriber.objects.count() == 2
 
 
+def test_subscribe_limit_behind_a_trusted_proxy_counts_each_forwarded_client(client, db, settings):
+    """Behind API_TRUSTED_PROXIES proxies every post comes from the proxy's address: the form's limit
+    counts the client address the proxy forwards, so readers do not share one bucket."""
+    settings.SUBSCRIBE_RATE = 1
+    settings.API_TRUSTED_PROXIES = 1
+    from django.core.cache import cache
+
+    cache.clear()
+
+    def post(n, forwarded):
+        return client.post("/subscribe/", _form(email=f"p{n}@example.org"), REMOTE_ADDR="10.0.0.1",
+                           HTTP_X_FORWARDED_FOR=forwarded).status_code
+
+    assert post(1, "203.0.113.7") == 200
+    assert post(2, "198.51.100.9") == 200  # another reader behind the same proxy
+    assert post(3, "203.0.113.7") == 429
+    # Only the trusted hop counts: an address the client adds in front buys no fresh count.
+    assert post(4, "192.0.2.55, 203.0.113.7") == 429
+    assert Subscriber.objects.count() == 2
+
+
 @pytest.mark.parametrize("data,field,message", [
     ({"email": "not-an-address"}, "email", "An email address must have an @-sign."),
     ({"email": "reader@example"}, "email", "The part after the @-sign is not valid. It should have a period."),

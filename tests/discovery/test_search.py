@@ -231,7 +231,7 @@ def test_index_follows_themes_and_deletions(languages):
 
 
 def test_broad_queries_are_capped(languages, monkeypatch):
-    monkeypatch.setattr(search, "CANDIDATES", 2)
+    monkeypatch.setattr(search.query, "CANDIDATES", 2)
     results = search.search("public")  # three live matches, two collected: the most recent
     assert (results.total, results.capped, len(results.hits)) == (2, True, 2)
     assert sum(n for _, _, n in results.facets["language"]) == 2
@@ -247,7 +247,7 @@ def test_ranking_prefers_title_then_repetition_and_stays_bounded(people, django_
         newest = _publish(people.editor, people.icap, title="Newsletter", summary="Procurement too.")
     assert _titles(search.search("procurement")) == ["Public procurement forum", "Seminar", "Newsletter", "Annual report"]
     # Only the newest match (and the title matches) are ranked; the rest follow, newest first.
-    monkeypatch.setattr(search, "RANK_POOL", 1)
+    monkeypatch.setattr(search.query, "RANK_POOL", 1)
     assert [hit.item for hit in search.search("procurement").hits] == [titled, newest, often, once]
     assert [hit.item for hit in search.search("procurement", page=2, size=3).hits] == [once]
 

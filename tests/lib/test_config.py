@@ -54,3 +54,12 @@ def test_production_problems():
         "ALLOWED_HOSTS contains '*': list the real host names.",
     ]
     assert production_problems(secret_key="k" * 50, debug=False, allowed_hosts=["news.example.org"]) == []
+
+
+def test_url_host():
+    from partnerpost.lib.config import url_host
+
+    assert url_host("https://partnerpost.example:8443/base/") == "partnerpost.example"
+    assert url_host("http://127.0.0.1:8000") == "127.0.0.1"
+    assert url_host("") == "localhost"
+    assert url_host("", default="") == ""

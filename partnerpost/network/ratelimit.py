@@ -1,6 +1,6 @@
-"""Fixed-window request counters in Django's cache (Redis in production, so all processes share them).
-
-A window is API_RATE_WINDOW seconds long; reads count per client IP address, writes per token.
+"""Fixed-window request counters in Django's cache (Redis in production, so all processes share them),
+and the one rule for a request's client address. Any app may use them: the API counts reads per
+client address and writes per token; the subscription form counts posts per client address.
 """
 
 from __future__ import annotations
@@ -33,13 +33,14 @@ class Verdict:
 
 
 def hit(bucket: str, limit: int, window: int | None = None) -> Verdict:
-    """Count one request in the bucket's current window. A limit of 0 means no limit."""
+    """Count one request in the bucket's current window (API_RATE_WINDOW seconds unless given).
+    A limit of 0 means no limit."""
     window = max(1, window or settings.API_RATE_WINDOW)
     if limit <= 0:
         return Verdict(True, 0, 0, 0)
     now = time.time()
     start = int(now // window * window)
-    key = f"api-rate:{hashlib.sha256(bucket.encode()).hexdigest()[:24]}:{window}:{start}"
+    key = f"rate:{hashlib.sha256(bucket.encode()).hexdigest()[:24]}:{window}:{start}"
     cache.add(key, 0, timeout=window + 5)
     try:
         count = cache.incr(key)
@@ -51,19 +52,13 @@ def hit(bucket: str, limit: int, window: int | None = None) -> Verdict:
 
 
 def client_ip(request) -> str:
-    """The caller's address. Behind API_TRUSTED_PROXIES reverse proxies, read it from X-Forwarded-For."""
+    """The caller's address ('' when unknown). Behind API_TRUSTED_PROXIES reverse proxies (the setting
+    applies to the whole site, not only the API), it is read from X-Forwarded-For: the address the
+    outermost trusted proxy saw, so a client cannot choose its own by sending the header."""
     proxies = settings.API_TRUSTED_PROXIES
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
     if proxies > 0 and forwarded:
         hops = [part.strip() for part in forwarded.split(",") if part.strip()]
         if hops:
             return hops[-min(proxies, len(hops))]
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
-def for_read(request) -> Verdict:
-    return hit(f"read:{client_ip(request)}", settings.API_READ_RATE)
-
-
-def for_write(token) -> Verdict:
-    return hit(f"write:{token.pk}", settings.API_WRITE_RATE)
+    return request.META.get("REMOTE_ADDR", "") or ""

@@ -1,0 +1,85 @@
+"""Text analysis for the index and for queries: accents folded, words stemmed, query terms.
+
+What matches
+- Every word of the query must match, in any order, in the title or the text of an item.
+- Accents never matter. English stemming always applies, and so does the stemming of the
+  item's own language when Snowball has one (Spanish, French, Portuguese, Russian, German...):
+  each query word is also tried in the stemmed form of every language present in the index,
+  so "capacitación" finds "capacitados" in a Spanish item.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import threading
+
+import snowballstemmer
+
+from partnerpost.lib.text import fold
+
+#: Query words beyond this many are ignored.
+MAX_WORDS = 12
+
+#: Content language (its base code) -> Snowball algorithm. English is left to porter / 'english'.
+SNOWBALL = {
+    code: name for code, name in {
+        "ar": "arabic", "hy": "armenian", "eu": "basque", "ca": "catalan", "cs": "czech", "da": "danish",
+        "nl": "dutch", "eo": "esperanto", "et": "estonian", "fi": "finnish", "fr": "french", "de": "german",
+        "el": "greek", "hi": "hindi", "hu": "hungarian", "id": "indonesian", "ga": "irish", "it": "italian",
+        "lt": "lithuanian", "ne": "nepali", "nb": "norwegian", "nn": "norwegian", "no": "norwegian",
+        "fa": "persian", "pl": "polish", "pt": "portuguese", "ro": "romanian", "ru": "russian", "sr": "serbian",
+        "es": "spanish", "sv": "swedish", "ta": "tamil", "tr": "turkish", "yi": "yiddish",
+    }.items() if name in snowballstemmer.algorithms()
+}
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+_local = threading.local()  # Snowball stemmers keep state while they work: one per thread
+
+
+def _stemmer(algorithm: str):
+    stemmers = _local.__dict__.setdefault("stemmers", {})
+    if algorithm not in stemmers:
+        stemmers[algorithm] = snowballstemmer.stemmer(algorithm)
+    return stemmers[algorithm]
+
+
+@functools.lru_cache(maxsize=300_000)
+def _stems(algorithm: str, word: str) -> tuple[str, ...]:
+    """The stems of a lower-case word, accents folded: of the word as written and of the word
+    without its accents (which a reader may type), when these differ."""
+    stem = _stemmer(algorithm).stemWord
+    first = fold(stem(word))
+    bare = fold(word)
+    if bare == word:
+        return (first,)
+    second = fold(stem(bare))
+    return (first,) if second == first else (first, second)
+
+
+def _algorithm(language: str) -> str | None:
+    return SNOWBALL.get((language or "").split("-")[0].lower())
+
+
+def stemmed(text: str, language: str) -> str:
+    """The text as stems of its language, for the index ('' when porter is enough or there is no stemmer)."""
+    algorithm = _algorithm(language)
+    if not algorithm:
+        return ""
+    return " ".join(s for word in _WORD.findall(text.lower()) if not word.isdigit() for s in _stems(algorithm, word))
+
+
+def terms(query: str) -> list[str]:
+    """The words of a query, lower case, each once."""
+    return list(dict.fromkeys(_WORD.findall(query.lower())))[:MAX_WORDS]
+
+
+def _query_stems(word: str, languages) -> list[str]:
+    found = set()
+    for language in languages:
+        algorithm = _algorithm(language)
+        if algorithm and not word.isdigit():
+            found.update(_stems(algorithm, word))
+    return sorted(found)

@@ -1,0 +1,137 @@
+"""What the two engines share: the entry an item is indexed as, its facet tags, the facet
+counting statement and the choice of engine (``backend``)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.db import connection
+
+from partnerpost.lib import m49
+
+from .analysis import stemmed
+
+HIT_OPEN, HIT_CLOSE = "\x02", "\x03"
+
+
+@dataclass
+class Entry:
+    """What the index holds about one item (or one edition: text only)."""
+
+    pk: int
+    language: str
+    title: str
+    body: str
+    kind: str = ""
+    partner_id: int | None = None
+    year: int | None = None
+    go_live_at: object = None
+    expire_at: object = None
+    themes: tuple = ()
+    countries: tuple = ()
+    regions: tuple = ()
+    stems: str | None = None  # worked out on first use
+
+    def stemmed(self) -> str:
+        if self.stems is None:
+            self.stems = stemmed(f"{self.title} {self.body}", self.language)
+        return self.stems
+
+    def tags(self) -> list[str]:
+        """One token per facet value; a region filter matches the regions around a tagged region or country."""
+        tags = [_token("k", self.kind), _token("l", self.language)]
+        if self.partner_id:
+            tags.append(f"p{self.partner_id}")
+        if self.year:
+            tags.append(f"y{self.year}")
+        tags += [f"t{pk}" for pk in self.themes]
+        tags += [_token("c", code) for code in self.countries]
+        tags += [_token("r", code) for code in sorted(_regions_around(self.regions, self.countries))]
+        return list(dict.fromkeys(tags))
+
+
+def _token(prefix: str, value) -> str:
+    return prefix + re.sub(r"[^0-9a-z]", "", str(value).lower())
+
+
+def _regions_around(regions, countries) -> set[str]:
+    codes = set()
+    for code in regions:
+        codes.update(m49.ancestors(code) if code in m49.REGIONS else [code])
+    for country in countries:
+        if country in m49.COUNTRY_REGION:
+            codes.update(m49.ancestors(m49.COUNTRY_REGION[country]))
+    return codes
+
+
+_PRESENT_LANGUAGES = (
+    # A loose index scan: one index probe per language present, however many rows.
+    "WITH RECURSIVE present(language) AS (SELECT min(language) FROM {table} UNION ALL "
+    "SELECT (SELECT min(language) FROM {table} WHERE language > present.language) FROM present "
+    "WHERE present.language IS NOT NULL) SELECT language FROM present WHERE language IS NOT NULL"
+)
+
+
+def _fetch(sql, params):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+# Facet counts over the live matches, one statement for every facet: (facet, value, count) rows.
+# `each` turns a list column into rows (json_each on SQLite, unnest on PostgreSQL) named `value`.
+_SQL_FACETS = (
+    "UNION ALL SELECT 'kind', kind, count(*) FROM live GROUP BY kind "
+    "UNION ALL SELECT 'partner', partner_id, count(*) FROM live WHERE partner_id IS NOT NULL GROUP BY partner_id "
+    "UNION ALL SELECT 'language', language, count(*) FROM live GROUP BY language "
+    "UNION ALL SELECT 'year', year, count(*) FROM live WHERE year IS NOT NULL GROUP BY year "
+    "UNION ALL SELECT 'theme', l.value, count(*) FROM live, {themes} GROUP BY l.value "
+    "UNION ALL SELECT 'country', l.value, count(*) FROM live, {countries} GROUP BY l.value "
+    "UNION ALL SELECT 'region', l.value, count(*) FROM live, {regions} GROUP BY l.value"
+)
+
+
+def _facet_sql(each: str) -> str:
+    """`each`: how a list column becomes rows of l.value, with {column} for the column."""
+    return _SQL_FACETS.format(**{name: each.format(column=f"live.{name}") for name in ("themes", "countries", "regions")})
+
+
+@dataclass
+class Matches:
+    """What a query found: how many rows (up to the limit and one), the live ones' ids newest first,
+    those with every word in the title, and the facet counts {facet: {value: count}} of the live ones."""
+
+    found: int
+    ids: list
+    in_title: set
+    counts: dict
+
+    @classmethod
+    def from_rows(cls, rows, limit) -> Matches:
+        found, ids, titled, counts = 0, [], set(), {}
+        for facet, value, n in rows:
+            if facet == "found":
+                found = n
+            elif facet == "ids":
+                ids = sorted(map(int, value.split(",")), reverse=True) if value else []
+            elif facet == "titled":
+                titled = set(map(int, value.split(","))) if value else set()
+            else:
+                counts.setdefault(facet, {})[str(value)] = n
+        return cls(found, ids[:limit], titled, counts)
+
+
+_TABLES = {"item": ("discovery_fts", "discovery_entry", "discovery_search", "item_id"),
+           "edition": ("discovery_fts_edition", None, "discovery_search_edition", "edition_id")}
+
+
+def backend(kind: str = "item"):
+    """The engine of this database, for the item index or the edition index."""
+    from .postgres import PostgresBackend
+    from .sqlite import SQLiteBackend
+
+    fts, entries, pg, key = _TABLES[kind]
+    if connection.vendor == "postgresql":
+        return PostgresBackend(pg, key, entries=bool(entries))
+    return SQLiteBackend(fts, entries)

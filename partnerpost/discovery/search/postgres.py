@@ -1,0 +1,209 @@
+"""The PostgreSQL engine.
+
+``discovery_search``, one row per item with the same facet columns and a tsvector
+under one GIN index: the unaccented text through the 'english' and 'simple' configurations,
+the same Snowball stems as on SQLite, and the facet tags as lexemes beginning with "_" (which
+no query word can produce); beside it a small tsvector of the title alone, kept in the row.
+Snippets are cut with the item's language's configuration. Long columns are kept out of line
+(toast_tuple_target) so reading the facet columns of the matches stays cheap.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from django.db import connection, transaction
+
+from .analysis import _query_stems
+from .engine import _PRESENT_LANGUAGES, HIT_CLOSE, HIT_OPEN, Entry, Matches, _facet_sql, _fetch
+
+#: Content language (its base code) -> PostgreSQL text search configuration (those the server has are used).
+PG_CONFIGS = {
+    "en": "english", "es": "spanish", "fr": "french", "pt": "portuguese", "ru": "russian", "de": "german",
+    "it": "italian", "ar": "arabic", "hy": "armenian", "eu": "basque", "ca": "catalan", "da": "danish",
+    "nl": "dutch", "fi": "finnish", "el": "greek", "hi": "hindi", "hu": "hungarian", "id": "indonesian",
+    "ga": "irish", "lt": "lithuanian", "ne": "nepali", "nb": "norwegian", "nn": "norwegian", "no": "norwegian",
+    "ro": "romanian", "sr": "serbian", "sv": "swedish", "ta": "tamil", "tr": "turkish", "yi": "yiddish",
+}
+
+# English stemming and exact words, accents removed, as on SQLite (porter + unicode61); plus the
+# item's own language through the same Python Snowball stems as on SQLite (weight C). The stems
+# are not stored, only indexed. PostgreSQL's own Spanish and French stemmers, given unaccented
+# text, no longer recognise accented suffixes (capacitación); Snowball in Python stems the word
+# both as written and without accents.
+_PG_DOCUMENT = (
+    "setweight(to_tsvector('english', unaccent({v}title)), 'A') || setweight(to_tsvector('english', unaccent({v}body)), 'B') || "
+    "setweight(to_tsvector('simple', unaccent({v}title)), 'A') || setweight(to_tsvector('simple', unaccent({v}body)), 'B') || "
+    "setweight(to_tsvector('simple', {v}stems), 'C')"
+)
+#: The title alone, small enough to stay in the row: tells the candidates whose title holds every word.
+_PG_TITLE_DOCUMENT = "to_tsvector('english', unaccent(s.title)) || to_tsvector('simple', unaccent(s.title))"
+_PG_COLUMNS = "item_id, kind, partner_id, language, config, year, go_live_at, expire_at, themes, countries, regions, title, body"
+
+
+@functools.lru_cache(maxsize=None)
+def _pg_configs(alias: str) -> frozenset:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT cfgname FROM pg_ts_config")
+        return frozenset(name for (name,) in cursor.fetchall())
+
+
+def _pg_config(language: str) -> str:
+    """The configuration snippets are cut with: the item's language's, so stemmed matches are highlighted."""
+    name = PG_CONFIGS.get((language or "").split("-")[0].lower(), "simple")
+    return name if name in _pg_configs(connection.alias) else "simple"
+
+
+class PostgresBackend:
+    def __init__(self, table, key, entries=False):
+        self.table, self.key, self.entries = table, key, entries
+        self._queries = {}
+
+    def create(self):
+        with connection.cursor() as cursor:
+            if self.entries:
+                # No foreign key: Django's test flush truncates only the tables it knows, and rows of
+                # deleted items are removed by the post_delete receiver in indexing.py.
+                cursor.execute(
+                    f"CREATE TABLE {self.table} (item_id bigint PRIMARY KEY, kind text NOT NULL, partner_id bigint, "
+                    "language text NOT NULL, config text NOT NULL, year integer, go_live_at timestamptz, expire_at timestamptz, "
+                    "themes text NOT NULL, countries text NOT NULL, regions text NOT NULL, title text NOT NULL, body text NOT NULL, "
+                    "document tsvector NOT NULL, title_document tsvector NOT NULL) WITH (toast_tuple_target = 128)"
+                )
+                # Every candidate row reads it: compressed if need be, but kept in the row, not in TOAST.
+                cursor.execute(f"ALTER TABLE {self.table} ALTER COLUMN title_document SET STORAGE MAIN")
+                cursor.execute(f"CREATE INDEX {self.table}_language ON {self.table} (language)")
+            else:
+                cursor.execute(f"CREATE TABLE {self.table} ({self.key} bigint PRIMARY KEY, title text NOT NULL, "
+                               "body text NOT NULL, document tsvector NOT NULL)")
+            self.create_text_index(cursor)
+
+    def create_text_index(self, cursor):
+        cursor.execute(f"CREATE INDEX {self.table}_document ON {self.table} USING GIN (document)")
+
+    def drop(self):
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {self.table}")
+
+    def upsert(self, rows: list[Entry], fresh=False):
+        if not rows:
+            return
+        if not self.entries:
+            sql = (f"INSERT INTO {self.table} ({self.key}, title, body, document) SELECT v.pk, v.title, v.body, "
+                   + _PG_DOCUMENT.format(v="v.") + " FROM (VALUES (%s::bigint, %s::text, %s::text, %s::text)) v(pk, title, body, stems) "
+                   f"ON CONFLICT ({self.key}) DO UPDATE SET title = EXCLUDED.title, body = EXCLUDED.body, document = EXCLUDED.document")
+            with connection.cursor() as cursor:
+                cursor.executemany(sql, [(e.pk, e.title, e.body, e.stemmed()) for e in rows])
+            return
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS discovery_staging ON COMMIT DROP AS SELECT {_PG_COLUMNS}, "
+                           f"''::text AS stems, ''::text AS tags FROM {self.table} WITH NO DATA")
+            configs = {language: _pg_config(language) for language in {e.language for e in rows}}  # no query during COPY
+            with cursor.cursor.copy(f"COPY discovery_staging ({_PG_COLUMNS}, stems, tags) FROM STDIN") as copy:
+                for e in rows:
+                    copy.write_row((e.pk, e.kind, e.partner_id, e.language, configs[e.language], e.year, e.go_live_at, e.expire_at,
+                                    " ".join(str(pk) for pk in e.themes), " ".join(e.countries), " ".join(e.regions),
+                                    e.title, e.body, e.stemmed(), " ".join("_" + tag for tag in e.tags())))
+            document = _PG_DOCUMENT.format(v="s.") + " || array_to_tsvector(string_to_array(s.tags, ' '))"
+            updates = ", ".join(f"{name} = EXCLUDED.{name}" for name in [*_PG_COLUMNS.split(", ")[1:], "document", "title_document"])
+            cursor.execute(
+                f"INSERT INTO {self.table} ({_PG_COLUMNS}, document, title_document) "
+                f"SELECT {', '.join('s.' + c for c in _PG_COLUMNS.split(', '))}, {document}, {_PG_TITLE_DOCUMENT} FROM discovery_staging s"
+                + ("" if fresh else f" ON CONFLICT (item_id) DO UPDATE SET {updates}")
+            )
+            cursor.execute("TRUNCATE discovery_staging")
+
+    def remove(self, ids):
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {self.table} WHERE {self.key} = ANY(%s)", [list(ids)])
+
+    def clear(self):
+        with connection.cursor() as cursor:
+            cursor.execute(f"TRUNCATE {self.table}")
+
+    def start_bulk(self):
+        """Before a bulk load into an empty table: building the GIN index once afterwards is much faster."""
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP INDEX IF EXISTS {self.table}_document")
+
+    def finish(self):
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+            self.create_text_index(cursor)
+            cursor.execute(f"ANALYZE {self.table}")
+
+    def languages(self):
+        return [row[0] for row in _fetch(_PRESENT_LANGUAGES.format(table=self.table), [])]
+
+    @staticmethod
+    def tsquery(words, languages) -> tuple[str, list]:
+        """Each word, in English or exactly or as one of its stems in the languages present; all words required."""
+        parts, params = [], []
+        for word in words:
+            stems = _query_stems(word, languages)
+            parts.append("(plainto_tsquery('english', unaccent(%s)) || plainto_tsquery('simple', unaccent(%s))"
+                         + " || plainto_tsquery('simple', %s)" * len(stems) + ")")
+            params += [word, word, *stems]
+        return " && ".join(parts), params
+
+    def queries(self, words, languages) -> tuple[str, str]:
+        """The tsqueries, worked out once (as text): for the whole text, and for the title alone.
+        Passed on as constants, they are not worked out again for every row."""
+        key = (tuple(words), tuple(languages))
+        if key not in self._queries:
+            query, params = self.tsquery(words, languages)
+            title, title_params = self.tsquery(words, ())
+            self._queries[key] = _fetch(f"SELECT ({query})::text, ({title})::text", [*params, *title_params])[0]
+        return self._queries[key]
+
+    def matches(self, words, tags, languages, now, limit) -> Matches:
+        """The first `limit` matches found (filters in the tsquery), the live ones' ids and facet counts in one statement."""
+        query, title = self.queries(words, languages)
+        if tags:
+            query = f"({query}) & " + " & ".join(f"'_{tag}'" for tag in tags)
+        found = (f"SELECT item_id, kind, partner_id, language, year, themes, countries, regions, go_live_at, expire_at, title_document "
+                 f"FROM {self.table} WHERE document @@ %s::tsquery LIMIT %s")
+        live = ("SELECT item_id, kind, partner_id::text, language, year::text, themes, countries, regions, "
+                "title_document @@ %s::tsquery AS in_title FROM (SELECT * FROM found LIMIT %s) f "
+                "WHERE (go_live_at IS NULL OR go_live_at <= %s) AND (expire_at IS NULL OR expire_at > %s)")
+        with transaction.atomic(), connection.cursor() as cursor:
+            # The planner prices a sequential scan with LIMIT as cheap, not counting that every row's
+            # document must be read back from TOAST; the GIN index is always faster here. One process
+            # per query on a small machine: no parallel workers.
+            cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL max_parallel_workers_per_gather = 0")
+            cursor.execute(
+                f"WITH found AS MATERIALIZED ({found}), live AS MATERIALIZED ({live}) "
+                "SELECT 'found', NULL, count(*) FROM found "
+                "UNION ALL SELECT 'ids', string_agg(item_id::text, ','), count(*) FROM live "
+                "UNION ALL SELECT 'titled', string_agg(item_id::text, ','), count(*) FROM live WHERE in_title "
+                + _facet_sql("unnest(string_to_array(nullif({column}, ''), ' ')) AS l(value)"),
+                [query, limit + 1, title, limit, now, now],
+            )
+            rows = cursor.fetchall()
+            cursor.execute("RESET enable_seqscan; RESET max_parallel_workers_per_gather")
+        return Matches.from_rows(rows, limit)
+
+    def texts(self, ids) -> dict:
+        if not ids:
+            return {}
+        rows = _fetch(f"SELECT item_id, title, body FROM {self.table} WHERE item_id = ANY(%s)", [list(ids)])
+        return {pk: (title, body) for pk, title, body in rows}
+
+    _HEADLINE = f"StartSel={HIT_OPEN}, StopSel={HIT_CLOSE}, MaxWords=30, MinWords=12, ShortWord=2"
+
+    def snippets(self, words, languages, ids) -> dict:
+        if not ids:
+            return {}
+        query, _ = self.queries(words, languages)
+        return dict(_fetch(
+            f"SELECT item_id, ts_headline(config::regconfig, body, %s::tsquery, %s) FROM {self.table} WHERE item_id = ANY(%s)",
+            [query, self._HEADLINE, list(ids)],
+        ))
+
+    def search_live(self, words, languages, live_sql, live_params, limit):
+        query, _ = self.queries(words, languages)
+        return _fetch(
+            f"SELECT {self.key}, ts_headline('simple', body, %s::tsquery, %s) FROM {self.table} "
+            f"WHERE document @@ %s::tsquery AND {self.key} IN ({live_sql}) ORDER BY ts_rank(document, %s::tsquery) DESC, {self.key} LIMIT %s",
+            [query, self._HEADLINE, query, *live_params, query, limit],
+        )

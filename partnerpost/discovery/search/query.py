@@ -1,0 +1,222 @@
+"""Querying: search() with ranking and facet counts, and search_editions().
+
+Bounded work for broad queries
+At most CANDIDATES matches are collected per query (SQLite: the most recent, by id; PostgreSQL:
+the first found in table order). Below that number everything is exact. Above it
+``Results.capped`` is true, ``total`` is a lower bound (show it as "10,000+") and facet counts
+are counted over those candidates. One SQL statement returns the candidates' ids and every
+facet's counts (GROUP BY over the candidates only). (PostgreSQL's GIN index still reads the
+whole list of a word's documents before the LIMIT applies: tens of milliseconds for a word in
+most items.) Ranking (see `_ranked`) scores a bounded pool, the newest matches and those with
+every word in the title, in Python from their stored text, the same way on both engines: FTS5's
+bm25() and PostgreSQL's ts_rank() read every match of every query word (bm25 counts each word's
+documents before it scores a row), so a common word costs them tens or hundreds of milliseconds
+however few rows are ranked.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from partnerpost.content.enums import ItemKind
+from partnerpost.content.filters import FACETS, ItemFilters
+from partnerpost.content.models import Item
+
+from .analysis import _query_stems, _stems, fold, terms
+from .engine import HIT_CLOSE, HIT_OPEN, _token, backend
+
+#: How many matches a query collects at most; beyond it counts are lower bounds.
+CANDIDATES = 10_000
+
+_VALUE = re.compile(r"[0-9A-Za-z_-]{1,60}")
+
+
+@dataclass
+class Hit:
+    item: Item
+    snippet: str  # safe HTML with <mark> around matches
+
+
+@dataclass
+class Results:
+    hits: list[Hit]
+    total: int
+    facets: dict = field(default_factory=dict)
+    #: True when there were more than CANDIDATES matches: total and facet counts are lower bounds.
+    capped: bool = False
+
+
+def _marked(snippet: str) -> str:
+    return html.escape(snippet).replace(HIT_OPEN, "<mark>").replace(HIT_CLOSE, "</mark>")
+
+
+def search_editions(query: str, limit: int = 5) -> list[tuple]:
+    """Published editions that match, best first, each with a snippet: [(edition, snippet), ...]."""
+    from partnerpost.editions.models import Edition
+
+    words = terms(query)
+    if not words:
+        return []
+    engine = backend("edition")
+    languages = set(Edition.objects.order_by().values_list("language", flat=True).distinct())
+    live_sql, live_params = Edition.objects.published().order_by().values("pk").query.sql_with_params()
+    rows = engine.search_live(words, languages, live_sql, list(live_params), limit)
+    by_id = Edition.objects.in_bulk([pk for pk, _ in rows])
+    return [(by_id[pk], _marked(snippet or "")) for pk, snippet in rows if pk in by_id]
+
+
+
+
+def _filter_tags(filters) -> list[str] | None:
+    """The index tags the filters (an ItemFilters, or a dict or QueryDict of them) require, or None when
+    a filter can match nothing."""
+    from partnerpost.content.models import Theme
+    from partnerpost.network.models import Partner
+
+    if not isinstance(filters, ItemFilters):
+        filters = ItemFilters.from_query(filters, FACETS)
+    values = filters.facets()
+    if any(value and not _VALUE.fullmatch(value) for value in values.values()):
+        return None
+    tags = []
+    if values["kind"]:
+        tags.append(_token("k", values["kind"]))
+    if values["partner"]:
+        pk = Partner.objects.filter(slug=values["partner"]).values_list("pk", flat=True).first()
+        if pk is None:
+            return None
+        tags.append(f"p{pk}")
+    if values["theme"]:
+        pk = Theme.objects.filter(slug=values["theme"]).values_list("pk", flat=True).first()
+        if pk is None:
+            return None
+        tags.append(f"t{pk}")
+    if values["region"]:
+        tags.append(_token("r", values["region"]))
+    if values["country"]:
+        tags.append(_token("c", values["country"]))
+    if values["language"]:
+        tags.append(_token("l", values["language"]))
+    if values["year"]:
+        if not values["year"].isdigit():
+            return None
+        tags.append(f"y{int(values['year'])}")
+    return tags
+
+
+def search(query: str, filters=None, *, page: int = 1, size: int = 20) -> Results:
+    """Hits ranked by relevance, with snippets, and facet counts over the live matches (filters applied).
+
+    Exact up to CANDIDATES matches; beyond, see the module's docstring. Ranking: see `_ranked`."""
+    words = terms(query)
+    tags = _filter_tags(filters or {})
+    if not words or tags is None:
+        return Results([], 0, {})
+    engine = backend()
+    languages = engine.languages()
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    found = engine.matches(words, tags, languages, now, CANDIDATES)
+    hits = []
+    offset = (page - 1) * size
+    if offset < len(found.ids):
+        ids = _ranked(engine, words, languages, found.ids, found.in_title)[offset:offset + size]
+        snippets = engine.snippets(words, languages, ids)
+        # By primary key alone, live checked here: with state in the query, SQLite may walk a state index instead.
+        by_id = {item.pk: item for item in Item.objects.filter(pk__in=ids).for_listing() if item.is_live}
+        hits = [Hit(by_id[pk], _marked(snippets.get(pk) or "")) for pk in ids if pk in by_id]
+    return Results(hits, len(found.ids), _facets(found.counts), found.found > CANDIDATES)
+
+
+def _ranked(engine, words, languages, newest, in_title) -> list[int]:
+    """Every live match, best first: a pool of the RANK_POOL newest matches and the TITLE_POOL newest
+    with every word in the title is ordered by a BM25-like score computed here from the stored text (title
+    words count five times, repeated words count with saturation, long texts count less); the
+    other matches follow, newest first. Scoring a bounded pool keeps a broad word as cheap as a
+    rare one, which neither FTS5's bm25() nor ts_rank() does: both read every match of every word."""
+    pool = list(dict.fromkeys([*newest[:RANK_POOL], *sorted(in_title, reverse=True)[:TITLE_POOL]]))
+    texts = engine.texts(pool)
+    forms = [_forms(word, languages) for word in words]
+    measured = {pk: _measure(texts[pk], forms) for pk in pool if pk in texts}
+    if measured:
+        mean_title = sum(m[0] for m in measured.values()) / len(measured) or 1
+        mean_body = sum(m[1] for m in measured.values()) / len(measured) or 1
+    scores = {}
+    for pk, (title_length, body_length, counts) in measured.items():
+        title_norm = _K1 * (1 - _B + _B * title_length / mean_title)
+        body_norm = _K1 * (1 - _B + _B * body_length / mean_body)
+        score = sum(5 * t * (_K1 + 1) / (t + title_norm) + b * (_K1 + 1) / (b + body_norm) for t, b in counts)
+        scores[pk] = score + (10 if pk in in_title else 0)
+    ranked = sorted(scores, key=lambda pk: (-scores[pk], -pk))
+    chosen = set(ranked)
+    return ranked + [pk for pk in newest if pk not in chosen]
+
+
+#: How many of the newest matches (and, beside them, title matches) are ranked by relevance.
+RANK_POOL = 200
+#: ... and how many of the newest title matches join them.
+TITLE_POOL = 100
+_K1, _B = 1.2, 0.75
+_PUNCTUATION = str.maketrans({c: " " for c in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~«»“”‘’…–—·\n\t\r"})
+
+
+def _forms(word: str, languages) -> list[str]:
+    """How a query word may begin in a text that matched it: the word, its English stem and its
+    stems in the languages present, each as a prefix (accents folded)."""
+    english = _stems("porter", word)[0]
+    english = english[:-1] if english.endswith("i") else english  # policy -> polici: count "polic..."
+    found = {fold(word), english, *_query_stems(word, languages)}
+    return sorted(" " + form for form in found if len(form) >= 3 or form == fold(word))
+
+
+def _normal(text: str) -> str:
+    """Lower case, accents off, punctuation as spaces."""
+    text = text.lower()
+    if not text.isascii():
+        text = fold(text)
+    return " " + text.translate(_PUNCTUATION)
+
+
+def _measure(text, forms):
+    """(title length, body length, [(title count, body count) per query word]). A word is counted
+    where a word of the text begins with one of its forms, so the stems of every language count."""
+    title, body = _normal(text[0]), _normal(text[1])
+    counts = [(max(title.count(f) for f in word_forms), max(body.count(f) for f in word_forms)) for word_forms in forms]
+    return title.count(" "), body.count(" "), counts
+
+
+def _facets(counts) -> dict:
+    """Options with labels, from {facet: {value (text): count}}."""
+    from partnerpost.content.models import Country, Region, Theme
+    from partnerpost.network.models import Partner
+
+    # The labels: four small tables read whole, so the number of queries never depends on the results.
+    partner_names = {str(pk): (slug, acronym) for pk, slug, acronym in Partner.objects.values_list("pk", "slug", "acronym")}
+    theme_names = {str(pk): (slug, name) for pk, slug, name in Theme.objects.values_list("pk", "slug", "name")}
+    country_names = dict(Country.objects.values_list("code", "name"))
+    region_names = dict(Region.objects.values_list("code", "name"))
+    kinds = dict(ItemKind.choices)
+
+    def options(facet, label, order, top=None):
+        found = [(*label(value), n) for value, n in counts.get(facet, {}).items() if label(value)]
+        return sorted(found, key=order)[:top]
+
+    by_count = lambda o: (-o[2], o[1])  # noqa: E731
+    return {
+        "kind": options("kind", lambda v: (v, str(kinds.get(v, v))), lambda o: (-o[2], o[0])),
+        "partner": options("partner", lambda v: partner_names.get(v), by_count),
+        "theme": options("theme", lambda v: theme_names.get(v), by_count, 15),
+        "region": options("region", lambda v: (v, region_names[v]) if v in region_names else None, by_count, 15),
+        "country": options("country", lambda v: (v, country_names[v]) if v in country_names else None, by_count, 15),
+        "language": options("language", lambda v: (v, v), lambda o: (-o[2], o[0])),
+        "year": options("year", lambda v: (v, v), lambda o: -int(o[0])),
+    }
+
+
+FACET_LABELS = {"kind": _("Kind"), "partner": _("Partner"), "theme": _("Theme"), "region": _("Region"), "country": _("Country"),
+                "language": _("Language"), "year": _("Year")}
