@@ -232,3 +232,21 @@ def test_rate_limit_is_shared_through_redis(client, db, settings):
     assert codes == [200, 429, 429]
     assert redis.Redis.from_url(url).dbsize() == 1
     caches["default"].clear()
+
+
+def test_admin_cannot_change_a_subscribers_preferences_without_a_consent_record(client, db):
+    from partnerpost.audience.models import ConsentRecord, Subscriber
+    from partnerpost.network.models import User
+
+    admin_user = User.objects.create_superuser("root", "root@example.org", "pw-for-tests-only")
+    subscriber = Subscriber.objects.create(email="reader@example.org", language="en", status="confirmed")
+    client.force_login(admin_user)
+    url = f"/admin/audience/subscriber/{subscriber.pk}/change/"
+    page = client.get(url).content.decode()
+    assert 'name="language"' not in page and 'name="partners"' not in page and 'name="themes"' not in page
+    client.post(url, {"email": "other@example.org", "language": "fr", "name": "Reader",
+                      "consent_records-TOTAL_FORMS": "0", "consent_records-INITIAL_FORMS": "0"})
+    subscriber.refresh_from_db()
+    assert (subscriber.email, subscriber.language) == ("reader@example.org", "en")
+    assert not ConsentRecord.objects.exists()
+    assert client.get("/admin/audience/subscriber/add/").status_code == 403

@@ -187,7 +187,7 @@ def test_portal_page_shows_when_it_closes_and_where_to_respond(client, people):
 
     closed = _published_consultation(people, title="Closed board")
     page = client.get(closed.get_absolute_url()).content.decode()
-    assert "closed" in page and "Share your view" not in page
+    assert "closed" in page and "Share your view" not in page and "Where views were gathered" in page
     archive = client.get(reverse("portal:archive"), {"kind": "consultation"}).content.decode()
     assert "Open board" in archive and "Closed board" in archive and "Other" not in archive
 

@@ -246,3 +246,45 @@ def test_render_context_query_count_is_constant(people, items):
         item.organizations.create(role="organizer", partner=people.eropa)
         workflows.add_entry(people.editor, edition, item)
     assert count() == few
+
+
+def test_every_edition_change_leaves_an_audit_row(people, items):
+    from partnerpost.audience.models import Subscriber
+    from partnerpost.editions.enums import EditionAction
+    from partnerpost.mailing.outbox import send_edition
+    from partnerpost.network.permissions import OPERATOR
+
+    edition = _edition(people.editor)
+    entry = Entry.objects.filter(section__edition=edition).first()
+    workflows.remove_entry(people.editor, entry)
+    workflows.add_entry(people.editor, edition, entry.item)
+    workflows.mark_ready(people.editor, edition)
+    edition = workflows.publish_edition(people.editor, edition)
+    Subscriber.objects.create(email="reader@example.org", status="confirmed")
+    with pytest.raises(PermissionDenied):
+        send_edition(people.icap_partner_editor, edition)
+    assert send_edition(people.editor, edition) == 1
+    assert send_edition(OPERATOR, edition) == 0  # nobody twice; the shell's operator may send
+    rows = [(a.action, a.actor, a.from_state, a.to_state) for a in edition.audit_entries.all()]
+    assert rows == [
+        (EditionAction.CREATE, people.editor, "", "draft"),
+        (EditionAction.REMOVE, people.editor, "draft", "draft"),
+        (EditionAction.ADD, people.editor, "draft", "draft"),
+        (EditionAction.READY, people.editor, "draft", "ready"),
+        (EditionAction.PUBLISH, people.editor, "ready", "published"),
+        (EditionAction.SEND, people.editor, "published", "sent"),
+        (EditionAction.SEND, None, "sent", "sent"),
+    ]
+    assert [a.note for a in edition.audit_entries.filter(action=EditionAction.SEND)] == [
+        "1 deliveries queued", "0 deliveries queued"]
+    edition.refresh_from_db()
+    assert edition.state == "sent" and edition.sent_at is not None
+
+
+def test_marking_sent_needs_an_editor_and_a_published_edition(people, items):
+    edition = _edition(people.editor)
+    with pytest.raises(PermissionDenied):
+        workflows.mark_edition_sent(people.icap_contributor, edition, 0)
+    with pytest.raises(workflows.EditionError, match="Publish the edition before sending it."):
+        workflows.mark_edition_sent(people.editor, edition, 0)
+    assert not edition.audit_entries.filter(action="send").exists()

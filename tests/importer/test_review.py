@@ -219,3 +219,23 @@ def test_size_and_page_limits_come_from_settings(client, people, settings):
     assert "The file is 31 KB; the limit is 1000 bytes. Split the newsletter into smaller files." in (
         response.content.decode())
     assert not ImportBatch.objects.exists()
+
+
+def test_storing_and_correcting_an_import_need_a_secretariat_editor(people):
+    from django.core.exceptions import PermissionDenied
+
+    from partnerpost.importer import services
+    from partnerpost.importer.models import ImportBatch, ImportCandidate
+
+    text = b"# Partner News - March 2021\n\n## ICAP\n\n### Virtual workshop on open government\n\nICAP held a virtual workshop on 3 March 2021.\n"
+    result = services.analyse(text, "news.md")
+    for outsider in (people.icap_partner_editor, people.outsider):
+        with pytest.raises(PermissionDenied):
+            services.store(text, "news.md", result, user=outsider)
+    assert not ImportBatch.objects.exists()
+    batch = services.store(text, "news.md", result, user=people.editor)
+    candidate = ImportCandidate.objects.filter(batch=batch).first()
+    with pytest.raises(PermissionDenied):
+        services.save_edits(candidate, {**candidate.data, "title": "Changed"}, people.icap_partner_editor)
+    candidate.refresh_from_db()
+    assert candidate.data["title"] == "Virtual workshop on open government"
