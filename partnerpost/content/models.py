@@ -469,24 +469,33 @@ class AwardWinner(models.Model):
         return self.name
 
 
-class AuditEntry(models.Model):
-    """One change to an item: who, when, from which state to which, and why."""
+class AuditRecord(models.Model):
+    """What every audit row holds: who, when, and a note. Each audited model adds its subject, its
+    actions and its states (items here, editions in editions.models)."""
 
-    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="audit_entries")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField(default=timezone.now)
-    action = models.CharField(max_length=20, choices=AuditAction.choices)
-    from_state = models.CharField(max_length=20, choices=ItemState.choices, blank=True)
-    to_state = models.CharField(max_length=20, choices=ItemState.choices, blank=True)
     note = models.TextField(blank=True)
 
     class Meta:
+        abstract = True
         ordering = ["at", "id"]
-        verbose_name = _("audit entry")
-        verbose_name_plural = _("audit log")
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()}"
+
+
+class AuditEntry(AuditRecord):
+    """One change to an item: who, when, from which state to which, and why."""
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="audit_entries")
+    action = models.CharField(max_length=20, choices=AuditAction.choices)
+    from_state = models.CharField(max_length=20, choices=ItemState.choices, blank=True)
+    to_state = models.CharField(max_length=20, choices=ItemState.choices, blank=True)
+
+    class Meta(AuditRecord.Meta):
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
 
 
 class ScheduleSweep(models.Model):

@@ -1,10 +1,9 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from partnerpost.content.models import CONTENT_LANGUAGES
+from partnerpost.content.models import CONTENT_LANGUAGES, AuditRecord
 
 from .enums import PUBLIC_STATES, EditionAction, EditionState
 
@@ -114,21 +113,14 @@ class Entry(models.Model):
         return str(self.item)
 
 
-class EditionAuditEntry(models.Model):
+class EditionAuditEntry(AuditRecord):
     """One change to an edition: who, when, from which state to which, and what."""
 
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="audit_entries")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    at = models.DateTimeField(default=timezone.now)
     action = models.CharField(max_length=20, choices=EditionAction.choices)
     from_state = models.CharField(max_length=20, choices=EditionState.choices, blank=True)
     to_state = models.CharField(max_length=20, choices=EditionState.choices, blank=True)
-    note = models.TextField(blank=True)
 
-    class Meta:
-        ordering = ["at", "id"]
+    class Meta(AuditRecord.Meta):
         verbose_name = _("edition audit entry")
         verbose_name_plural = _("edition audit log")
-
-    def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()}"
