@@ -4,6 +4,7 @@ The README lists every variable. In production (PARTNERPOST_ENV=production) the
 program refuses to start on an insecure default and says which one.
 """
 
+from datetime import timedelta as _timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -104,6 +105,10 @@ INSTALLED_APPS = [
     "ninja",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "partnerpost.network",
     "partnerpost.content",
     "partnerpost.editions",
@@ -126,9 +131,34 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "partnerpost.network.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # last, as django-axes asks: it turns a locked account's sign-in into the lockout page
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Sign-in: django-axes counts failed passwords per account and locks the account for a while;
+# the sign-in form also counts posts per client address. See README, "Signing in".
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = _timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "partnerpost.network.signin.locked"
+AXES_CLIENT_IP_CALLABLE = "partnerpost.network.ratelimit.client_ip"
+AXES_VERBOSE = False
+# Accounts are locked per user name only: locking a whole address would lock out every colleague
+# behind an office's shared address. Addresses are throttled by SIGNIN_RATE instead.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+SIGNIN_RATE = env_int("SIGNIN_RATE", 60)  # sign-in posts per client address per 10 minutes; 0 for no limit
+OTP_TOTP_ISSUER = SITE_NAME
+# Secretariat editors must use two-factor sign-in before the workspace opens to them.
+REQUIRE_EDITOR_2FA = env_bool("REQUIRE_EDITOR_2FA", PRODUCTION)
 
 ROOT_URLCONF = "partnerpost.urls"
 WSGI_APPLICATION = "partnerpost.wsgi.application"

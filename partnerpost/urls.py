@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from partnerpost.editions.urls import compose_patterns
+from partnerpost.network import signin
 
 urlpatterns = [
     path("", include("partnerpost.portal.urls")),
@@ -17,11 +18,9 @@ urlpatterns = [
     path("workspace/", include("partnerpost.content.urls")),
     path("editions/", include("partnerpost.editions.urls")),
     path("outbox/", include("partnerpost.mailing.urls")),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(template_name="portal/login.html"),
-        name="login",
-    ),
+    path("accounts/login/", signin.SignInView.as_view(), name="login"),
+    path("accounts/verify/", signin.verify, name="two-factor-verify"),
+    path("accounts/two-factor/", signin.two_factor, name="two-factor"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

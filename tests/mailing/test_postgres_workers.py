@@ -19,6 +19,7 @@ def test_two_workers_share_a_send_without_overlap(settings):
     from partnerpost.editions import demo as edition_demo
     from partnerpost.mailing.models import Delivery
     from partnerpost.mailing.outbox import send_edition
+    from partnerpost.network.permissions import OPERATOR
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
@@ -27,7 +28,7 @@ def test_two_workers_share_a_send_without_overlap(settings):
     Subscriber.objects.bulk_create(
         Subscriber(email=f"reader{n}@example.org", email_key=f"reader{n}@example.org", status="confirmed") for n in range(400)
     )
-    assert send_edition(None, edition) == 400
+    assert send_edition(OPERATOR, edition) == 400
     sink = SmtpSink()
     sink.delay = 0.002
     sink.start()
