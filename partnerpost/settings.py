@@ -179,6 +179,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "partnerpost.portal.context_processors.site",
+                "partnerpost.portal.context_processors.languages",
                 "partnerpost.api.context_processors.api_tokens",
             ],
         },

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
@@ -7,11 +8,21 @@ from django.urls import include, path
 from partnerpost.editions.urls import compose_patterns
 from partnerpost.network import signin
 
+from partnerpost.discovery.urls import root_patterns
+
+# Pages come in every interface language: English at the unprefixed addresses (so every address
+# published so far keeps working), the others under /fr/, /es/, /ar/, /zh-hans/ and /ru/. The API,
+# the back office, robots.txt and the sitemap have one address each.
 urlpatterns = [
+    path("api/", include("partnerpost.api.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    *root_patterns,
+]
+urlpatterns += i18n_patterns(
     path("", include("partnerpost.portal.urls")),
     path("", include("partnerpost.audience.urls")),
     path("", include("partnerpost.discovery.urls")),
-    path("api/", include("partnerpost.api.urls")),
     path("workspace/imports/", include("partnerpost.importer.urls")),
     path("workspace/tokens/", include("partnerpost.api.workspace_urls")),
     path("workspace/editions/", include(compose_patterns)),
@@ -22,8 +33,7 @@ urlpatterns = [
     path("accounts/verify/", signin.verify, name="two-factor-verify"),
     path("accounts/two-factor/", signin.two_factor, name="two-factor"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("i18n/", include("django.conf.urls.i18n")),
-    path("admin/", admin.site.urls),
-]
+    prefix_default_language=False,
+)
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -40,6 +40,10 @@ urlpatterns = [
     path("calendar/search.ics", ical.search_calendar, name="calendar-search"),
     path("calendar/<str:scope>/<str:value>.ics", ical.calendar_view, name="calendar-scoped"),
     path("items/<slug:slug>/event.ics", ical.event_ics, name="event-ics"),
+]
+
+#: Addresses that exist once, outside the language prefixes.
+root_patterns = [
     path("sitemap.xml", cache_page(600)(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots, name="robots"),
 ]

@@ -9,10 +9,17 @@ from __future__ import annotations
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import get_language_from_path
 
 from . import twofactor
 
 PROTECTED = ("/workspace/", "/outbox/", "/admin/")
+
+
+def _unprefixed(path: str) -> str:
+    """The path without its interface-language prefix (/fr/workspace/ -> /workspace/)."""
+    language = get_language_from_path(path)
+    return path[len(language) + 1:] if language and path.startswith(f"/{language}/") else path
 
 
 class SecondFactorMiddleware:
@@ -21,7 +28,7 @@ class SecondFactorMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and request.path.startswith(PROTECTED):
+        if user is not None and user.is_authenticated and _unprefixed(request.path_info).startswith(PROTECTED):
             if not user.is_verified():
                 if twofactor.has_second_factor(user):
                     return redirect(f"{reverse('two-factor-verify')}?{urlencode({'next': request.get_full_path()})}")

@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.urls import translate_url
+from django.utils.translation import get_language, get_language_info
 
 from partnerpost.network.permissions import can_use_workspace, is_editor
 
@@ -13,3 +15,19 @@ def site(request):
         "user_has_workspace": can_use_workspace(user) if user else False,
         "outbox_enabled": settings.EMAIL_BACKEND.endswith("OutboxBackend"),
     }
+
+
+def languages(request):
+    """This page in each interface language: for the language switcher and the hreflang links."""
+    if request.method not in ("GET", "HEAD"):
+        return {"interface_languages": []}
+    current = get_language()
+    full_path = request.get_full_path()
+    links = []
+    for code, _name in settings.LANGUAGES:
+        info = get_language_info(code)
+        links.append({
+            "code": code, "name": info["name_local"][:1].upper() + info["name_local"][1:], "bidi": info["bidi"], "current": code == current,
+            "url": translate_url(full_path, code),
+        })
+    return {"interface_languages": links, "default_language_url": translate_url(full_path, settings.LANGUAGE_CODE)}
