@@ -1,17 +1,51 @@
 """How an item's dates, times and place read, in the active language.
 
 Shared by the portal's template filters and the edition renderers, so a date reads the same
-on the web page, in the email and in the PDF.
+on the web page, in the email and in the PDF. English keeps the newsletter's own style
+("24–26 November 2020"); the other languages follow their CLDR conventions through Babel
+("24–26 novembre 2020", "24–26 نوفمبر 2020", "2020年11月24日至26日").
 """
 
+from babel.dates import format_date, format_interval, format_skeleton
+from babel.lists import format_list
 from django.utils.formats import date_format
+from django.utils.translation import get_language, to_locale
 from django.utils.translation import gettext as _
 
 from .enums import DatePrecision
 
 
+def _locale() -> str | None:
+    """The Babel locale of the active language, or None for English (which keeps its own style)."""
+    language = get_language() or "en"
+    return None if language.split("-")[0] == "en" else to_locale(language)
+
+
 def _day(d):
+    locale = _locale()
+    if locale:
+        return format_date(d, "long", locale=locale)
     return date_format(d, "j F Y")
+
+
+def _localized_dates(start, end, days, precision, locale) -> str:
+    if precision != DatePrecision.DAY:
+        return _vague(start, precision)
+    if len(days) > 1:
+        return format_list([format_date(d, "long", locale=locale) for d in days], locale=locale)
+    if start == end:
+        return format_date(start, "long", locale=locale)
+    last = format_date(end, "long", locale=locale)
+    if not last.startswith(str(end.day)):
+        # Year-first languages (Chinese) have their own interval pattern in CLDR.
+        return format_interval(start, end, "yMMMMd", locale=locale)
+    if start.year != end.year:
+        return f"{format_date(start, 'long', locale=locale)} – {last}"
+    # Day-first languages: CLDR's intervals abbreviate the month in several of them, while a
+    # newsletter writes it out ("24–26 novembre 2020", "24 ноября – 3 декабря 2020 г.").
+    if start.month == end.month:
+        return f"{start.day}–{last}"
+    return f"{format_skeleton('MMMMd', start, locale=locale)} – {last}"
 
 
 def event_dates(item):
@@ -19,6 +53,9 @@ def event_dates(item):
     start, end = item.start_date, item.end_date or item.start_date
     if start is None:
         return ""
+    locale = _locale()
+    if locale:
+        return _localized_dates(start, end, [d.date for d in item.days.all()], item.date_precision, locale)
     if item.date_precision != DatePrecision.DAY:
         return _vague(start, item.date_precision)
     days = [d.date for d in item.days.all()]
@@ -53,9 +90,14 @@ def item_date(item):
 
 def _vague(day, precision):
     """'October 2020' for a month, 'October–December 2020' for a quarter."""
+    locale = _locale()
+    first = day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
+    if locale:
+        if precision == DatePrecision.MONTH:
+            return format_skeleton("yMMMM", day, locale=locale)
+        return format_interval(first, first.replace(month=first.month + 2), "yMMMM", locale=locale)
     if precision == DatePrecision.MONTH:
         return date_format(day, "F Y")
-    first = day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
     return f"{date_format(first, 'F')}–{date_format(first.replace(month=first.month + 2), 'F Y')}"
 
 

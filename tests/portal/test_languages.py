@@ -57,3 +57,30 @@ def test_workspace_in_another_language_still_needs_the_second_factor(client, peo
     client.force_login(people.editor)
     response = client.get("/fr/workspace/")
     assert response.status_code == 302 and response["Location"].startswith(reverse("two-factor"))
+
+
+@pytest.mark.parametrize("language, expected", [
+    ("en", ["24–26 November 2020", "24 November – 3 December 2020", "3 & 5 November 2020", "October–December 2020"]),
+    ("fr", ["24–26 novembre 2020", "24 novembre – 3 décembre 2020", "3 novembre 2020 et 5 novembre 2020", "octobre\u2009–\u2009décembre 2020"]),
+    ("es", ["24–26 de noviembre de 2020", "24 de noviembre – 3 de diciembre de 2020", "3 de noviembre de 2020 y 5 de noviembre de 2020", "octubre–diciembre de 2020"]),
+    ("ar", ["24–26 نوفمبر 2020", "24 نوفمبر – 3 ديسمبر 2020", "3 نوفمبر 2020 و5 نوفمبر 2020", "أكتوبر – ديسمبر 2020"]),
+    ("zh-hans", ["2020年11月24日至26日", "2020年11月24日至12月3日", "2020年11月3日和2020年11月5日", "2020年10月至12月"]),
+    ("ru", [t.replace(" г.", "\u202fг.") for t in ["24–26 ноября 2020 г.", "24 ноября – 3 декабря 2020 г.", "3 ноября 2020 г. и 5 ноября 2020 г.", "октябрь – декабрь 2020 г."]]),
+])
+def test_event_dates_read_naturally_in_each_language(people, language, expected):
+    import datetime as dt
+
+    from django.utils import translation
+
+    from partnerpost.content.display import event_dates, item_date
+    from tests.factories import make_item
+
+    D = dt.date
+    symposium = make_item(people.icap, kind="event", start_date=D(2020, 11, 24), end_date=D(2020, 11, 26))
+    forum = make_item(people.icap, kind="event", start_date=D(2020, 11, 24), end_date=D(2020, 12, 3))
+    workshop = make_item(people.icap, kind="event", start_date=D(2020, 11, 3), end_date=D(2020, 11, 5))
+    workshop.days.create(date=D(2020, 11, 3))
+    workshop.days.create(date=D(2020, 11, 5))
+    news = make_item(people.icap, published_on=D(2020, 10, 5), date_precision="quarter")
+    with translation.override(language):
+        assert [event_dates(symposium), event_dates(forum), event_dates(workshop), item_date(news)] == expected
