@@ -194,6 +194,11 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 MAX_UPLOAD_MB = env_int("MAX_UPLOAD_MB", 20)
+# Uploads are served by Django (partnerpost.portal.media) in every mode: files of public items may be kept
+# by browsers and proxies this long; the others are never kept. MEDIA_ACCEL_REDIRECT (e.g. /protected-media/)
+# hands the bytes to the front web server with X-Accel-Redirect after the checks.
+MEDIA_CACHE_SECONDS = env_int("MEDIA_CACHE_SECONDS", 600)
+MEDIA_ACCEL_REDIRECT = env_str("MEDIA_ACCEL_REDIRECT")
 # Newsletter import: the largest file and the most PDF pages one import may have.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_MB", 25) * 1024 * 1024
 IMPORT_MAX_PAGES = env_int("IMPORT_MAX_PAGES", 300)

@@ -1,10 +1,9 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from partnerpost.editions.urls import compose_patterns
+from partnerpost.portal.media import serve_media
 
 urlpatterns = [
     path("", include("partnerpost.portal.urls")),
@@ -25,6 +24,6 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    # Uploads, in development and production alike: checked, typed by content, never run as the site.
+    path("media/<path:path>", serve_media, name="media"),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
