@@ -202,6 +202,10 @@ MEDIA_ACCEL_REDIRECT = env_str("MEDIA_ACCEL_REDIRECT")
 # Newsletter import: the largest file and the most PDF pages one import may have.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_MB", 25) * 1024 * 1024
 IMPORT_MAX_PAGES = env_int("IMPORT_MAX_PAGES", 300)
+# Files larger than this are analysed by the task worker, with a status page, instead of inside the request.
+IMPORT_BACKGROUND_BYTES = env_int("IMPORT_BACKGROUND_MB", 1) * 1024 * 1024
+# The most a PDF's compressed page content may unpack to (a small file can hold a "zip bomb").
+IMPORT_MAX_INFLATED_BYTES = env_int("IMPORT_MAX_INFLATED_MB", 32) * 1024 * 1024
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
