@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from partnerpost.importer import reading, services
-from partnerpost.importer.models import ImportBatch, ImportJob
+from partnerpost.importer.models import ImportBatch
 from tests.security.hostile_pdf import bomb_pdf, cyclic_pdf
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -119,6 +119,8 @@ def test_large_text_file_is_analysed_by_the_task_worker_with_a_status_page(clien
     data = _newsletter(400 * 1024)
     client.force_login(people.editor)
     response = _upload(client, data, "archive.md")
+    from partnerpost.importer.models import ImportJob
+
     job = ImportJob.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("importer:job", args=[job.pk])
@@ -148,6 +150,8 @@ def test_a_refused_background_import_says_why_on_its_status_page(client, people,
     call_command("tasks", "worker", "--until-empty", "--no-periodic", "--interval", "0")
     page = client.get(response["Location"])
     html = page.content.decode()
+    from partnerpost.importer.models import ImportJob
+
     assert "The file holds binary data, not text." in html
     assert 'http-equiv="refresh"' not in html
     assert ImportBatch.objects.count() == 0
@@ -159,4 +163,6 @@ def test_small_files_are_still_analysed_at_once(client, people):
     response = _upload(client, _newsletter(8 * 1024), "small.md")
     batch = ImportBatch.objects.get()
     assert response["Location"] == reverse("importer:review", args=[batch.pk])
+    from partnerpost.importer.models import ImportJob
+
     assert ImportJob.objects.count() == 0
