@@ -209,7 +209,7 @@ class Item(models.Model):
         "network.Partner", verbose_name=_("partner"), on_delete=models.PROTECT, related_name="items"
     )
     image = uploads.TypedImageField(
-        _("image"), upload_to=uploads.image_path, blank=True, validators=[uploads.image_validator],
+        _("image"), upload_to=uploads.image_path, blank=True, validators=[uploads.image_validator], db_index=True,
         help_text=_("A PNG, JPEG or WebP picture."),
     )
     image_alt = models.CharField(_("image description"), max_length=300, blank=True)
@@ -280,6 +280,7 @@ class Item(models.Model):
     document_url = models.URLField(_("document link"), blank=True, validators=[web_url])
     document_file = uploads.TypedFileField(
         _("document file"), upload_to=uploads.document_path, blank=True, validators=[uploads.document_validator],
+        db_index=True,  # the media view finds the item by its file's name
         help_text=_("PDF, Word, Excel, PowerPoint or OpenDocument. Readers download it."),
     )
 
