@@ -114,7 +114,8 @@ def _newsletter(size: int) -> bytes:
     return text.encode()[:size]
 
 
-def test_large_text_file_is_analysed_by_the_task_worker_with_a_status_page(client, people, settings):
+def test_large_text_file_is_analysed_by_the_task_worker_with_a_status_page(transactional_db, client, people, settings):
+    """The worker commits between tasks (and closes connections), so this test commits for real."""
     settings.IMPORT_BACKGROUND_BYTES = 100 * 1024
     data = _newsletter(400 * 1024)
     client.force_login(people.editor)
@@ -143,7 +144,7 @@ def test_large_text_file_is_analysed_by_the_task_worker_with_a_status_page(clien
     assert done["Location"] == reverse("importer:review", args=[batch.pk])
 
 
-def test_a_refused_background_import_says_why_on_its_status_page(client, people, settings):
+def test_a_refused_background_import_says_why_on_its_status_page(transactional_db, client, people, settings):
     settings.IMPORT_BACKGROUND_BYTES = 1024
     client.force_login(people.editor)
     response = _upload(client, b"\x00\x01" * 5000 + b"abc", "archive.txt")
