@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext as _, ngettext
+from django.utils.translation import gettext as _, gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from partnerpost.network.access import require
@@ -77,9 +77,10 @@ def job(request, pk):
 
 
 _STAGE_LABELS = {
-    "queued": _("Waiting for the task worker"), "read": _("Reading the file"),
-    "clean": _("Removing headers, footers and notices"), "split": _("Splitting it into items"),
-    "fields": _("Reading dates, places and organizers"), "store": _("Keeping the items for review"),
+    "queued": gettext_lazy("Waiting for the task worker"), "read": gettext_lazy("Reading the file"),
+    "clean": gettext_lazy("Removing headers, footers and notices"), "split": gettext_lazy("Splitting it into items"),
+    "fields": gettext_lazy("Reading dates, places and organizers"),
+    "store": gettext_lazy("Keeping the items for review"),
 }
 
 
