@@ -225,9 +225,18 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 MAX_UPLOAD_MB = env_int("MAX_UPLOAD_MB", 20)
+# Uploads are served by Django (partnerpost.portal.media) in every mode: files of public items may be kept
+# by browsers and proxies this long; the others are never kept. MEDIA_ACCEL_REDIRECT (e.g. /protected-media/)
+# hands the bytes to the front web server with X-Accel-Redirect after the checks.
+MEDIA_CACHE_SECONDS = env_int("MEDIA_CACHE_SECONDS", 600)
+MEDIA_ACCEL_REDIRECT = env_str("MEDIA_ACCEL_REDIRECT")
 # Newsletter import: the largest file and the most PDF pages one import may have.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_MB", 25) * 1024 * 1024
 IMPORT_MAX_PAGES = env_int("IMPORT_MAX_PAGES", 300)
+# Files larger than this are analysed by the task worker, with a status page, instead of inside the request.
+IMPORT_BACKGROUND_BYTES = env_int("IMPORT_BACKGROUND_MB", 1) * 1024 * 1024
+# The most a PDF's compressed page content may unpack to (a small file can hold a "zip bomb").
+IMPORT_MAX_INFLATED_BYTES = env_int("IMPORT_MAX_INFLATED_MB", 32) * 1024 * 1024
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -1,22 +1,22 @@
-from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from partnerpost.discovery.urls import root_patterns
 from partnerpost.editions.urls import compose_patterns
 from partnerpost.network import signin
-
-from partnerpost.discovery.urls import root_patterns
+from partnerpost.portal.media import serve_media
 
 # Pages come in every interface language: English at the unprefixed addresses (so every address
 # published so far keeps working), the others under /fr/, /es/, /ar/, /zh-hans/ and /ru/. The API,
-# the back office, robots.txt and the sitemap have one address each.
+# the back office, uploaded files, robots.txt and the sitemap have one address each.
 urlpatterns = [
     path("api/", include("partnerpost.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    # Uploads, in development and production alike: checked, typed by content, never run as the site.
+    path("media/<path:path>", serve_media, name="media"),
     *root_patterns,
 ]
 urlpatterns += i18n_patterns(
@@ -35,5 +35,3 @@ urlpatterns += i18n_patterns(
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     prefix_default_language=False,
 )
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -80,9 +80,21 @@ def find_partner(text: str) -> Partner | None:
     return Partner.objects.named(text)
 
 
+#: What the file pickers offer. Only a hint to the browser: the domain checks the content (content.uploads).
+_ACCEPT = {
+    "image": "image/png,image/jpeg,image/webp,.png,.jpg,.jpeg,.webp",
+    "document_file": ".pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.odt,.ods,.odp",
+}
+
+
 def _formfield(model_field, **kwargs):
     if isinstance(model_field, models.URLField):
         kwargs["assume_scheme"] = "https"
+    if model_field.name in _ACCEPT:
+        # A plain file field for the image too: what a file is, is the domain's question (the model field's
+        # validator), so the form, the admin and any other door give the same message.
+        kwargs["form_class"] = forms.FileField
+        kwargs["widget"] = forms.ClearableFileInput(attrs={"accept": _ACCEPT[model_field.name]})
     return model_field.formfield(**kwargs)
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from partnerpost.lib import m49
 from partnerpost.lib.timezones import resolve_time_zone
 
+from . import uploads
 from .enums import (
     AuditAction,
     CallType,
@@ -207,7 +208,10 @@ class Item(models.Model):
     partner = models.ForeignKey(
         "network.Partner", verbose_name=_("partner"), on_delete=models.PROTECT, related_name="items"
     )
-    image = models.ImageField(_("image"), upload_to="items/%Y/", blank=True)
+    image = uploads.TypedImageField(
+        _("image"), upload_to=uploads.image_path, blank=True, validators=[uploads.image_validator], db_index=True,
+        help_text=_("A PNG, JPEG or WebP picture."),
+    )
     image_alt = models.CharField(_("image description"), max_length=300, blank=True)
     themes = models.ManyToManyField(Theme, verbose_name=_("themes"), blank=True, related_name="items")
     countries = models.ManyToManyField(Country, verbose_name=_("countries"), blank=True, related_name="items")
@@ -274,7 +278,11 @@ class Item(models.Model):
     published_on = models.DateField(_("publication date"), null=True, blank=True)
     publication_type = models.CharField(_("type of publication"), max_length=20, choices=PublicationType.choices, blank=True)
     document_url = models.URLField(_("document link"), blank=True, validators=[web_url])
-    document_file = models.FileField(_("document file"), upload_to="documents/%Y/", blank=True)
+    document_file = uploads.TypedFileField(
+        _("document file"), upload_to=uploads.document_path, blank=True, validators=[uploads.document_validator],
+        db_index=True,  # the media view finds the item by its file's name
+        help_text=_("PDF, Word, Excel, PowerPoint or OpenDocument. Readers download it."),
+    )
 
     # Calls
     call_type = models.CharField(_("type of call"), max_length=20, choices=CallType.choices, blank=True)

@@ -61,6 +61,9 @@ class Edition(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     #: The render context frozen at publication: what readers got, whatever happens to the items later.
     snapshot = models.JSONField(null=True, blank=True, editable=False)
+    #: The print PDF of the published edition, rendered once and kept in the default storage
+    #: (see `editions.stored`); its name carries a digest of the snapshot it was rendered from.
+    pdf_name = models.CharField(max_length=200, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -4,7 +4,8 @@ import json
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, JsonResponse
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
@@ -19,7 +20,7 @@ from .enums import FORMATS
 from .forms import EditionForm
 from .models import Edition, Entry, Section
 from .render import context_for
-from . import renderers
+from . import renderers, stored
 
 CONTENT_TYPES = {
     "web": "text/html; charset=utf-8",
@@ -52,6 +53,13 @@ def detail(request, slug):
 
 def download(request, slug, fmt):
     edition = _visible(request, slug=slug)
+    if fmt == "pdf" and edition.is_published:
+        # Rendered once, then served from the stored file (see editions.stored); drafts render live below.
+        name = stored.stored_pdf(edition)
+        response = FileResponse(default_storage.open(name, "rb"), content_type=CONTENT_TYPES["pdf"])
+        response["Content-Disposition"] = f'inline; filename="{edition.slug}.pdf"'
+        response["Cache-Control"] = "public, max-age=3600"
+        return response
     response = HttpResponse(renderers.render(context_for(edition), fmt), content_type=CONTENT_TYPES[fmt])
     if fmt == "pdf":
         response["Content-Disposition"] = f'inline; filename="{edition.slug}.pdf"'

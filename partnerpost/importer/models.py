@@ -83,3 +83,48 @@ class ImportCandidate(models.Model):
         for name, value in self.confidence.items():
             rows.append({"name": name, "confidence": value, "source": provenance.get(name)})
         return rows
+
+
+class JobState(models.TextChoices):
+    QUEUED = "queued", _("waiting for the task worker")
+    RUNNING = "running", _("running")
+    DONE = "done", _("done")
+    FAILED = "failed", _("refused")
+
+
+class ImportJob(models.Model):
+    """A large newsletter waiting for, or going through, analysis by the task worker (`importer.tasks`).
+
+    The file's bytes are kept here until the analysis ends, so any worker on any machine can read them; the
+    status page follows `stage` through `STAGES`."""
+
+    #: The stages of an analysis, in order; the status page's progress bar counts them.
+    STAGES = ("queued", "read", "clean", "split", "fields", "store")
+
+    file_name = models.CharField(_("file name"), max_length=255)
+    data = models.BinaryField(editable=False)
+    size = models.PositiveIntegerField(default=0)
+    partner = models.ForeignKey("network.Partner", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    state = models.CharField(max_length=10, choices=JobState.choices, default=JobState.QUEUED)
+    stage = models.CharField(max_length=10, default="queued")
+    message = models.TextField(blank=True)
+    batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return self.file_name
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (JobState.DONE, JobState.FAILED)
+
+    @property
+    def steps_done(self) -> int:
+        if self.state == JobState.DONE:
+            return len(self.STAGES)
+        return self.STAGES.index(self.stage) if self.stage in self.STAGES else 0

@@ -14,7 +14,7 @@ from partnerpost.lib import dateranges
 
 from . import fields as field_reader
 from .parsing import PartnerIndex, fold, make_blocks, normalise, remove_boilerplate, segment
-from .reading import MAX_BYTES, MAX_PAGES, read
+from .reading import MAX_BYTES, MAX_INFLATED, MAX_PAGES, MAX_TEXT, read
 
 
 @dataclass
@@ -41,13 +41,16 @@ def extract(
     countries: set[str] | None = None,
     max_bytes: int = MAX_BYTES,
     max_pages: int = MAX_PAGES,
+    max_inflated: int = MAX_INFLATED,
+    max_text: int = MAX_TEXT,
     timer: Timer | None = None,
 ) -> dict:
     """Everything found in one newsletter: {"period": ..., "items": [...], "document": ...}.
 
     Raises reading.Rejected for files that cannot be imported."""
     timer = timer or Timer()
-    doc = read(data, filename, max_bytes=max_bytes, max_pages=max_pages)
+    doc = read(data, filename, max_bytes=max_bytes, max_pages=max_pages, max_inflated=max_inflated,
+               max_text=max_text)
     timer.lap("read")
     kept, removed = remove_boilerplate(doc)
     if kept:

@@ -16,6 +16,12 @@ from partnerpost.lib.numbers import file_size
 
 MAX_BYTES = 25 * 1024 * 1024
 MAX_PAGES = 300
+#: Most bytes a PDF's compressed streams (page contents, fonts, object streams; not images) may inflate to.
+#: A small file can hold hundreds of megabytes of page content; the PDF engine would take several times
+#: that in memory, so the file is measured before it is opened.
+MAX_INFLATED = 32 * 1024 * 1024
+#: Most characters of text a PDF may yield.
+MAX_TEXT = 8_000_000
 
 
 class Rejected(ValueError):
@@ -66,7 +72,8 @@ def sniff_format(data: bytes, filename: str) -> str:
     )
 
 
-def read(data: bytes, filename: str, *, max_bytes: int = MAX_BYTES, max_pages: int = MAX_PAGES) -> Document:
+def read(data: bytes, filename: str, *, max_bytes: int = MAX_BYTES, max_pages: int = MAX_PAGES,
+         max_inflated: int = MAX_INFLATED, max_text: int = MAX_TEXT) -> Document:
     if len(data) > max_bytes:
         raise Rejected(
             f"The file is {file_size(len(data))}; the limit is {file_size(max_bytes)}. "
@@ -74,7 +81,8 @@ def read(data: bytes, filename: str, *, max_bytes: int = MAX_BYTES, max_pages: i
         )
     fmt = sniff_format(data, filename)
     if fmt == "pdf":
-        doc = _read_pdf(data, max_pages)
+        check_inflated_size(data, max_inflated)
+        doc = _read_pdf(data, max_pages, max_text)
     else:
         text = decode_text(data)
         if fmt == "html":
@@ -304,7 +312,58 @@ def html_to_markdown(text: str) -> str:
 # --- PDF ------------------------------------------------------------------------------------------------
 
 
-def _read_pdf(data: bytes, max_pages: int) -> Document:
+_STREAM_START = re.compile(rb"(?<!end)stream(?:\r\n|\n|\r)")
+_INFLATE_CHUNK = 1024 * 1024
+
+
+def _too_big(limit: int) -> Rejected:
+    return Rejected(
+        f"The PDF's compressed content unpacks to more than {file_size(limit)}, far more than a newsletter "
+        "holds; the importer does not open it. If the file is genuine, print it to a new PDF and upload that.",
+        "file",
+    )
+
+
+def check_inflated_size(data: bytes, limit: int = MAX_INFLATED) -> int:
+    """How many bytes the PDF's compressed streams (except images, which text extraction leaves packed)
+    unpack to; Rejected as soon as that passes `limit`. Memory stays within about `limit` plus 1 MB, however
+    much a stream would unpack to: each one is inflated a slice at a time and only counted."""
+    import zlib
+
+    total = 0
+    for match in _STREAM_START.finditer(data):
+        head_from = data.rfind(b"obj", max(0, match.start() - 16384), match.start())
+        head = data[head_from if head_from >= 0 else max(0, match.start() - 2048):match.start()]
+        layers = head.count(b"/FlateDecode") + len(re.findall(rb"/Fl(?=[\s/\]>])", head))
+        if not layers or re.search(rb"/Subtype\s*/Image", head):
+            continue
+        end = data.find(b"endstream", match.end())
+        body = data[match.end(): end if end >= 0 else len(data)]
+        # Every layer but the last is kept (each within what is left of the limit); the last is only counted.
+        for layer in range(layers):
+            keep = layer < layers - 1
+            inflater = zlib.decompressobj()
+            kept: list[bytes] = []
+            pending = body
+            try:
+                while pending and not inflater.eof:
+                    piece = inflater.decompress(pending, _INFLATE_CHUNK)
+                    pending = inflater.unconsumed_tail
+                    total += 0 if keep else len(piece)
+                    if keep:
+                        kept.append(piece)
+                        if sum(map(len, kept)) + total > limit:
+                            raise _too_big(limit)
+                    elif total > limit:
+                        raise _too_big(limit)
+            except zlib.error:
+                break  # a damaged stream: the PDF engine says what it makes of it
+            if keep:
+                body = b"".join(kept)
+    return total
+
+
+def _read_pdf(data: bytes, max_pages: int, max_text: int = MAX_TEXT) -> Document:
     import pypdfium2 as pdfium
     import pypdfium2.raw as raw
 
@@ -331,9 +390,24 @@ def _read_pdf(data: bytes, max_pages: int) -> Document:
         offset = 0
         chars_total = 0
         for number in range(count):
-            page = pdf[number]
-            page_lines, page_chars = _pdf_page_lines(page, number + 1, raw)
+            try:
+                page = pdf[number]
+            except pdfium.PdfiumError:
+                # A page tree that loops back on itself, or a page missing from it.
+                raise Rejected(
+                    f"Page {number + 1} of the PDF cannot be read: its page tree is damaged (it may loop back on "
+                    "itself). Export the PDF again from its source.", "file",
+                ) from None
+            try:
+                page_lines, page_chars = _pdf_page_lines(page, number + 1, raw)
+            finally:
+                page.close()
             chars_total += page_chars
+            if chars_total > max_text:
+                raise Rejected(
+                    f"The PDF holds more than {max_text:,} characters of text, far more than a newsletter; the "
+                    "importer stops there. Split it into smaller files.", "file",
+                )
             if number:
                 text_parts.append("\f")
                 offset += 1
@@ -342,7 +416,6 @@ def _read_pdf(data: bytes, max_pages: int) -> Document:
                 text_parts.append(line.text + "\n")
                 offset = line.end + 1
                 lines.append(line)
-            page.close()
         if chars_total == 0:
             raise Rejected(
                 "The PDF has no text layer: its pages are images (a scan). Run OCR on it first "

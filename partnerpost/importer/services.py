@@ -51,7 +51,8 @@ def country_names() -> set[str]:
 
 def limits() -> dict:
     return {"max_bytes": getattr(settings, "IMPORT_MAX_BYTES", 25 * 1024 * 1024),
-            "max_pages": getattr(settings, "IMPORT_MAX_PAGES", 300)}
+            "max_pages": getattr(settings, "IMPORT_MAX_PAGES", 300),
+            "max_inflated": getattr(settings, "IMPORT_MAX_INFLATED_BYTES", 32 * 1024 * 1024)}
 
 
 def analyse(data: bytes, filename: str, *, partner: Partner | None = None, timer: Timer | None = None) -> dict:

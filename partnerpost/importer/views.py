@@ -1,18 +1,20 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext as _, ngettext
+from django.utils.translation import gettext as _, gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from partnerpost.network.access import require
 
 from . import services
 from .forms import CandidateForm, UploadForm
-from .models import Decision, ImportBatch, ImportCandidate
+from .models import Decision, ImportBatch, ImportCandidate, ImportJob, JobState
 from .pipeline import Timer
 from .reading import Rejected
+from .tasks import analyse_import
 
 
 @require(services.can_import)
@@ -27,6 +29,12 @@ def imports(request):
             messages.info(request, _("This file was already imported on %(date)s; nothing new was added.")
                           % {"date": existing.created_at.strftime("%Y-%m-%d")})
             return redirect("importer:review", existing.pk)
+        if len(data) > settings.IMPORT_BACKGROUND_BYTES:
+            # A large file is left to the task worker; the status page follows it.
+            job = ImportJob.objects.create(file_name=upload.name[:255], data=data, size=len(data), partner=partner,
+                                           uploaded_by=request.user)
+            analyse_import.enqueue(job.pk)
+            return redirect("importer:job", job.pk)
         timer = Timer()
         try:
             result = services.analyse(data, upload.name, partner=partner, timer=timer)
@@ -48,6 +56,32 @@ def imports(request):
     )[:50]
     status = 400 if request.method == "POST" else 200
     return render(request, "importer/imports.html", {"form": form, "batches": batches}, status=status)
+
+
+@require(services.can_import)
+def job(request, pk):
+    """Where a large import stands: a page that refreshes itself until the worker is done."""
+    job = get_object_or_404(ImportJob.objects.select_related("batch"), pk=pk)
+    if job.state == JobState.DONE and job.batch_id:
+        count = job.batch.candidates.count()
+        messages.success(request, ngettext("Found %(n)d item. Check it and accept or drop it.",
+                                           "Found %(n)d items. Check each and accept or drop it.", count)
+                         % {"n": count})
+        return redirect("importer:review", job.batch_id)
+    stages = [(name, label, index < job.steps_done, name == job.stage and not job.finished)
+              for index, (name, label) in enumerate(_STAGE_LABELS.items())]
+    return render(request, "importer/job.html", {
+        "job": job, "stages": stages, "done": job.steps_done, "total": len(ImportJob.STAGES),
+        "refresh": not job.finished,
+    })
+
+
+_STAGE_LABELS = {
+    "queued": gettext_lazy("Waiting for the task worker"), "read": gettext_lazy("Reading the file"),
+    "clean": gettext_lazy("Removing headers, footers and notices"), "split": gettext_lazy("Splitting it into items"),
+    "fields": gettext_lazy("Reading dates, places and organizers"),
+    "store": gettext_lazy("Keeping the items for review"),
+}
 
 
 @require(services.can_import)

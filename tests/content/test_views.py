@@ -255,7 +255,7 @@ def test_image_needs_a_description(client, people):
     data["image"] = SimpleUploadedFile("site.png", b"not a picture", content_type="image/png")
     response = client.post(reverse("workspace:create"), data)
     assert response.context["form"].errors["image"] == [
-        "Upload a valid image. The file you uploaded was either not an image or a corrupted image."]
+        "Image: this file is a text file; upload a PNG, JPEG or WebP image."]
     assert Item.objects.count() == 0
 
 
