@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from partnerpost.editions.urls import compose_patterns
+from partnerpost.mailing.urls import sending_patterns
 
 urlpatterns = [
     path("", include("partnerpost.portal.urls")),
@@ -13,6 +14,7 @@ urlpatterns = [
     path("api/", include("partnerpost.api.urls")),
     path("workspace/imports/", include("partnerpost.importer.urls")),
     path("workspace/tokens/", include("partnerpost.api.workspace_urls")),
+    path("workspace/editions/", include(sending_patterns)),
     path("workspace/editions/", include(compose_patterns)),
     path("workspace/", include("partnerpost.content.urls")),
     path("editions/", include("partnerpost.editions.urls")),

@@ -141,6 +141,13 @@ def smtp(settings):
     sink.stop()
 
 
+def run_queued_tasks() -> int:
+    """Run the background tasks that are due, as `partnerpost tasks worker --until-empty` does; returns how many ran."""
+    from partnerpost.tasks.worker import TaskWorker
+
+    return TaskWorker(queues=["default"], interval=0, until_empty=True, periodic=False).run()
+
+
 def chromium_paths():
     browser = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
     driver = shutil.which("chromedriver")
