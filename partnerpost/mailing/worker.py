@@ -319,8 +319,7 @@ class Worker:
         except smtplib.SMTPRecipientsRefused as exc:
             # The only refusal that is about this recipient.
             code, reply = next(iter(exc.recipients.values()))
-            self._refused(row, code, reply)
-            return smtp, Outcome.NEXT
+            return smtp, self._refused(row, code, reply)
         except smtplib.SMTPResponseException as exc:
             # The greeting, HELO, sign-in, MAIL FROM or DATA: the relay's answer to us or to the message.
             smtp = _drop(smtp)
@@ -362,7 +361,7 @@ class Worker:
         delay = self.breaker.trip()
         log.warning("Relay trouble (%s); waiting %.1f s before trying again", text, delay)
 
-    def _refused(self, row, code, reply):
+    def _refused(self, row, code, reply) -> str:
         text = _reply_text(code, reply)
         if 400 <= code < 500:
             attempts = self._retry(row, text)
@@ -370,6 +369,7 @@ class Worker:
             if streak:
                 _refund(streak, f"{text} (given to {len(streak)} recipients in a row: the relay's trouble, not theirs)")
                 self._relay_down(row, text)
+                return Outcome.STOP
         else:
             _fail(row, text, self.name)
             from partnerpost.audience.workflows import record_hard_bounce
@@ -377,6 +377,7 @@ class Worker:
             record_hard_bounce(row.subscriber_id, text)
             with self.counter_lock:
                 self.failed += 1
+        return Outcome.NEXT
 
     def _retry(self, row, text) -> int:
         attempts = row.attempts + 1

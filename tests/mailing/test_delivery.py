@@ -115,6 +115,20 @@ def test_permanent_failures_fail_and_bounce(edition, editor, smtp, settings):
     assert [to for to, _ in smtp.messages] == [["reader1@example.org"]]
 
 
+def test_only_a_refusal_at_rcpt_counts_against_the_recipient_and_pauses_nothing(edition, editor, smtp, settings):
+    from partnerpost.mailing.models import SendPause
+
+    settings.BOUNCE_LIMIT = 2
+    readers = [Subscriber.objects.create(email=f"reader{i}@example.org", status="confirmed", hard_bounces=1) for i in range(3)]
+    smtp.rcpt_script = {"reader1@example.org": ["550 5.1.1 No such user"]}
+    send_edition(editor, edition)
+    Worker(connections=1).run(until_idle=True)
+    assert sorted(to[0] for to, _ in smtp.messages) == ["reader0@example.org", "reader2@example.org"]
+    statuses = {r.email: (r.status, r.hard_bounces) for r in Subscriber.objects.filter(pk__in=[r.pk for r in readers])}
+    assert statuses == {"reader0@example.org": ("confirmed", 1), "reader1@example.org": ("bounced", 2), "reader2@example.org": ("confirmed", 1)}
+    assert not SendPause.objects.exists()
+
+
 def test_retries_stop_at_the_limit(edition, editor, smtp, settings):
     settings.MAILING_MAX_ATTEMPTS = 2
     _subscribers(1)
