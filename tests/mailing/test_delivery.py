@@ -129,6 +129,21 @@ def test_only_a_refusal_at_rcpt_counts_against_the_recipient_and_pauses_nothing(
     assert not SendPause.objects.exists()
 
 
+def test_a_relay_refusing_our_sign_in_pauses_the_send(edition, editor, smtp, settings):
+    """Settings the relay cannot work with (here AUTH, which the test relay does not offer) are no
+    recipient's fault: the send pauses with the reason, and nobody is counted."""
+    from partnerpost.mailing.models import SendPause
+
+    settings.EMAIL_HOST_USER, settings.EMAIL_HOST_PASSWORD = "newsletter", "secret"
+    _subscribers(2)
+    send_edition(editor, edition)
+    Worker(connections=1).run(until_idle=True)
+    assert smtp.messages == []
+    assert set(Delivery.objects.values_list("status", "attempts")) == {("pending", 0)}
+    assert SendPause.objects.get().reason == "connection: SMTP AUTH extension not supported by server."
+    assert set(Subscriber.objects.values_list("hard_bounces", flat=True)) == {0}
+
+
 def test_retries_stop_at_the_limit(edition, editor, smtp, settings):
     settings.MAILING_MAX_ATTEMPTS = 2
     _subscribers(1)

@@ -27,7 +27,9 @@ def test_two_workers_share_a_send_without_overlap(settings):
     Subscriber.objects.bulk_create(
         Subscriber(email=f"reader{n}@example.org", email_key=f"reader{n}@example.org", status="confirmed") for n in range(400)
     )
-    assert send_edition(None, edition) == 400
+    from partnerpost.network.permissions import OPERATOR
+
+    assert send_edition(OPERATOR, edition) == 400
     sink = SmtpSink()
     sink.delay = 0.002
     sink.start()
