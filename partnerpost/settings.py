@@ -284,6 +284,10 @@ MAILING_BATCH = env_int("MAILING_BATCH", 50)
 MAILING_LEASE_SECONDS = env_int("MAILING_LEASE_SECONDS", 300)
 MAILING_MAX_ATTEMPTS = env_int("MAILING_MAX_ATTEMPTS", 5)
 MAILING_RETRY_SECONDS = env_int("MAILING_RETRY_SECONDS", 60)
+# The circuit breaker: when the relay is unreachable or answers 4xx to everything, a worker waits
+# this long, doubling each time it is still down, up to the cap; no recipient's attempt is spent.
+MAILING_BREAKER_SECONDS = env_int("MAILING_BREAKER_SECONDS", 5)
+MAILING_BREAKER_MAX_SECONDS = env_int("MAILING_BREAKER_MAX_SECONDS", 300)
 # Envelope sender (Return-Path) for bounces; defaults to the From address.
 MAILING_BOUNCE_ADDRESS = env_str("MAILING_BOUNCE_ADDRESS")
 

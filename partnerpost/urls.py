@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from partnerpost.discovery.urls import root_patterns
 from partnerpost.editions.urls import compose_patterns
+from partnerpost.mailing.urls import sending_patterns
 from partnerpost.network import signin
 from partnerpost.portal.media import serve_media
 
@@ -25,6 +26,7 @@ urlpatterns += i18n_patterns(
     path("", include("partnerpost.discovery.urls")),
     path("workspace/imports/", include("partnerpost.importer.urls")),
     path("workspace/tokens/", include("partnerpost.api.workspace_urls")),
+    path("workspace/editions/", include(sending_patterns)),
     path("workspace/editions/", include(compose_patterns)),
     path("workspace/", include("partnerpost.content.urls")),
     path("editions/", include("partnerpost.editions.urls")),

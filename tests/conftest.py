@@ -141,6 +141,27 @@ def smtp(settings):
     sink.stop()
 
 
+def run_queued_tasks() -> int:
+    """Run the background tasks that are due, one by one, as `partnerpost tasks worker --until-empty` does
+    (django-tasks-db's claim and run), but without closing the database connection between tasks, which
+    would end the test's transaction on PostgreSQL. Returns how many ran."""
+    from django.db import transaction
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    worker = Worker(queue_names=["default"], interval=0, batch=True, backend_name="default", startup_delay=False,
+                    max_tasks=None, worker_id="tests", excluded_queue_names=[])
+    ran = 0
+    while True:
+        with transaction.atomic():
+            result = DBTaskResult.objects.ready().filter(backend_name="default").get_locked()
+            if result is None:
+                return ran
+            result.claim("tests")
+        worker.run_task(result)
+        ran += 1
+
+
 def chromium_paths():
     browser = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
     driver = shutil.which("chromedriver")

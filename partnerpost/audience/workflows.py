@@ -19,7 +19,7 @@ from .enums import ConsentAction, ConsentSource, SubscriberStatus
 from .models import ConsentRecord, Subscriber, hash_ip
 from .tokens import make_token
 
-CONFIRMATION_INTERVAL = 3600  # seconds between two confirmation emails to one address
+CONFIRMATION_INTERVAL = 3600  # seconds between two confirmation emails delivered to one address
 
 
 class AddressError(ValueError):
@@ -76,14 +76,42 @@ def _link_patterns(site_url):
     return (site_url + reverse("audience:preferences", args=["TOKEN"]), site_url + reverse("audience:unsubscribe", args=["TOKEN"]))
 
 
-def send_confirmation(subscriber) -> None:
+def send_confirmation(subscriber) -> int:
+    """Email the confirmation link now; returns how many messages went out (0 if the relay failed)."""
     url = settings.SITE_URL + reverse("audience:confirm", args=[make_token(subscriber, "confirm")])
-    send_templated("confirm-subscription", [subscriber.email], {"subscriber": subscriber, "confirm_url": url})
+    return send_templated("confirm-subscription", [subscriber.email], {"subscriber": subscriber, "confirm_url": url})
+
+
+def confirmation_due(subscriber) -> bool:
+    """Whether a confirmation should go to this subscriber now: pending, and none delivered within the hour.
+
+    Only a confirmation that was actually handed to the relay counts: a try while the relay was down
+    leaves `confirmation_sent_at` as it was, so the next try is not throttled."""
+    if subscriber.status != SubscriberStatus.PENDING:
+        return False  # confirmed already, unsubscribed meanwhile, or bounced or complained: never mailed on a form's word
+    sent = subscriber.confirmation_sent_at
+    return not sent or (timezone.now() - sent).total_seconds() >= CONFIRMATION_INTERVAL
+
+
+def deliver_confirmation(subscriber) -> bool:
+    """Send the confirmation if it is due, and record it only once the relay took it. False if it did not go out."""
+    if not confirmation_due(subscriber):
+        return True
+    if not send_confirmation(subscriber):
+        return False
+    Subscriber.objects.filter(pk=subscriber.pk).update(confirmation_sent_at=timezone.now())
+    return True
 
 
 @transaction.atomic
 def request_subscription(email, *, name="", language="en", partners=(), themes=(), ip=None, text_shown="") -> None:
-    """Double opt-in, step one. Says nothing about whether the address was known."""
+    """Double opt-in, step one. Says nothing about whether the address was known, not even by its timing.
+
+    New, pending, confirmed, unsubscribed or bounced: every address takes this one path, writes one
+    consent record and queues one `send_confirmation` task. The task, in the background, decides
+    whether a message is due (only to a pending address, at most one delivered per hour) and sends it."""
+    from .tasks import send_confirmation as confirmation_task
+
     address = check_address(email)
     subscriber = Subscriber.objects.select_for_update().filter(email_key=address.lower()).first()
     if subscriber is None:
@@ -92,18 +120,12 @@ def request_subscription(email, *, name="", language="en", partners=(), themes=(
         subscriber.partners.set(partners)
         subscriber.themes.set(themes)
     _consent(subscriber, ConsentAction.SUBSCRIBE, ConsentSource.WEB_FORM, text=text_shown, ip=ip)
-    if subscriber.status == SubscriberStatus.CONFIRMED:
-        return  # already receiving the newsletter; nothing to send, nothing to reveal
-    if subscriber.status in {SubscriberStatus.BOUNCED, SubscriberStatus.COMPLAINED}:
-        return  # never mail an address that bounced or complained because a form asked us to
-    recent = subscriber.confirmation_sent_at and (timezone.now() - subscriber.confirmation_sent_at).total_seconds() < CONFIRMATION_INTERVAL
-    if subscriber.status != SubscriberStatus.PENDING:
+    if subscriber.status == SubscriberStatus.UNSUBSCRIBED:
+        # Someone who left and asks again confirms again. Confirmed, bounced and complained stay as they are.
         subscriber.status = SubscriberStatus.PENDING
         subscriber.save(update_fields=["status"])
-    if not recent:
-        subscriber.confirmation_sent_at = timezone.now()
-        subscriber.save(update_fields=["confirmation_sent_at"])
-        transaction.on_commit(lambda: send_confirmation(subscriber))
+    pk = subscriber.pk
+    transaction.on_commit(lambda: confirmation_task.enqueue(pk))
 
 
 @transaction.atomic
@@ -242,10 +264,8 @@ def import_csv(stream, *, operator=None, confirmed=False, send_confirmations=Fal
         _insert_consents(ids, now, operator, statement if confirmed else "", note)
     if send_confirmations and not confirmed:
         for start in range(0, len(ids), 500):
-            pending = Subscriber.objects.filter(id__in=ids[start:start + 500], status=SubscriberStatus.PENDING)
-            pending.update(confirmation_sent_at=timezone.now())
-            for subscriber in pending:
-                send_confirmation(subscriber)
+            for subscriber in Subscriber.objects.filter(id__in=ids[start:start + 500], status=SubscriberStatus.PENDING):
+                deliver_confirmation(subscriber)
     return report
 
 

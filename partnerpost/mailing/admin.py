@@ -1,9 +1,34 @@
 from django.contrib import admin
 
-from .models import OutboxMessage
+from .models import OutboxMessage, SendAuditEntry, SendPause
 
 
 @admin.register(OutboxMessage)
 class OutboxMessageAdmin(admin.ModelAdmin):
     list_display = ["created_at", "to", "subject"]
     search_fields = ["to", "subject"]
+
+
+class ReadOnly(admin.ModelAdmin):
+    """Shown, never changed here: a pause is lifted on the edition's page or with `send SLUG --resume`,
+    which write the audit row; the audit rows are evidence."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SendPause)
+class SendPauseAdmin(ReadOnly):
+    list_display = ["edition", "since", "reason"]
+
+
+@admin.register(SendAuditEntry)
+class SendAuditEntryAdmin(ReadOnly):
+    list_display = ["at", "edition", "action", "actor", "note"]
+    list_filter = ["action"]

@@ -1,5 +1,8 @@
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from partnerpost.content.models import AuditRecord
 
 
 class OutboxMessage(models.Model):
@@ -26,13 +29,17 @@ class DeliveryStatus(models.TextChoices):
     SENDING = "sending", _("Being sent")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
+    #: Not sent because the subscriber stopped receiving editions (unsubscribed, bounced...) after it was queued.
+    SKIPPED = "skipped", _("Skipped")
 
 
 class Delivery(models.Model):
     """One email of one edition to one subscriber: the outbox row that makes sending resumable.
 
     pending → sending (claimed with a lease) → sent, or back to pending with a later
-    next_attempt_at after a temporary failure, or failed after a permanent one.
+    next_attempt_at after a temporary failure, or failed after a permanent one, or skipped
+    when the subscriber no longer receives editions at the moment it is claimed. A refusal by
+    the relay that is not about the recipient puts the row back to pending untouched.
     """
 
     edition = models.ForeignKey("editions.Edition", on_delete=models.PROTECT, related_name="deliveries")
@@ -55,3 +62,40 @@ class Delivery(models.Model):
 
     def __str__(self):
         return f"{self.edition_id} → {self.email} ({self.status})"
+
+
+class SendPause(models.Model):
+    """An edition's send is paused while this row exists: workers claim none of its deliveries.
+
+    Written when the relay refuses something that is not about one recipient (our sender, the
+    whole message, our connection or credentials). One row per edition, so however many
+    connections meet the refusal at once, the send is paused, and the editors told, once.
+    """
+
+    edition = models.OneToOneField("editions.Edition", on_delete=models.CASCADE, related_name="send_pause")
+    since = models.DateTimeField(default=timezone.now)
+    reason = models.CharField(max_length=300)
+
+    class Meta:
+        verbose_name = _("paused send")
+        verbose_name_plural = _("paused sends")
+
+    def __str__(self):
+        return f"{self.edition_id} paused: {self.reason}"
+
+
+class SendAction(models.TextChoices):
+    PAUSE = "pause", _("Send paused")
+    RESUME = "resume", _("Send resumed")
+    RETRY = "retry", _("Failed deliveries queued again")
+
+
+class SendAuditEntry(AuditRecord):
+    """What happened to an edition's send after it was queued: pauses, resumptions, resends."""
+
+    edition = models.ForeignKey("editions.Edition", on_delete=models.CASCADE, related_name="send_audit_entries")
+    action = models.CharField(max_length=20, choices=SendAction.choices)
+
+    class Meta(AuditRecord.Meta):
+        verbose_name = _("send audit entry")
+        verbose_name_plural = _("send audit entries")

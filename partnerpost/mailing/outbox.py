@@ -1,9 +1,15 @@
-"""Sending an edition creates its outbox: one Delivery row per confirmed subscriber."""
+"""Sending an edition creates its outbox: one Delivery row per confirmed subscriber.
+
+And the changes an editor (or the worker) makes to a send under way: pausing it when the relay
+refuses something that is not about one recipient, resuming it, and queueing failed deliveries again.
+"""
 
 from __future__ import annotations
 
+import logging
+
 from django.core.exceptions import PermissionDenied
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -11,7 +17,9 @@ from partnerpost.audience.models import Subscriber
 from partnerpost.editions.workflows import mark_edition_sent
 from partnerpost.network.permissions import is_editor
 
-from .models import Delivery, DeliveryStatus
+from .models import Delivery, DeliveryStatus, SendAction, SendAuditEntry, SendPause
+
+log = logging.getLogger(__name__)
 
 
 class SendError(Exception):
@@ -62,5 +70,83 @@ def progress(edition) -> dict:
     counts = dict(Delivery.objects.filter(edition=edition).values_list("status").annotate(n=Count("id")).order_by())
     counts = {status: counts.get(status, 0) for status in DeliveryStatus.values}
     counts["total"] = sum(counts.values())
-    counts["done"] = counts[DeliveryStatus.SENT] + counts[DeliveryStatus.FAILED]
+    counts["done"] = counts[DeliveryStatus.SENT] + counts[DeliveryStatus.FAILED] + counts[DeliveryStatus.SKIPPED]
     return counts
+
+
+# A send under way ------------------------------------------------------------------
+
+def _check_editor(user):
+    if not is_editor(user):
+        raise PermissionDenied(_("Only secretariat editors may change a send."))
+
+
+def paused(edition) -> SendPause | None:
+    return SendPause.objects.filter(edition_id=getattr(edition, "pk", edition)).first()
+
+
+def pause_send(edition_id: int, reason: str) -> bool:
+    """Pause an edition's send because the relay refused it as a whole; True if this call paused it.
+
+    Called by the worker, so with no user. Only the call that creates the pause writes the audit row
+    and emails the secretariat editors: several connections meeting the same refusal pause it once.
+    """
+    reason = reason[:300]
+    try:
+        with transaction.atomic():
+            SendPause.objects.create(edition_id=edition_id, reason=reason)
+            SendAuditEntry.objects.create(edition_id=edition_id, action=SendAction.PAUSE, note=reason)
+    except IntegrityError:
+        return False  # already paused (by another connection or worker)
+    log.warning("Send of edition %s paused: %s", edition_id, reason)
+    _tell_editors(edition_id, reason)
+    return True
+
+
+def _tell_editors(edition_id: int, reason: str) -> int:
+    from django.conf import settings
+    from django.urls import reverse
+
+    from partnerpost.editions.models import Edition
+    from partnerpost.network.models import User
+    from partnerpost.notify import send_templated
+
+    edition = Edition.objects.get(pk=edition_id)
+    editors = list(User.objects.filter(is_active=True, is_secretariat_editor=True).exclude(email="").values_list("email", flat=True))
+    counts = progress(edition)
+    return send_templated("send-paused", editors, {
+        "edition": edition, "reason": reason, "counts": counts,
+        "edition_url": settings.SITE_URL + reverse("compose:edition", args=[edition.pk]),
+    })
+
+
+@transaction.atomic
+def resume_send(user, edition) -> bool:
+    """Lift an edition's pause; its waiting deliveries go out at once. False if it was not paused."""
+    _check_editor(user)
+    pause = SendPause.objects.select_for_update().filter(edition=edition).first()
+    if pause is None:
+        return False
+    pause.delete()
+    SendAuditEntry.objects.create(edition=edition, actor=_actor(user), action=SendAction.RESUME,
+                                  note=_("paused since %(since)s: %(reason)s") % {"since": pause.since.isoformat(timespec="seconds"), "reason": pause.reason})
+    Delivery.objects.filter(edition=edition, status=DeliveryStatus.PENDING).update(next_attempt_at=timezone.now())
+    return True
+
+
+@transaction.atomic
+def retry_failed(user, edition) -> int:
+    """Queue the edition's failed deliveries again, with a fresh set of attempts, for the subscribers
+    who still receive editions. Returns how many; the others stay failed."""
+    _check_editor(user)
+    if not Delivery.objects.filter(edition=edition).exists():
+        raise SendError(_("This edition has not been sent; there is nothing to send again."))
+    rows = Delivery.objects.filter(edition=edition, status=DeliveryStatus.FAILED, subscriber__in=Subscriber.objects.receiving())
+    count = rows.update(status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=timezone.now(), lease_until=None, worker="", last_error="")
+    SendAuditEntry.objects.create(edition=edition, actor=_actor(user), action=SendAction.RETRY,
+                                  note=_("%(n)d failed deliveries queued again") % {"n": count})
+    return count
+
+
+def _actor(user):
+    return user if getattr(user, "pk", None) else None

@@ -8,6 +8,14 @@ Guarantees, and how they are kept:
   next; so a crash can duplicate at most one message per open connection.
 - Several workers share a send. On PostgreSQL claims use FOR UPDATE SKIP LOCKED; on SQLite
   the write transaction itself is exclusive.
+- Only a refusal about the recipient (an answer to RCPT TO) counts against the recipient.
+  A permanent refusal of anything else (the greeting, HELO, sign-in, our envelope sender at
+  MAIL FROM, the message at DATA) pauses the edition's send and tells the editors; the row goes
+  back to waiting as it was. A temporary one (connection refused or lost, time-outs, 4xx outside
+  RCPT, or 4xx to RCPT for many recipients in a row) opens the worker's circuit breaker: its
+  connections wait, longer each time up to MAILING_BREAKER_MAX_SECONDS, and spend no attempt.
+- Whoever stopped receiving editions after the send was queued (unsubscribed, bounced) is
+  skipped when the row is claimed.
 """
 
 from __future__ import annotations
@@ -17,6 +25,7 @@ import logging
 import os
 import smtplib
 import socket
+import ssl
 import threading
 import time
 import uuid
@@ -28,7 +37,7 @@ from django.utils import timezone
 
 from partnerpost.lib.config import url_host
 
-from .models import Delivery, DeliveryStatus
+from .models import Delivery, DeliveryStatus, SendPause
 
 log = logging.getLogger(__name__)
 
@@ -49,17 +58,106 @@ def claim(worker: str, limit: int, lease_seconds: int) -> list[Claimed]:
     lease = now + dt.timedelta(seconds=lease_seconds)
     table = Delivery._meta.db_table
     lock = " FOR UPDATE SKIP LOCKED" if connection.vendor == "postgresql" else ""
+    # Rows of a paused send are left alone until an editor resumes it.
     sql = (
         f"UPDATE {table} SET status = %s, lease_until = %s, worker = %s "
-        f"WHERE id IN (SELECT id FROM {table} WHERE (status = %s AND next_attempt_at <= %s) "
-        f"OR (status = %s AND lease_until < %s) ORDER BY id LIMIT %s{lock}) "
+        f"WHERE id IN (SELECT id FROM {table} WHERE ((status = %s AND next_attempt_at <= %s) "
+        f"OR (status = %s AND lease_until < %s)) AND edition_id NOT IN (SELECT edition_id FROM {SendPause._meta.db_table}) "
+        f"ORDER BY id LIMIT %s{lock}) "
         f"RETURNING id, edition_id, subscriber_id, email, language, attempts"
     )
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(sql, [DeliveryStatus.SENDING, lease, worker, DeliveryStatus.PENDING, now, DeliveryStatus.SENDING, now, limit])
         rows = [Claimed(*row) for row in cursor.fetchall()]
+        if rows:
+            rows = _skip_departed(rows)
     rows.sort(key=lambda row: row.id)
     return rows
+
+
+def _skip_departed(rows: list[Claimed]) -> list[Claimed]:
+    """Mark skipped the claimed rows whose subscriber no longer receives editions; return the others.
+
+    The outbox was filled when the send was queued; people unsubscribe (or bounce on another
+    edition) while it runs. Checked in the claiming transaction, so at most one batch old."""
+    from partnerpost.audience.models import Subscriber
+
+    ids = {row.subscriber_id for row in rows}
+    receiving = set(Subscriber.objects.receiving().filter(pk__in=ids).values_list("pk", flat=True))
+    departed = [row for row in rows if row.subscriber_id not in receiving]
+    if not departed:
+        return rows
+    statuses = dict(Subscriber.objects.filter(pk__in={row.subscriber_id for row in departed}).values_list("pk", "status"))
+    by_status: dict[str, list[int]] = {}
+    for row in departed:
+        by_status.setdefault(statuses.get(row.subscriber_id, "gone"), []).append(row.id)
+    for status, row_ids in by_status.items():
+        Delivery.objects.filter(pk__in=row_ids).update(
+            status=DeliveryStatus.SKIPPED, lease_until=None, last_error=f"skipped: the subscriber is {status} now"[:300],
+        )
+    return [row for row in rows if row.subscriber_id in receiving]
+
+
+#: Temporary refusals at RCPT TO for this many different recipients in a row, with no success
+#: between them, are taken as the relay refusing everything: their attempts are given back and
+#: the breaker opens.
+SOFT_REFUSAL_STREAK = 10
+
+
+class RelayBreaker:
+    """The circuit breaker of one worker process, shared by its connections.
+
+    Tripped when the relay is unreachable or answers 4xx to everything: then no connection
+    claims or sends until `open_until`; the wait doubles with each trip that follows another
+    (first `first` seconds, at most `cap`), and falls back to `first` after a message gets through.
+    """
+
+    def __init__(self, first: float, cap: float):
+        self.first, self.cap = max(first, 0.0), max(cap, first, 0.0)
+        self.lock = threading.Lock()
+        self.failures = 0
+        self.trips = 0
+        self.open_until = 0.0
+        self.streak: list[tuple[int, int]] = []
+
+    def trip(self) -> float:
+        """Open the breaker (once for all connections that notice together); returns the wait."""
+        with self.lock:
+            now = time.monotonic()
+            if now < self.open_until:
+                return self.open_until - now
+            self.failures += 1
+            self.trips += 1
+            delay = min(self.cap, self.first * 2 ** min(self.failures - 1, 30))
+            self.open_until = now + delay
+            return delay
+
+    def wait(self, stop: threading.Event):
+        delay = self.open_until - time.monotonic()
+        if delay > 0:
+            stop.wait(delay)
+
+    def succeeded(self):
+        with self.lock:
+            self.failures = 0
+            self.streak.clear()
+
+    def soft_refusal(self, row_id: int, attempts: int) -> list[tuple[int, int]]:
+        """Note a 4xx at RCPT TO; when it completes a streak, return the streak's rows (and forget them)."""
+        with self.lock:
+            if all(row_id != seen for seen, _ in self.streak):
+                self.streak.append((row_id, attempts))
+            if len(self.streak) < SOFT_REFUSAL_STREAK:
+                return []
+            streak, self.streak = self.streak, []
+            return streak
+
+
+class Outcome:
+    """What one message's fate means for the rest of the batch."""
+
+    NEXT = "next"  # go on with the next row
+    STOP = "stop"  # give the rest of the batch back: the send is paused or the relay is down
 
 
 class RateLimiter:
@@ -125,6 +223,7 @@ class Worker:
         self.templates = Templates()
         self.stop = threading.Event()
         self.sent = self.failed = self.retried = 0
+        self.breaker = RelayBreaker(settings.MAILING_BREAKER_SECONDS, settings.MAILING_BREAKER_MAX_SECONDS)
         self.counter_lock = threading.Lock()
         self.envelope_from = _envelope_from()
 
@@ -158,6 +257,9 @@ class Worker:
             while not self.stop.is_set():
                 if on_batch:
                     on_batch(self)
+                self.breaker.wait(self.stop)
+                if self.stop.is_set():
+                    break
                 try:
                     rows = claim(self.name, self.batch, self.lease_seconds)
                 except OperationalError as exc:  # e.g. SQLite busy for longer than its timeout
@@ -173,7 +275,10 @@ class Worker:
                     if self.stop.is_set():
                         _release(rows[index:], self.name)
                         return
-                    smtp = self._send_one(smtp, row)
+                    smtp, outcome = self._send_one(smtp, row)
+                    if outcome == Outcome.STOP:
+                        _release(rows[index + 1:], self.name)
+                        break
         finally:
             if smtp is not None:
                 try:
@@ -193,9 +298,11 @@ class Worker:
             smtp.login(settings.EMAIL_HOST_USER, settings.EMAIL_HOST_PASSWORD)
         return smtp
 
-    def _send_one(self, smtp, row: Claimed):
+    def _send_one(self, smtp, row: Claimed, again: bool = True):
+        """Send one row; returns the connection to use next and what the batch should do."""
         from .messages import message_id
 
+        reused = smtp is not None
         try:
             template = self.templates.get(row.edition_id, row.language)
             personal = _links_for(row)
@@ -203,32 +310,66 @@ class Worker:
         except Exception as exc:  # a broken edition must not stop the whole send
             log.exception("Could not build delivery %s", row.id)
             _fail(row, f"build: {exc}"[:300], self.name)
-            return smtp
+            return smtp, Outcome.NEXT
         self.rate.wait()
         try:
             if smtp is None:
                 smtp = self._connect()
             transmit(smtp, self.envelope_from, row.email, data)
         except smtplib.SMTPRecipientsRefused as exc:
+            # The only refusal that is about this recipient.
             code, reply = next(iter(exc.recipients.values()))
-            self._refused(row, code, reply)
-        except (smtplib.SMTPDataError, smtplib.SMTPSenderRefused) as exc:
-            self._refused(row, exc.smtp_code, exc.smtp_error)
-            if isinstance(exc, smtplib.SMTPSenderRefused):
-                smtp = _drop(smtp)
-        except (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, OSError) as exc:
-            self._retry(row, f"connection: {exc}")
+            return smtp, self._refused(row, code, reply)
+        except smtplib.SMTPResponseException as exc:
+            # The greeting, HELO, sign-in, MAIL FROM or DATA: the relay's answer to us or to the message.
             smtp = _drop(smtp)
-        else:
-            _mark_sent(row, self.name)
-            with self.counter_lock:
-                self.sent += 1
-        return smtp
+            text = f"{_stage(exc)}: {_reply_text(exc.smtp_code, exc.smtp_error)}"
+            if exc.smtp_code >= 500:
+                self._pause(row, text)
+            else:
+                self._relay_down(row, text)
+            return smtp, Outcome.STOP
+        except (smtplib.SMTPNotSupportedError, ssl.SSLCertVerificationError) as exc:
+            # Settings the relay cannot work with (STARTTLS or AUTH it does not offer, a certificate we
+            # do not trust): waiting will not help; an operator must.
+            smtp = _drop(smtp)
+            self._pause(row, f"connection: {exc}")
+            return smtp, Outcome.STOP
+        except OSError as exc:  # refused, reset, timed out, or closed by the relay (SMTPServerDisconnected)
+            smtp = _drop(smtp)
+            if reused and again:
+                # Relays close connections that sat idle: one fresh connection before calling it trouble.
+                return self._send_one(None, row, again=False)
+            self._relay_down(row, f"connection: {exc or type(exc).__name__}")
+            return smtp, Outcome.STOP
+        _mark_sent(row, self.name)
+        self.breaker.succeeded()
+        with self.counter_lock:
+            self.sent += 1
+        return smtp, Outcome.NEXT
 
-    def _refused(self, row, code, reply):
-        text = f"{code} {reply.decode(errors='replace') if isinstance(reply, bytes) else reply}"[:300]
+    def _pause(self, row, text):
+        """A permanent refusal that is not about the recipient: the row waits untouched and the send pauses."""
+        from .outbox import pause_send
+
+        _give_back(row, self.name, text)
+        pause_send(row.edition_id, text)
+
+    def _relay_down(self, row, text):
+        """A temporary trouble with the relay itself: the row waits untouched and the breaker opens."""
+        _give_back(row, self.name, text)
+        delay = self.breaker.trip()
+        log.warning("Relay trouble (%s); waiting %.1f s before trying again", text, delay)
+
+    def _refused(self, row, code, reply) -> str:
+        text = _reply_text(code, reply)
         if 400 <= code < 500:
-            self._retry(row, text)
+            attempts = self._retry(row, text)
+            streak = self.breaker.soft_refusal(row.id, attempts)
+            if streak:
+                _refund(streak, f"{text} (given to {len(streak)} recipients in a row: the relay's trouble, not theirs)")
+                self._relay_down(row, text)
+                return Outcome.STOP
         else:
             _fail(row, text, self.name)
             from partnerpost.audience.workflows import record_hard_bounce
@@ -236,14 +377,15 @@ class Worker:
             record_hard_bounce(row.subscriber_id, text)
             with self.counter_lock:
                 self.failed += 1
+        return Outcome.NEXT
 
-    def _retry(self, row, text):
+    def _retry(self, row, text) -> int:
         attempts = row.attempts + 1
         if attempts >= self.max_attempts:
             _fail(row, f"gave up after {attempts} attempts: {text}"[:300], self.name, attempts=attempts)
             with self.counter_lock:
                 self.failed += 1
-            return
+            return attempts
         delay = settings.MAILING_RETRY_SECONDS * (2 ** (attempts - 1))
         Delivery.objects.filter(pk=row.id, worker=self.name).update(
             status=DeliveryStatus.PENDING, attempts=attempts, last_error=text[:300], lease_until=None,
@@ -251,6 +393,7 @@ class Worker:
         )
         with self.counter_lock:
             self.retried += 1
+        return attempts
 
 
 def transmit(smtp: smtplib.SMTP, sender: str, recipient: str, data: bytes):
@@ -304,6 +447,40 @@ def _address(value: str) -> str:
     return email.utils.parseaddr(value)[1] or value
 
 
+def _reply_text(code, reply) -> str:
+    return f"{code} {reply.decode(errors='replace') if isinstance(reply, bytes) else reply}"[:300]
+
+
+def _stage(exc: smtplib.SMTPResponseException) -> str:
+    if isinstance(exc, smtplib.SMTPSenderRefused):
+        return f"MAIL FROM <{exc.sender}>"
+    if isinstance(exc, smtplib.SMTPDataError):
+        return "DATA"
+    if isinstance(exc, smtplib.SMTPConnectError):
+        return "greeting"
+    if isinstance(exc, smtplib.SMTPHeloError):
+        return "HELO"
+    if isinstance(exc, smtplib.SMTPAuthenticationError):
+        return "sign-in"
+    return "relay"
+
+
+def _give_back(row: Claimed, worker: str, text: str):
+    """Back to waiting as it was: no attempt spent, due at once (the breaker or the pause decides when)."""
+    Delivery.objects.filter(pk=row.id, worker=worker, status=DeliveryStatus.SENDING).update(
+        status=DeliveryStatus.PENDING, lease_until=None, last_error=text[:300],
+    )
+
+
+def _refund(streak: list[tuple[int, int]], text: str):
+    """Give back the attempt each row of a streak of 4xx at RCPT TO spent (and the rows that gave up on it)."""
+    for row_id, attempts in streak:
+        Delivery.objects.filter(pk=row_id, attempts=attempts, status__in=[DeliveryStatus.PENDING, DeliveryStatus.FAILED]).update(
+            status=DeliveryStatus.PENDING, attempts=max(attempts - 1, 0), next_attempt_at=timezone.now(), lease_until=None,
+            last_error=text[:300],
+        )
+
+
 def _drop(smtp):
     if smtp is not None:
         try:
@@ -337,8 +514,10 @@ def _release(rows: list[Claimed], worker: str):
 
 
 def _anything_due_soon() -> bool:
-    """Rows another worker holds, or retries due within a minute, keep an until-idle worker waiting."""
+    """Rows another worker holds, or retries due within a minute, keep an until-idle worker waiting
+    (not those of a paused send: they wait for an editor, not for a worker)."""
     soon = timezone.now() + dt.timedelta(seconds=60)
-    return Delivery.objects.filter(status=DeliveryStatus.SENDING).exists() or Delivery.objects.filter(
+    active = Delivery.objects.exclude(edition_id__in=SendPause.objects.values("edition_id"))
+    return active.filter(status=DeliveryStatus.SENDING).exists() or active.filter(
         status=DeliveryStatus.PENDING, next_attempt_at__lte=soon
     ).exists()

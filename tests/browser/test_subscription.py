@@ -31,6 +31,10 @@ def test_reader_subscribes_confirms_manages_and_unsubscribes(browser, live_serve
     s.button("Subscribe")
     s.wait_text("Check your inbox")
     assert Subscriber.objects.get().status == "pending"
+    assert smtp.messages == []  # the confirmation is a background task...
+    from django.core.management import call_command
+
+    call_command("tasks", "worker", "--until-empty", "--no-periodic", "--interval", "0")  # ...which the task worker sends
 
     confirm = _link(smtp, re.escape(live_server.url) + r"/subscribe/confirm/\S+/")
     browser.get(confirm)

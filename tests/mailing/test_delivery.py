@@ -18,6 +18,7 @@ def edition(db, settings):
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MAILING_RETRY_SECONDS = 0
+    settings.MAILING_BREAKER_SECONDS = 0.01
     demo.load(log=lambda *_: None)
     return edition_demo.load(log=lambda *_: None)
 
@@ -97,7 +98,8 @@ def test_temporary_failures_are_retried(edition, editor, smtp):
     assert received == ["reader0@example.org", "reader1@example.org", "reader2@example.org"]
     rows = dict(Delivery.objects.values_list("email", "attempts"))
     assert rows["reader1@example.org"] == 2
-    assert sum(rows.values()) == 5  # three sends, one greylisting retry, one retry after the dropped connection
+    # Three sends and one greylisting retry; the dropped connection is the relay's trouble and costs no attempt.
+    assert sum(rows.values()) == 4
     assert set(Delivery.objects.values_list("status", flat=True)) == {"sent"}
 
 
@@ -111,6 +113,35 @@ def test_permanent_failures_fail_and_bounce(edition, editor, smtp, settings):
     assert (failed.status, failed.last_error) == ("failed", "550 5.1.1 No such user")
     assert Subscriber.objects.get(email="reader0@example.org").status == "bounced"
     assert [to for to, _ in smtp.messages] == [["reader1@example.org"]]
+
+
+def test_only_a_refusal_at_rcpt_counts_against_the_recipient_and_pauses_nothing(edition, editor, smtp, settings):
+    from partnerpost.mailing.models import SendPause
+
+    settings.BOUNCE_LIMIT = 2
+    readers = [Subscriber.objects.create(email=f"reader{i}@example.org", status="confirmed", hard_bounces=1) for i in range(3)]
+    smtp.rcpt_script = {"reader1@example.org": ["550 5.1.1 No such user"]}
+    send_edition(editor, edition)
+    Worker(connections=1).run(until_idle=True)
+    assert sorted(to[0] for to, _ in smtp.messages) == ["reader0@example.org", "reader2@example.org"]
+    statuses = {r.email: (r.status, r.hard_bounces) for r in Subscriber.objects.filter(pk__in=[r.pk for r in readers])}
+    assert statuses == {"reader0@example.org": ("confirmed", 1), "reader1@example.org": ("bounced", 2), "reader2@example.org": ("confirmed", 1)}
+    assert not SendPause.objects.exists()
+
+
+def test_a_relay_refusing_our_sign_in_pauses_the_send(edition, editor, smtp, settings):
+    """Settings the relay cannot work with (here AUTH, which the test relay does not offer) are no
+    recipient's fault: the send pauses with the reason, and nobody is counted."""
+    from partnerpost.mailing.models import SendPause
+
+    settings.EMAIL_HOST_USER, settings.EMAIL_HOST_PASSWORD = "newsletter", "secret"
+    _subscribers(2)
+    send_edition(editor, edition)
+    Worker(connections=1).run(until_idle=True)
+    assert smtp.messages == []
+    assert set(Delivery.objects.values_list("status", "attempts")) == {("pending", 0)}
+    assert SendPause.objects.get().reason == "connection: SMTP AUTH extension not supported by server."
+    assert set(Subscriber.objects.values_list("hard_bounces", flat=True)) == {0}
 
 
 def test_retries_stop_at_the_limit(edition, editor, smtp, settings):

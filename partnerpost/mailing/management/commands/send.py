@@ -3,7 +3,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 
 from partnerpost.editions.models import Edition
-from partnerpost.mailing.outbox import SendError, check_sendable, progress, send_edition
+from partnerpost.mailing.outbox import SendError, check_sendable, paused, progress, resume_send, retry_failed, send_edition
 from partnerpost.mailing.worker import Worker
 from partnerpost.network.permissions import OPERATOR
 
@@ -26,6 +26,11 @@ class Command(BaseCommand):
                             help="Queue the deliveries at this time instead of now, e.g. 2026-12-01T09:00 (TIME_ZONE unless "
                                  "the time says its zone, as in 2026-12-01T09:00+01:00). The task worker "
                                  "(`partnerpost tasks worker`) does it then; `partnerpost worker` sends them.")
+        parser.add_argument("--retry-failed", action="store_true",
+                            help="Queue the edition's failed deliveries again, with fresh attempts, for the subscribers who "
+                                 "still receive editions (nobody new is queued).")
+        parser.add_argument("--resume", action="store_true",
+                            help="Resume a send paused because the relay refused it as a whole (fix the relay first).")
 
     def handle(self, *args, **options):
         try:
@@ -34,14 +39,25 @@ class Command(BaseCommand):
             edition = originals.pick(options["slug"], latest=options["latest"])
         except LookupError as exc:
             raise CommandError(str(exc)) from None
+        repair = [flag for flag in ("retry_failed", "resume") if options[flag]]
         if options["at"] is not None:
+            if repair:
+                raise CommandError(f"--at and --{repair[0].replace('_', '-')} do not go together: --at queues a new send later.")
             return self.schedule(edition, options["at"], options["wait"])
-        try:
-            added = send_edition(OPERATOR, edition)
-        except SendError as exc:
-            raise CommandError(str(exc)) from None
-        counts = progress(edition)
-        self.stdout.write(f"{edition.title}: {added} deliveries queued ({counts['total']} in all, {counts['sent']} already sent).")
+        if repair:
+            self.repair(edition, options)
+        else:
+            try:
+                added = send_edition(OPERATOR, edition)
+            except SendError as exc:
+                raise CommandError(str(exc)) from None
+            counts = progress(edition)
+            self.stdout.write(f"{edition.title}: {added} deliveries queued ({counts['total']} in all, {counts['sent']} already sent).")
+        pause = paused(edition)
+        if pause is not None:
+            self.stdout.write(f"Sending is paused since {pause.since:%Y-%m-%d %H:%M} UTC: {pause.reason}\n"
+                              f"Fix the relay, then run `partnerpost send {edition.slug} --resume`.")
+            return
         if not options["wait"]:
             self.stdout.write("A running `partnerpost worker` will send them.")
             return
@@ -56,7 +72,25 @@ class Command(BaseCommand):
         show(worker)
         sys.stderr.write("\n")
         c = progress(edition)
-        self.stdout.write(f"Done: {c['sent']} sent, {c['failed']} failed, {c['pending'] + c['sending']} still waiting (retries).")
+        skipped = f", {c['skipped']} skipped (no longer subscribed)" if c["skipped"] else ""
+        self.stdout.write(f"Done: {c['sent']} sent, {c['failed']} failed{skipped}, {c['pending'] + c['sending']} still waiting (retries).")
+        pause = paused(edition)
+        if pause is not None:
+            raise CommandError(f"Sending was paused: {pause.reason}. Fix the relay, then run `partnerpost send {edition.slug} --resume`.")
+
+    def repair(self, edition, options):
+        if options["resume"]:
+            pause = paused(edition)
+            if resume_send(OPERATOR, edition):
+                self.stdout.write(f"{edition.title}: sending resumed (it was paused since {pause.since:%Y-%m-%d %H:%M} UTC: {pause.reason}).")
+            else:
+                self.stdout.write(f"{edition.title}: sending was not paused.")
+        if options["retry_failed"]:
+            try:
+                count = retry_failed(OPERATOR, edition)
+            except SendError as exc:
+                raise CommandError(str(exc)) from None
+            self.stdout.write(f"{edition.title}: {count} failed deliveries queued again.")
 
     def schedule(self, edition, when, wait):
         from django.utils import timezone
