@@ -88,7 +88,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The public address of the site, used in emails and anywhere an absolute link is needed.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = env_str("SITE_NAME", "UN Public Administration Network")
-SITE_TAGLINE = env_str("SITE_TAGLINE", "News, events and publications from the network's partner institutions")
+# Without SITE_TAGLINE, the default line is translated into the reader's language.
+SITE_TAGLINE = env_str("SITE_TAGLINE") or _("News, events and publications from the network's partner institutions")
 
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
