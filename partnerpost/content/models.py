@@ -153,6 +153,19 @@ class AwardCategory(models.Model):
         return self.name
 
 
+class TranslationGroup(models.Model):
+    """The versions of one story in several languages: each item of the group is one language."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("translation group")
+        verbose_name_plural = _("translation groups")
+
+    def __str__(self):
+        return f"#{self.pk}"
+
+
 def live_q(now: dt.datetime | None = None) -> Q:
     """The filter for items the public may see: published, live, not expired."""
     now = now or timezone.now()
@@ -205,6 +218,10 @@ class Item(models.Model):
     body = models.TextField(_("body"), blank=True, help_text=_("Markdown. Links must start with http(s):// or mailto:."))
     body_html = models.TextField(editable=False, blank=True)
     language = models.CharField(_("content language"), max_length=10, choices=CONTENT_LANGUAGES, default="en")
+    #: Set by workflows.save_item when this item is a version of another in another language.
+    translation_group = models.ForeignKey(
+        TranslationGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="items", editable=False,
+    )
     partner = models.ForeignKey(
         "network.Partner", verbose_name=_("partner"), on_delete=models.PROTECT, related_name="items"
     )
@@ -332,6 +349,15 @@ class Item(models.Model):
         from . import kinds
 
         return kinds.get(self.kind)
+
+    def other_versions(self, public: bool = False) -> list:
+        """The same story in other languages (prefetch "translation_group__items" for lists)."""
+        if not self.translation_group_id:
+            return []
+        versions = [v for v in self.translation_group.items.all() if v.pk != self.pk]
+        if public:
+            versions = [v for v in versions if v.is_live]
+        return sorted(versions, key=lambda v: v.language)
 
     @property
     def is_open(self):
