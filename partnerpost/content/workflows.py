@@ -13,6 +13,7 @@ The same input gives the same errors, keyed by field, whichever face sent it.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
@@ -87,13 +88,23 @@ class Related:
     changed: list[str] = field(default_factory=list)
 
 
+#: Letters and digits of a slug's suffix: no 0/o, 1/l/i, so it reads back unambiguously.
+_SUFFIX_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+SLUG_SUFFIX_LENGTH = 5
+
+
 def _unique_slug(item: Item) -> str:
+    """The title's words and a short random suffix ("taller-virtual-k3x9m").
+
+    Every new item gets a suffix, whether or not another item has the same title: a slug such as
+    "annual-report-2" would tell whoever made the item that an item they may not see (another
+    partner's draft) already has that title. Slugs never change after creation, so the addresses of
+    items made before this rule (without a suffix) keep working."""
     base = slugify(item.title)[:100].strip("-") or "item"
-    slug, n = base, 2
-    while Item.objects.filter(slug=slug).exclude(pk=item.pk).exists():
-        slug = f"{base}-{n}"
-        n += 1
-    return slug
+    while True:
+        slug = f"{base}-{''.join(secrets.choice(_SUFFIX_ALPHABET) for _ in range(SLUG_SUFFIX_LENGTH))}"
+        if not Item.objects.filter(slug=slug).exclude(pk=item.pk).exists():
+            return slug
 
 
 def _changed(item):
