@@ -4,6 +4,8 @@ errors, nor on pages with danger buttons."""
 import pytest
 from django.test import Client
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
 
 from partnerpost.content.enums import ItemState
 from tests.browser.conftest import axe_source, browser  # noqa: F401  (the browser suite's fixtures, used here)
@@ -43,7 +45,7 @@ def test_item_form_has_no_serious_axe_findings(browser, live_server, axe_source,
         assert browser.find_elements(By.ID, ref), ref
     browser.find_element(By.CSS_SELECTOR, "input[name=title]").clear()
     browser.find_element(By.CSS_SELECTOR, "form.item-form button[name=save]").click()
-    assert browser.find_elements(By.CSS_SELECTOR, ".field-error")
+    WebDriverWait(browser, 15).until(EC.presence_of_element_located((By.ID, "id_title_error")))
     title = browser.find_element(By.ID, "id_title")
     assert "id_title_error" in title.get_attribute("aria-describedby")
     assert browser.find_element(By.ID, "id_title_error").text
