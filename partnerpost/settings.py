@@ -277,6 +277,10 @@ CACHES = {
     )
 }
 
+# With the memory cache (one per process), the content version that makes kept pages stale lives in this
+# file, which every process of the machine reads (see network/paging.py). Unused with a shared cache.
+CONTENT_VERSION_FILE = Path(env_str("CONTENT_VERSION_FILE") or VAR_DIR / "content-version")
+
 # Sending editions: SMTP connections per worker, messages per second (0: no limit), rows claimed
 # at a time, how long a claim holds, retries of temporary failures and their first delay.
 MAILING_CONNECTIONS = env_int("MAILING_CONNECTIONS", 4)

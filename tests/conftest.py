@@ -39,6 +39,7 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.CONTENT_VERSION_FILE = tmp_path / "content-version"
     # Hashing strength is not under test; the default hasher costs 0.4 s per password.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     from django.core.cache import cache

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -57,3 +59,13 @@ def _http_error(request, exc):
 @api.exception_handler(Http404)
 def _not_found(request, exc):
     return error_response(request, NotFound("Not found."))
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request, exc):
+    """A body over DATA_UPLOAD_MAX_MEMORY_SIZE (10 MB) is refused before it is read or parsed."""
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    megabytes = f"{limit / (1024 * 1024):g} MB" if limit >= 1024 * 1024 else f"{limit} bytes"
+    return error_response(request, ApiError(
+        f"The request body is larger than the {megabytes} the API accepts; send less (images and documents are "
+        "not uploaded through the API).", {"body": [f"At most {megabytes}."]}, status=413))

@@ -58,10 +58,10 @@ def get_own_item(request, slug: Slug = Path(...)):
     return _own_item_data(request, writes.own_item(request.auth, slug))
 
 
-WRITE = {400: Error, 401: Error, 404: Error, 409: Error, 422: Error, 429: Error}
+WRITE = {400: Error, 401: Error, 404: Error, 409: Error, 413: Error, 422: Error, 429: Error}
 
 
-@v1.post("/items", response={201: PartnerItemOut, 400: Error, 401: Error, 422: Error, 429: Error}, summary="Create an item (a draft)", auth=auth, tags=TOKEN_TAGS)
+@v1.post("/items", response={201: PartnerItemOut, 400: Error, 401: Error, 413: Error, 422: Error, 429: Error}, summary="Create an item (a draft)", auth=auth, tags=TOKEN_TAGS)
 def create_item(request, response: HttpResponse, payload: ItemCreate):
     """A new draft of the token's partner; with `"submit": true` it goes straight to review.
     The `Location` header names the new item's address."""

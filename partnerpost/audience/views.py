@@ -104,6 +104,14 @@ def subscriber_list(request):
     status = request.GET.get("status", "")
     language = request.GET.get("language", "")
     country = request.GET.get("country", "")
+    error = ""
+    refused = [name for name, value in (("q", q), ("language", language), ("country", country)) if "\x00" in value]
+    if refused:
+        # PostgreSQL cannot compare text holding NUL; no address or name holds one, so nothing matches.
+        error = _("%(field)s: the text contains a NUL character, which no subscriber's details can hold.") % {
+            "field": {"q": _("Search"), "language": _("Language"), "country": _("Country")}[refused[0]]}
+        rows = rows.none()
+        q, language, country = (value.replace("\x00", "") for value in (q, language, country))
     if q:
         rows = rows.filter(Q(email_key__contains=q.lower()) | Q(name__icontains=q) | Q(organization__icontains=q))
     if status in SubscriberStatus.values:
@@ -112,7 +120,7 @@ def subscriber_list(request):
         rows = rows.filter(language=language)
     if country:
         rows = rows.filter(country_id=country.upper())
-    if request.GET.get("format") == "csv":
+    if request.GET.get("format") == "csv" and not error:
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="subscribers.csv"'
         workflows.export_csv(response, rows)
@@ -129,5 +137,5 @@ def subscriber_list(request):
     query.pop("page", None)
     return render(request, "audience/subscriber_list.html", {
         "page": page, "counts": counts, "statuses": SubscriberStatus.choices, "query": query.urlencode(),
-        "filters": {"q": q, "status": status, "language": language, "country": country},
-    })
+        "filters": {"q": q, "status": status, "language": language, "country": country}, "error": error,
+    }, status=400 if error else 200)

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from partnerpost.lib import csvcells
 from partnerpost.notify import send_templated
 
 from .enums import ConsentAction, ConsentSource, SubscriberStatus
@@ -207,12 +208,20 @@ def import_csv(stream, *, operator=None, confirmed=False, send_confirmations=Fal
     report = ImportReport()
     reader = csv.DictReader(stream)
     fields = {f.strip().lower(): f for f in (reader.fieldnames or [])}
+    if any("\x00" in name for name in fields):
+        report.errors.append((1, _("The header contains a NUL character, which is not allowed; is this a CSV file?")))
+        return report
     if "email" not in fields:
         report.errors.append((1, _("The header has no “email” column (found: %(cols)s).") % {"cols": ", ".join(reader.fieldnames or []) or "nothing"}))
         return report
     rows: dict[str, dict] = {}
     for line, raw in enumerate(reader, start=2):
         row = {key: (raw.get(original) or "").strip() for key, original in fields.items()}
+        nul = next((key for key, value in row.items() if "\x00" in value), None)
+        if nul is not None:
+            # PostgreSQL cannot store NUL in text; refused here on every database alike.
+            report.errors.append((line, _("%(column)s contains a NUL character, which is not allowed") % {"column": nul}))
+            continue
         try:
             address = check_address(row["email"])
         except AddressError as exc:
@@ -328,7 +337,8 @@ def _ids(new):
 
 
 def export_csv(stream, queryset=None) -> int:
-    writer = csv.writer(stream)
+    """Write subscribers as CSV; text a spreadsheet would run as a formula is neutralized (lib.csvcells)."""
+    writer = csvcells.writer(stream)
     writer.writerow(CSV_COLUMNS)
     count = 0
     rows = (queryset if queryset is not None else Subscriber.objects.all()).order_by("id")

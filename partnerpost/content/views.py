@@ -151,6 +151,10 @@ def item_transition(request, pk, action):
     except workflows.WorkflowError as exc:
         messages.error(request, str(exc))
         return redirect("workspace:item", item.pk)
+    except ValidationError as exc:
+        for messages_of_field in exc.message_dict.values():
+            messages.error(request, _("Publish at: %(error)s") % {"error": messages_of_field[0]})
+        return redirect("workspace:item", item.pk)
     done = {
         "submit": _("Submitted for review. The secretariat has been told."),
         "approve": _("Approved. Publish it when you are ready."),

@@ -13,14 +13,16 @@ The same input gives the same errors, keyed by field, whichever face sent it.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from partnerpost.lib import datebounds
 from partnerpost.network.models import Partner, User
 from partnerpost.network.permissions import is_editor
 from .permissions import allows_state, can
@@ -86,13 +88,23 @@ class Related:
     changed: list[str] = field(default_factory=list)
 
 
+#: Letters and digits of a slug's suffix: no 0/o, 1/l/i, so it reads back unambiguously.
+_SUFFIX_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+SLUG_SUFFIX_LENGTH = 5
+
+
 def _unique_slug(item: Item) -> str:
+    """The title's words and a short random suffix ("taller-virtual-k3x9m").
+
+    Every new item gets a suffix, whether or not another item has the same title: a slug such as
+    "annual-report-2" would tell whoever made the item that an item they may not see (another
+    partner's draft) already has that title. Slugs never change after creation, so the addresses of
+    items made before this rule (without a suffix) keep working."""
     base = slugify(item.title)[:100].strip("-") or "item"
-    slug, n = base, 2
-    while Item.objects.filter(slug=slug).exclude(pk=item.pk).exists():
-        slug = f"{base}-{n}"
-        n += 1
-    return slug
+    while True:
+        slug = f"{base}-{''.join(secrets.choice(_SUFFIX_ALPHABET) for _ in range(SLUG_SUFFIX_LENGTH))}"
+        if not Item.objects.filter(slug=slug).exclude(pk=item.pk).exists():
+            return slug
 
 
 def _changed(item):
@@ -282,6 +294,30 @@ def _check_text(item: Item) -> dict[str, str]:
     return errors
 
 
+def _date_error(value) -> str:
+    return _("%(date)s is outside the dates Partnerpost accepts: give a date between %(earliest)s and %(latest)s.") % {
+        "date": datebounds.as_date(value).isoformat(), "earliest": datebounds.EARLIEST.isoformat(),
+        "latest": datebounds.LATEST.isoformat()}
+
+
+def _check_dates(item: Item, related: Related) -> dict[str, str]:
+    """Every date and time of the item, and every separate day, within 1900-2100 (lib.datebounds).
+
+    Years such as 9999 are typing mistakes; they would also make calendars, feeds and pages compute
+    days beyond what Python's dates can hold."""
+    errors = {}
+    for model_field in Item._meta.concrete_fields:
+        if isinstance(model_field, (models.DateField, models.DateTimeField)) and model_field.editable:
+            value = getattr(item, model_field.attname, None)
+            if not datebounds.in_range(value):
+                errors[model_field.name] = _date_error(value)
+    for number, day in enumerate(related.days or [], start=1):
+        if not datebounds.in_range(day):
+            errors["days"] = _line(number, _date_error(day))
+            break
+    return errors
+
+
 def _list_snapshot(item: Item) -> dict[str, object]:
     return {
         "themes": sorted(item.themes.values_list("pk", flat=True)),
@@ -354,6 +390,9 @@ def save_item(user: User, data: ItemInput, *, item: Item | None = None, submit: 
         kind = kinds.get(target.kind)
         _apply_kind(target, data, kind)
         kind.prepare(target)
+        errors = _check_dates(target, data.related)
+        if errors:  # nothing else computes with a date out of range
+            raise ValidationError(errors)
         _apply_days(target, data.related)
         errors = _check_text(target)
         errors.update({k: v for k, v in _check_related(target, data.related, kind).items() if k not in errors})
@@ -476,6 +515,10 @@ def reject_item(user: User, item: Item, reason: str) -> Item:
 
 def publish_item(user: User, item: Item, go_live_at: dt.datetime | None = None) -> Item:
     """Publish now, or at go_live_at if that lies in the future."""
+    if go_live_at is not None and not datebounds.in_range(go_live_at):
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError({"go_live_at": _date_error(go_live_at)})
     now = timezone.now()
     scheduled = go_live_at is not None and go_live_at > now
     live_at = go_live_at if scheduled else now

@@ -1,5 +1,12 @@
 """RSS 2.0 and Atom feeds: all items, per partner, per kind, per theme, and editions.
-Only published, live items ever appear (Item.objects.published())."""
+Only published, live items ever appear (Item.objects.published()).
+
+Summaries are plain text, and the feeds say so: Atom's <summary type="text">, and in RSS (whose
+<description> readers take as HTML) the text escaped, so "<img onerror=...>" typed in a summary is
+shown as those characters by every feed reader, never run as markup. No HTML body is emitted.
+"""
+
+import html
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -18,8 +25,26 @@ from partnerpost.network.models import Partner
 FEED_SIZE = 50
 
 
+class PlainTextRss(Rss201rev2Feed):
+    """RSS 2.0 whose item descriptions are plain text: escaped, so a reader shows them as written."""
+
+    def add_item_elements(self, handler, item):
+        if item["description"] is not None:
+            item = {**item, "description": html.escape(item["description"], quote=False)}
+        super().add_item_elements(handler, item)
+
+
+class PlainTextAtom(Atom1Feed):
+    """Atom whose entry summaries are declared as text (type="text"), not HTML."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, {**item, "description": None})
+        if item["description"] is not None:
+            handler.addQuickElement("summary", item["description"], {"type": "text"})
+
+
 class ItemFeed(Feed):
-    feed_type = Rss201rev2Feed
+    feed_type = PlainTextRss
 
     def get_object(self, request, scope=None, value=None):
         if scope is None:
@@ -87,12 +112,12 @@ class ItemFeed(Feed):
 
 
 class ItemAtomFeed(ItemFeed):
-    feed_type = Atom1Feed
+    feed_type = PlainTextAtom
     subtitle = ItemFeed.description
 
 
 class EditionFeed(Feed):
-    feed_type = Rss201rev2Feed
+    feed_type = PlainTextRss
     link = "/editions/"
 
     def title(self):
@@ -119,4 +144,4 @@ class EditionFeed(Feed):
 
 
 class EditionAtomFeed(EditionFeed):
-    feed_type = Atom1Feed
+    feed_type = PlainTextAtom

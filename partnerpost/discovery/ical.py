@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -15,9 +16,12 @@ from partnerpost.content.filters import FACETS, ItemFilters
 from partnerpost.content.models import Item, Theme
 from partnerpost.lib.config import url_host
 from partnerpost.lib.numbers import plain_number
-from partnerpost.lib.timezones import resolve_time_zone
+from partnerpost.lib import datebounds
+from partnerpost.lib.timezones import TimeZoneError, resolve_time_zone
 from partnerpost.network.models import Partner
 from partnerpost.content.permissions import can
+
+logger = logging.getLogger(__name__)
 
 
 def _host():
@@ -75,6 +79,9 @@ def event_component(item: Item):
 
 
 def calendar_bytes(items, name: str) -> bytes:
+    """The calendar of these events. One event that cannot be written (a date out of range stored before
+    dates were checked, a time zone that no longer resolves) is left out with a warning in the log; the
+    others are served."""
     from icalendar import Calendar
 
     cal = Calendar()
@@ -83,7 +90,16 @@ def calendar_bytes(items, name: str) -> bytes:
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", name)
     for item in items:
-        cal.add_component(event_component(item))
+        if not (datebounds.in_range(item.start_date) and datebounds.in_range(item.end_date)):
+            logger.warning("Calendar %r: left out item %s (%s), its dates %s to %s are out of range",
+                           name, item.pk, item.slug, item.start_date, item.end_date)
+            continue
+        try:
+            component = event_component(item)
+        except (ValueError, OverflowError, TypeError, TimeZoneError) as exc:
+            logger.warning("Calendar %r: left out item %s (%s): %s", name, item.pk, item.slug, exc)
+            continue
+        cal.add_component(component)
     cal.add_missing_timezones()
     return cal.to_ical()
 

@@ -1,7 +1,7 @@
 from django.contrib.sitemaps import GenericSitemap
 from django.contrib.sitemaps.views import sitemap
 from django.http import HttpResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.views.decorators.cache import cache_page
 
 from partnerpost.content.models import Item
@@ -12,8 +12,10 @@ from . import feeds, ical, views
 
 
 def robots(request):
+    # The month calendar's own page is for crawlers; its ?month=... pages (endless for a crawler) are not.
+    calendar = reverse("portal:calendar_month")
     lines = ["User-agent: *", "Disallow: /workspace/", "Disallow: /admin/", "Disallow: /accounts/",
-             "Disallow: /subscription/", "Disallow: /unsubscribe/", f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}"]
+             "Disallow: /subscription/", "Disallow: /unsubscribe/", f"Disallow: {calendar}?", f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}"]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 

@@ -39,14 +39,39 @@ def _audit(edition, user, action, from_state="", to_state="", note=""):
     )
 
 
+def live_at_publication_q(now=None) -> Q:
+    """Items that would be public if the edition were published at `now`: published and live, or
+    approved (publishing the edition publishes them now) with no go-live time still ahead and no
+    unpublishing time already past. An edition is read at once by everyone it is sent to, so an item
+    scheduled for later, or expired, must not be in it."""
+    now = now or timezone.now()
+    window = (Q(go_live_at__isnull=True) | Q(go_live_at__lte=now)) & (Q(expire_at__isnull=True) | Q(expire_at__gt=now))
+    return Q(state__in=EDITION_READY_STATES) & window
+
+
+def not_live_reason(item: Item, now=None) -> str:
+    """Why this item cannot be in an edition published at `now`, naming it; "" when it can."""
+    now = now or timezone.now()
+    if item.state not in EDITION_READY_STATES:
+        return _("“%(title)s” is %(state)s; remove it or have it approved first.") % {
+            "title": item.title, "state": item.get_state_display().lower()}
+    if item.go_live_at is not None and item.go_live_at > now:
+        return _("“%(title)s” is scheduled to go live at %(when)s; remove it, or publish the edition after that.") % {
+            "title": item.title, "when": timezone.localtime(item.go_live_at).strftime("%Y-%m-%d %H:%M %Z")}
+    if item.expire_at is not None and item.expire_at <= now:
+        return _("“%(title)s” was unpublished at %(when)s; remove it from the edition.") % {
+            "title": item.title, "when": timezone.localtime(item.expire_at).strftime("%Y-%m-%d %H:%M %Z")}
+    return ""
+
+
 def candidates(edition: Edition):
-    """Approved and published items that fall in the edition's period and are not in it yet."""
+    """Items that fall in the edition's period, would be live if it were published now, and are not in it yet."""
     start, end = edition.period_start, edition.period_end
     in_period = Q(kind=ItemKind.EVENT, start_date__lte=end, end_date__gte=start) | (
         ~Q(kind=ItemKind.EVENT) & Q(sort_date__gte=start, sort_date__lte=end)
     )
     return (
-        Item.objects.filter(in_period, state__in=EDITION_READY_STATES)
+        Item.objects.filter(in_period, live_at_publication_q())
         .exclude(edition_entries__section__edition=edition)
         .select_related("partner")
         .order_by("partner__display_order", "partner__name", "sort_date", "id")
@@ -111,6 +136,9 @@ def _add(edition: Edition, item: Item, section: Section | None = None) -> Entry:
         raise EditionError(_("“%(title)s” is already in this edition.") % {"title": item.title})
     if item.state not in EDITION_READY_STATES:
         raise EditionError(_("Only approved or published items can go into an edition."))
+    reason = not_live_reason(item)
+    if reason:
+        raise EditionError(reason)
     section = section or _section_for(edition, item.partner)
     position = (section.entries.aggregate(m=Max("position"))["m"] or 0) + 1
     return Entry.objects.create(section=section, item=item, position=position)
@@ -216,14 +244,14 @@ def publish_edition(user, edition: Edition) -> Edition:
     entries = Entry.objects.filter(section__edition=edition).select_related("item")
     if not entries:
         raise EditionError(_("An empty edition cannot be published."))
+    now = timezone.now()
+    for entry in entries:  # every entry checked before anything is published
+        reason = not_live_reason(entry.item, now)
+        if reason:
+            raise EditionError(reason)
     for entry in entries:
         if entry.item.state == ItemState.APPROVED:
             item_workflows.publish_item(user, entry.item)
-        elif entry.item.state != ItemState.PUBLISHED:
-            raise EditionError(
-                _("“%(title)s” is %(state)s; remove it or have it approved first.")
-                % {"title": entry.item.title, "state": entry.item.get_state_display().lower()}
-            )
     edition.snapshot = build_context(edition)
     from_state = edition.state
     edition.state = EditionState.PUBLISHED

@@ -3,7 +3,7 @@
 Listing and search pages cost many times more than the content they show changes: readers ask for the same
 archive page, the same search, again and again. For visitors who are not signed in (who all see the same
 page), a GET answer is kept in the cache under its address, the active language and the content version
-(moved on by every saved item, partner or edition, see `paging.bump_version`), for at most a minute — an item
+(moved on by every saved item, partner or edition, and the same in every process: see `paging`), for at most a minute — an item
 scheduled to go live appears with no save. Signed-in people, POSTs, and answers that set cookies or carry a
 one-time message are never kept.
 """
@@ -17,7 +17,7 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.translation import get_language
 
-from .paging import VERSION_KEY
+from .paging import current_version
 
 PAGE_SECONDS = 60
 
@@ -29,7 +29,7 @@ def for_anonymous(view):
                 or "messages" in request.COOKIES):
             return view(request, *args, **kwargs)
         path = hashlib.sha1(request.get_full_path().encode()).hexdigest()
-        key = f"page:{cache.get(VERSION_KEY, 0)}:{get_language()}:{path}"
+        key = f"page:{current_version()}:{get_language()}:{path}"
         kept = cache.get(key)
         if kept is not None:
             content, content_type = kept

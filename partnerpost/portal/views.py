@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -7,6 +9,7 @@ from django.utils.translation import gettext as _
 from partnerpost.content.enums import ItemKind
 from partnerpost.content.models import Item
 from partnerpost.editions.models import Edition
+from partnerpost.lib import datebounds
 from partnerpost.network.models import Partner
 from partnerpost.content.permissions import can
 
@@ -69,23 +72,54 @@ def events(request, past=False):
     )
 
 
+#: How far the month calendar's previous and next links lead beyond today and beyond the events there are.
+CALENDAR_REACH_YEARS = 5
+
+
+def _month(value: str):
+    """(the first day of the month written YYYY-MM, "") or (None, why not): not a month, or one outside
+    the dates Partnerpost accepts (lib.datebounds)."""
+
+    parts = value.split("-")
+    shown = value[:40]
+    if len(parts) != 2 or not all(p.isascii() and p.isdigit() for p in parts) or not 1 <= int(parts[1]) <= 12:
+        return None, _("Month: %(value)s is not a month; write it as YYYY-MM.") % {"value": shown}
+    year = int(parts[0]) if len(parts[0]) <= 6 else 0
+    if not datebounds.EARLIEST.year <= year <= datebounds.LATEST.year:
+        return None, _("Month: %(value)s is outside the calendar, which shows %(earliest)d to %(latest)d.") % {
+            "value": shown, "earliest": datebounds.EARLIEST.year, "latest": datebounds.LATEST.year}
+    return dt.date(year, int(parts[1]), 1), ""
+
+
+def _calendar_reach(today):
+    """The first and last month the calendar links to: five years before the earlier of today and the first
+    published event, five years after the later of today and the last one, within the accepted dates
+    (lib.datebounds). So a crawler following "next" stops somewhere."""
+    from django.db.models import Max, Min
+
+    span = Item.objects.published().events().aggregate(first=Min("start_date"), last=Max("end_date"))
+    first = max(min(today, span["first"] or today), datebounds.EARLIEST)
+    last = min(max(today, span["last"] or today), datebounds.LATEST)
+    earliest = max(dt.date(first.year - CALENDAR_REACH_YEARS, first.month, 1), datebounds.EARLIEST)
+    latest = min(dt.date(last.year + CALENDAR_REACH_YEARS, last.month, 1), datebounds.LATEST.replace(day=1))
+    return earliest, latest
+
+
 @for_anonymous
 def calendar_month(request):
-    """A month of events as a grid, filterable like the archive; ?month=2020-11."""
+    """A month of events as a grid, filterable like the archive; ?month=2020-11.
+
+    A month that is not one, or lies outside the dates Partnerpost accepts (lib.datebounds), shows this
+    month with a message saying why. The previous and next links stop at `_calendar_reach`."""
     import calendar as pycalendar
-    import datetime as dt
 
     form = ArchiveFilterForm(request.GET or None)
     if form.is_bound:
         form.is_valid()
     today = timezone.localdate()
-    error = ""
-    try:
-        year, month = (int(part) for part in request.GET.get("month", "").split("-"))
-        first = dt.date(year, month, 1)
-    except ValueError:
-        if request.GET.get("month"):
-            error = _("Month: %(value)s is not a month; write it as YYYY-MM.") % {"value": request.GET["month"]}
+    asked = request.GET.get("month", "")
+    first, error = _month(asked) if asked else (None, "")
+    if first is None:
         first = today.replace(day=1)
     last = first.replace(day=pycalendar.monthrange(first.year, first.month)[1])
     events = list(
@@ -94,9 +128,11 @@ def calendar_month(request):
     )
     by_day = {}
     for item in events:
-        days = [d.date for d in item.days.all()] or [
-            item.start_date + dt.timedelta(days=n) for n in range((item.end_date - item.start_date).days + 1)
-        ]
+        if item.days.all():
+            days = [d.date for d in item.days.all()]
+        else:  # only the days of this month: an event may run for years
+            begin, end = max(item.start_date, first), min(item.end_date, last)
+            days = [begin + dt.timedelta(days=n) for n in range((end - begin).days + 1)]
         for day in days:
             if first <= day <= last:
                 by_day.setdefault(day, []).append(item)
@@ -104,8 +140,9 @@ def calendar_month(request):
         [{"date": day, "in_month": day.month == first.month, "events": by_day.get(day, []), "today": day == today} for day in week]
         for week in pycalendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
     ]
-    previous = (first - dt.timedelta(days=1)).replace(day=1)
-    following = last + dt.timedelta(days=1)
+    earliest, latest = _calendar_reach(today)
+    previous = (first - dt.timedelta(days=1)).replace(day=1) if first > earliest else None
+    following = last + dt.timedelta(days=1) if first < latest else None
     query = request.GET.copy()
     query.pop("month", None)
     return render(request, "portal/calendar.html", {

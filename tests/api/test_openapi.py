@@ -64,7 +64,7 @@ def test_document_is_valid_openapi_and_complete():
             assert op["security"] == [{"BearerToken": []}] and "401" in codes
     assert "security" not in operations[("GET", "/api/v1/items")]
     assert operations[("POST", "/api/v1/items")]["security"] == [{"BearerToken": []}]
-    assert set(operations[("PATCH", "/api/v1/items/{slug}")]["responses"]) == {"200", "400", "401", "404", "409", "422", "429"}
+    assert set(operations[("PATCH", "/api/v1/items/{slug}")]["responses"]) == {"200", "400", "401", "404", "409", "413", "422", "429"}
 
 
 def test_docs_page_is_served_without_inline_script(client):

@@ -60,8 +60,8 @@ def test_item_detail_says_everything_the_portal_shows(anon, workshop):
     response = anon.get(f"/api/v1/items/{workshop.slug}")
     assert response.status_code == 200
     body = response.json()
-    assert body["slug"] == "taller-virtual-de-gestion-territorial"
-    assert body["url"] == "http://testserver/items/taller-virtual-de-gestion-territorial/"
+    assert body["slug"] == workshop.slug and workshop.slug.startswith("taller-virtual-de-gestion-territorial-")
+    assert body["url"] == f"http://testserver/items/{workshop.slug}/"
     assert (body["kind"], body["title"], body["summary"], body["language"]) == (
         "event", "Taller virtual de gestión territorial", "Cuatro sesiones en línea.", "es")
     assert body["body_html"] == workshop.body_html and 'href="https://icap.ac.cr/taller"' in body["body_html"]
@@ -83,7 +83,7 @@ def test_item_detail_says_everything_the_portal_shows(anon, workshop):
         "fee": {"amount": "50.00", "currency": "USD"}, "enrolment_deadline": "2020-11-10", "capacity": None,
         "session_count": 4, "total_hours": "6.0", "series": None,
         "people": [{"name": "Alain Jordá", "role": "facilitator", "affiliation": "ICAP"}],
-        "calendar_url": "http://testserver/items/taller-virtual-de-gestion-territorial/event.ics",
+        "calendar_url": f"http://testserver/items/{workshop.slug}/event.ics",
     }
     assert "state" not in body  # the public shape has no workflow fields
 

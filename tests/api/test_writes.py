@@ -1,6 +1,7 @@
 """Token writes: the same form rules, the same workflow (audit rows, notifications), one partner only."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.core import mail
@@ -31,7 +32,8 @@ def test_create_saves_a_draft_through_the_workflow(icap, people, icap_token):
     item = Item.objects.get()
     assert response["Location"] == f"http://testserver/api/v1/partner/items/{item.slug}"
     body = response.json()
-    assert (body["state"], body["slug"], body["revision"]) == ("draft", "taller-virtual-prospectiva-e-innovacion", 1)
+    assert (body["state"], body["slug"], body["revision"]) == ("draft", item.slug, 1)
+    assert re.fullmatch(r"taller-virtual-prospectiva-e-innovacion-[a-z2-9]{5}", item.slug)
     assert (item.partner, item.state, item.created_by) == (people.icap, ItemState.DRAFT, people.icap_partner_editor)
     assert (item.fee_amount, item.fee_currency, item.session_count, item.language) == (50, "USD", 4, "es")
     assert [(p.name, p.role, p.affiliation) for p in item.people.all()] == [

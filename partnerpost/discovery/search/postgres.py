@@ -159,6 +159,10 @@ class PostgresBackend:
     def matches(self, words, tags, languages, now, limit) -> Matches:
         """The first `limit` matches found (filters in the tsquery), the live ones' ids and facet counts in one statement."""
         query, title = self.queries(words, languages)
+        if not query.strip():
+            # Every word reduced to nothing (punctuation, stop words such as "_" or "the"): PostgreSQL's
+            # tsquery is empty, which matches nothing, and combined with a filter it would not even parse.
+            return Matches(0, [], set(), {})
         if tags:
             query = f"({query}) & " + " & ".join(f"'_{tag}'" for tag in tags)
         found = (f"SELECT item_id, kind, partner_id, language, year, themes, countries, regions, go_live_at, expire_at, title_document "
@@ -202,6 +206,8 @@ class PostgresBackend:
 
     def search_live(self, words, languages, live_sql, live_params, limit):
         query, _ = self.queries(words, languages)
+        if not query.strip():
+            return []
         return _fetch(
             f"SELECT {self.key}, ts_headline('simple', body, %s::tsquery, %s) FROM {self.table} "
             f"WHERE document @@ %s::tsquery AND {self.key} IN ({live_sql}) ORDER BY ts_rank(document, %s::tsquery) DESC, {self.key} LIMIT %s",
