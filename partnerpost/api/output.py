@@ -11,7 +11,7 @@ from partnerpost.content.models import Item
 ITEM_RELATED = ("partner", "venue_country", "series", "award_programme")
 ITEM_PREFETCH = (
     "themes", "countries", "regions", "links", "people", "days", "organizations__partner",
-    "winners__category", "winners__country", "award_categories",
+    "winners__category", "winners__country", "award_categories", "translation_group__items",
 )
 
 
@@ -54,7 +54,14 @@ def theme_data(theme):
     return {"slug": theme.slug, "name": theme.name, "kind": theme.kind, "sdg_number": theme.sdg_number}
 
 
-def item_data(request, item: Item) -> dict:
+def _versions(request, item: Item, public: bool) -> list[dict]:
+    return [
+        {"slug": v.slug, "language": v.language, "title": v.title, "url": _absolute(request, v.get_absolute_url())}
+        for v in item.other_versions(public=public)
+    ]
+
+
+def item_data(request, item: Item, public: bool = True) -> dict:
     """An item as the public sees it (call with_details() on the queryset first)."""
     kind = item.kind
     return {
@@ -79,6 +86,7 @@ def item_data(request, item: Item) -> dict:
         "date": item.sort_date,
         "first_published_at": item.first_published_at,
         "updated_at": item.updated_at,
+        "translations": _versions(request, item, public),
         # One object per kind, filled for the item's own (see content.kinds).
         **{
             other.api_key: other.api_data(item, request.build_absolute_uri) if other.value == kind else None
@@ -90,7 +98,7 @@ def item_data(request, item: Item) -> dict:
 def partner_item_data(request, item: Item) -> dict:
     """An item as its own partner's token sees it: with its place in the workflow."""
     return {
-        **item_data(request, item),
+        **item_data(request, item, public=False),
         "state": item.state,
         "rejection_reason": item.rejection_reason,
         "revision": item.revision,

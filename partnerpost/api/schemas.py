@@ -210,6 +210,13 @@ class AwardOut(Schema):
     winners: list[WinnerOut]
 
 
+class VersionOut(Schema):
+    slug: str
+    language: str
+    title: str
+    url: str
+
+
 class _ItemCommon(Schema):
     slug: str
     url: str = Field(description="The public page on the portal.")
@@ -229,6 +236,7 @@ class _ItemCommon(Schema):
     date: Optional[dt.date] = Field(None, description="The date lists sort by: an event's first day, otherwise its publication date.")
     first_published_at: Optional[dt.datetime] = None
     updated_at: dt.datetime
+    translations: list[VersionOut] = Field(description="The same story in other languages (its translation group).")
 
 
 #: Kinds whose object has nested parts, written out above; every other kind's object is built
@@ -450,6 +458,8 @@ class ItemFields(Schema):
     winners: list[WinnerIn] = Field([], max_length=200)
     # Consultations (they close on `deadline`)
     response_url: Text(500) = Field("", description="Where to respond: a web address, or mailto: and an address.")
+    translation_of: Optional[Slug] = Field(
+        None, description="The slug of the same story in another language, from the same partner; links the two.")
 
 
 class ItemCreate(ItemFields):
@@ -514,5 +524,6 @@ class ItemPatch(Schema):
     award_categories: Optional[list[Text(300)]] = Field(None, max_length=50)
     winners: Optional[list[WinnerIn]] = Field(None, max_length=200)
     response_url: Optional[Text(500)] = None
+    translation_of: Optional[Slug] = Field(None, description="Link to another language version; null unlinks.")
 
     model_config = {"json_schema_extra": {"examples": [{"summary": "Five sessions online.", "session_count": 5}]}}

@@ -70,7 +70,7 @@ def _lookup(errors, field, model, keys, key_name, message):
     return [found[key] for key in keys if key in found]
 
 
-def to_input(values: dict, partner) -> workflows.ItemInput:
+def to_input(values: dict, partner, user=None) -> workflows.ItemInput:
     """The domain's typed values for these API values; InvalidInput for references that name nothing."""
     errors: dict[str, list[str]] = {}
     columns = {name: values.get(name) for name in (*_PLAIN, *_CHOICES, *_DATES, *_NUMBERS)}
@@ -120,9 +120,18 @@ def to_input(values: dict, partner) -> workflows.ItemInput:
         winners=[workflows.Winner(name=w["name"], category=w.get("category"), country=w.get("country"))
                  for w in values.get("winners") or []],
     )
+    linked = workflows.KEEP
+    if "translation_of" in values:
+        linked = None
+        if values["translation_of"]:
+            linked = Item.objects.visible_to(user).filter(slug=values["translation_of"]).first() if user else None
+            if linked is None:
+                errors.setdefault("translation_of", []).append(
+                    _("No item you may see has the slug %(slug)s.") % {"slug": values["translation_of"]})
     if errors:
         raise InvalidInput(errors)
-    return workflows.ItemInput(values=columns, related=related, series_name=values.get("series") or "")
+    return workflows.ItemInput(values=columns, related=related, series_name=values.get("series") or "",
+                               translation_of=linked)
 
 
 def _domain_errors(exc: ValidationError) -> InvalidInput:
@@ -155,7 +164,7 @@ def own_item(token, slug: str, *, lock: bool = False) -> Item:
 def create(token, payload: dict) -> Item:
     user, partner = token.created_by, token.partner
     submit = payload.pop("submit", False)
-    data = to_input(payload, partner)
+    data = to_input(payload, partner, user)
     try:
         return workflows.save_item(user, data, submit=submit)
     except ValidationError as exc:
@@ -175,7 +184,7 @@ def update(token, slug: str, changes: dict) -> Item:
             values = current_values(item)
             for name, value in changes.items():
                 values[name] = [] if value is None and name in _LISTS else value
-            data = to_input(values, partner)
+            data = to_input(values, partner, user)
             if "days" in changes and not values.get("days"):
                 data.related.days = []
             return workflows.save_item(user, data, item=item)

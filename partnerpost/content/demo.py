@@ -116,6 +116,13 @@ ITEMS = [
          summary="Digital responses to the pandemic submitted by Member States, with a first analysis of the trends they show, so that governments can learn from each other.",
          body="The initiatives came in through a call for inputs that DPIDG ran in April and May 2020. They are grouped into nine action areas:\n\n1. Information sharing\n2. E-participation\n3. E-health\n4. E-business\n5. Contact tracing\n6. Social distancing and virus tracking\n7. Working and learning from home\n8. Digital policy\n9. Partnerships",
          organizers=["UN DESA"], links=[("Compendium", "https://publicadministration.un.org/egovkb/en-us/Resources/Compendium-of-Digital-Government-Initiatives-in-Response-to-the-COVID-19-Pandemic")]),
+    dict(kind="publication", partner="UN DESA", publication_type="compendium", language="fr",
+         translation_of="Compendium of Digital Government Initiatives in Response to the COVID-19 Pandemic 2020",
+         title="Recueil d’initiatives d’administration numérique face à la pandémie de COVID-19 (2020)",
+         published_on=D(2020, 10, 1), date_precision="quarter", themes=["digital-government", "covid-19-recovery", "sdg-3"],
+         summary="Les réponses numériques à la pandémie transmises par les États Membres, accompagnées d’une première analyse "
+                 "des tendances qui s’en dégagent, afin que les gouvernements puissent tirer parti de l’expérience des autres.",
+         organizers=["UN DESA"]),
     dict(kind="call", partner="UN DESA", call_type="inputs",
          title="Call for inputs: digital government initiatives in response to COVID-19",
          published_on=D(2020, 4, 1), date_precision="month", eligibility="UN Member States", themes=["digital-government", "covid-19-recovery"],
@@ -162,6 +169,15 @@ ITEMS = [
          people=[("Alain Jordá", "facilitator"), ("Alfredo Acosta Fonseca", "facilitator")],
          summary="Taller en línea sobre prospectiva e innovación aplicadas a la gestión del territorio, en cuatro sesiones y seis horas en total.",
          body="Dirigido a personas que trabajan en la gestión pública territorial. La inversión es de 50 dólares y la matrícula cierra el 13 de noviembre.",
+         organizers=["ICAP"], links=[("ICAP", "https://icap.ac.cr")]),
+    # The same story in a second language (linked to the version named by `translation_of`).
+    dict(kind="event", partner="ICAP", event_type="ceremony", event_format="online", language="es",
+         translation_of="XLVI ICAP graduation ceremony",
+         title="XLVI Ceremonia de graduación del ICAP",
+         start_date=D(2020, 10, 30), start_time=dt.time(16, 0), time_zone="UTC-06:00", regions=["013"],
+         themes=["capacity-development"],
+         summary="La primera graduación virtual del ICAP: el estudiantado de sus programas de posgrado de toda "
+                 "Centroamérica recibió sus certificados y prestó juramento.",
          organizers=["ICAP"], links=[("ICAP", "https://icap.ac.cr")]),
     dict(kind="publication", partner="EROPA", publication_type="bulletin",
          title="EROPA Bulletin Volume 41", published_on=D(2020, 10, 20), document_url="https://eropa.co/eropa-bulletin.html",
@@ -292,6 +308,7 @@ def load(log=print) -> dict:
 def _build(spec, partners, programmes, themes, Country, Region):
     """The demo row as the domain's typed values."""
     from . import workflows
+    from .models import Item
 
     spec = dict(spec)
     relations = {key: spec.pop(key, None) for key in (
@@ -319,4 +336,7 @@ def _build(spec, partners, programmes, themes, Country, Region):
         people=[workflows.Person(name=n, role=r) for n, r in relations["people"] or []],
         days=list(relations["days"] or []) or None,
     )
-    return workflows.ItemInput(values=values, related=related, series_name=relations["series"])
+    original = spec.get("translation_of")
+    values.pop("translation_of", None)
+    linked = Item.objects.get(title=original) if original else workflows.KEEP
+    return workflows.ItemInput(values=values, related=related, series_name=relations["series"], translation_of=linked)

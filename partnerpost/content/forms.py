@@ -25,7 +25,7 @@ from partnerpost.network.permissions import creatable_partners, is_editor
 from . import kinds
 from .enums import ItemKind, OrganizerRole, PersonRole
 from .models import AwardCategory, Country, Item, Region, Theme, web_url
-from .workflows import ItemInput, Organization, Person, Related, Winner
+from .workflows import KEEP, ItemInput, Organization, Person, Related, Winner
 
 #: The form's own fields for a kind's related lists.
 LIST_FIELDS = {
@@ -127,6 +127,11 @@ class ItemForm(forms.ModelForm):
         label=gettext_lazy("Facilitators and speakers"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=gettext_lazy("One per line: name | facilitator, speaker or moderator | affiliation (optional)"),
     )
+    translation_of = forms.CharField(
+        label=gettext_lazy("Same story in another language"), required=False, max_length=300,
+        help_text=gettext_lazy("The address or slug of the version in another language, if there is one "
+                               "(e.g. /items/taller-virtual-k3x9m/). Leave empty otherwise."),
+    )
     winners_text = forms.CharField(
         label=gettext_lazy("Winners"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=gettext_lazy("One per line: name | category (optional) | ISO country code (optional)"),
@@ -202,6 +207,8 @@ class ItemForm(forms.ModelForm):
         days = list(item.days.values_list("date", flat=True))
         self.initial["days_text"] = ", ".join(d.isoformat() for d in days)
         self.initial["series_name"] = item.series.name if item.series_id else ""
+        versions = item.other_versions()
+        self.initial["translation_of"] = versions[0].slug if versions else ""
         self.initial["winners_text"] = "\n".join(
             " | ".join([w.name, w.category.name if w.category_id else "", w.country_id or ""]).rstrip(" |")
             for w in item.winners.select_related("category")
@@ -297,6 +304,18 @@ class ItemForm(forms.ModelForm):
     def clean_fee_currency(self):
         return self.cleaned_data["fee_currency"].strip().upper()
 
+    def clean_translation_of(self):
+        text = (self.cleaned_data.get("translation_of") or "").strip()
+        if not text:
+            self._translation_of = None
+            return ""
+        slug = text.rstrip("/").rsplit("/", 1)[-1]
+        found = Item.objects.visible_to(self.user).filter(slug=slug).select_related("translation_group").first()
+        if found is None:
+            raise ValidationError(_("No item you may see has the address %(text)s.") % {"text": text})
+        self._translation_of = found
+        return text
+
     def clean_winners_text(self):
         winners = []
         for number, line in _lines(self.cleaned_data.get("winners_text", "")):
@@ -369,7 +388,9 @@ class ItemForm(forms.ModelForm):
         if not self.instance.pk and not related.days:
             related.days = None
         series = (data.get("series_name") or "").strip() if "series" in owned else ""
-        return ItemInput(values=values, related=related, series_name=series, changed=list(self.changed_data))
+        linked = getattr(self, "_translation_of", None) if "translation_of" in self.changed_data else KEEP
+        return ItemInput(values=values, related=related, series_name=series, changed=list(self.changed_data),
+                         translation_of=linked)
 
     def add_domain_errors(self, exc: ValidationError) -> None:
         """Show the domain's errors beside the fields they concern."""

@@ -158,6 +158,10 @@ def _apply_days(item: Item, related: Related):
         item.start_date, item.end_date = min(related.days), max(related.days)
 
 
+#: ItemInput.translation_of when the input says nothing about translations.
+KEEP = object()
+
+
 @dataclass
 class ItemInput:
     """An item's content as typed values, from whichever face it came.
@@ -170,6 +174,8 @@ class ItemInput:
     related: Related = field(default_factory=Related)
     series_name: str | None = None
     changed: list[str] = field(default_factory=list)
+    #: Another version of the same story (an Item), None to unlink, KEEP to leave as it is.
+    translation_of: object = KEEP
 
 
 def _line(number: int, message: str) -> str:
@@ -276,6 +282,52 @@ def _unique_series_slug(name: str) -> str:
     while Series.objects.filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1
     return slug
+
+
+def _translation_problem(item: Item, other: Item) -> str:
+    """Why `other` cannot be another version of `item`, or '' when it can."""
+    if item.pk and other.pk == item.pk:
+        return _("An item cannot be a translation of itself.")
+    if other.partner_id != item.partner_id:
+        return _("“%(title)s” belongs to another partner; the versions of one story come from one partner.") % {
+            "title": other.title}
+    if other.language == item.language:
+        return _("“%(title)s” is in the same language; a translation must be in another language.") % {
+            "title": other.title}
+    if other.translation_group_id:
+        clash = other.translation_group.items.filter(language=item.language).exclude(pk=item.pk).first()
+        if clash:
+            return _("This story already has a version in that language: “%(title)s”.") % {"title": clash.title}
+    return ""
+
+
+def _link_versions(user: User, item: Item, other: Item | None) -> None:
+    """Put `item` in `other`'s translation group (made if new), or take it out of its group (other=None)."""
+    from .models import TranslationGroup
+
+    before = item.translation_group_id
+    if other is None:
+        if before is None:
+            return
+        Item.objects.filter(pk=item.pk).update(translation_group=None)
+        item.translation_group = None
+        left = Item.objects.filter(translation_group_id=before)
+        if left.count() < 2:
+            left.update(translation_group=None)
+        _audit(item, user, AuditAction.NOTE, item.state, item.state, _("No longer linked to its translations."))
+        _changed(item)
+        return
+    group_id = other.translation_group_id
+    if group_id is None:
+        group_id = TranslationGroup.objects.create().pk
+        Item.objects.filter(pk=other.pk).update(translation_group_id=group_id)
+    if before == group_id:
+        return
+    Item.objects.filter(pk=item.pk).update(translation_group_id=group_id)
+    item.translation_group_id = group_id
+    _audit(item, user, AuditAction.NOTE, item.state, item.state,
+           _("Linked as a version of “%(title)s” (%(language)s).") % {"title": other.title, "language": other.language})
+    _changed(item)
 
 
 _REQUIRED_TEXT = ("title", "summary")
@@ -397,6 +449,11 @@ def save_item(user: User, data: ItemInput, *, item: Item | None = None, submit: 
         errors = _check_text(target)
         errors.update({k: v for k, v in _check_related(target, data.related, kind).items() if k not in errors})
         errors.update({k: v for k, v in kind.clean(target, data.related).items() if k not in errors})
+        if data.translation_of is not KEEP and data.translation_of is not None:
+            data.translation_of = Item.objects.select_related("translation_group").get(pk=data.translation_of.pk)
+            problem = _translation_problem(target, data.translation_of)
+            if problem:
+                errors.setdefault("translation_of", problem)
         if target.partner_id is not None:
             if not errors:
                 target.compute_derived()
@@ -411,6 +468,8 @@ def save_item(user: User, data: ItemInput, *, item: Item | None = None, submit: 
             saved = create_item(user, target, data.related)
         else:
             saved = update_item(user, target, data.related, changed=_changes(target, data.related))
+        if data.translation_of is not KEEP:
+            _link_versions(user, saved, data.translation_of)
         if submit:
             saved = submit_item(user, saved)
         return saved

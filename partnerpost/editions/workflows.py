@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import F, Max, Q
+from django.db.models import Exists, F, Max, OuterRef, Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -70,8 +70,14 @@ def candidates(edition: Edition):
     in_period = Q(kind=ItemKind.EVENT, start_date__lte=end, end_date__gte=start) | (
         ~Q(kind=ItemKind.EVENT) & Q(sort_date__gte=start, sort_date__lte=end)
     )
+    # One version per story: the one in the edition's language when there is one, else the first written.
+    siblings = Item.objects.filter(translation_group=OuterRef("translation_group")).exclude(pk=OuterRef("pk"))
+    in_language = siblings.filter(language=edition.language)
+    older = siblings.filter(pk__lt=OuterRef("pk"))
     return (
         Item.objects.filter(in_period, live_at_publication_q())
+        .exclude(Q(translation_group__isnull=False) & ~Q(language=edition.language)
+                 & (Exists(in_language) | Exists(older)))
         .exclude(edition_entries__section__edition=edition)
         .select_related("partner")
         .order_by("partner__display_order", "partner__name", "sort_date", "id")

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.conf.locale import LANG_INFO
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 
 from partnerpost.content.enums import ItemKind
@@ -152,16 +154,25 @@ def calendar_month(request):
     })
 
 
+def _language_name(item) -> str:
+    """A version's language in its own words ("Español"), for the "also in" links."""
+    if item.language in LANG_INFO:
+        name = get_language_info(item.language)["name_local"]
+        return name[:1].upper() + name[1:]
+    return item.get_language_display()
+
+
 def item_detail(request, slug):
     item = get_object_or_404(
         Item.objects.select_related("partner", "venue_country", "series", "award_programme").prefetch_related(
             "themes", "countries", "regions", "links", "people", "days", "organizations__partner",
-            "winners__category", "winners__country", "award_categories",
+            "winners__category", "winners__country", "award_categories", "translation_group__items",
         ),
         slug=slug,
     )
     if not can(request.user, "view", item):
         raise Http404(_("No such item."))
+    versions = [v for v in item.other_versions() if can(request.user, "view", v)]
     url = request.build_absolute_uri(item.get_absolute_url())
     orgs = list(item.organizations.all())
     context = {
@@ -172,6 +183,7 @@ def item_detail(request, slug):
         "co_organizers": [o for o in orgs if o.role == "co_organizer"],
         "supporters": [o for o in orgs if o.role == "supporter"],
         "preview": not item.is_live,
+        "versions": [{"item": v, "name": _language_name(v)} for v in versions],
     }
     return render(request, "portal/item.html", context)
 
