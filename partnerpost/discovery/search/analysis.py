@@ -6,6 +6,11 @@ What matches
   item's own language when Snowball has one (Spanish, French, Portuguese, Russian, German...):
   each query word is also tried in the stemmed form of every language present in the index,
   so "capacitación" finds "capacitados" in a Spanish item.
+- Chinese, Japanese and Korean are written without spaces between words, so neither FTS5's
+  unicode61 tokenizer nor PostgreSQL's parser can split them: the stems of an item in one of
+  these languages are the overlapping pairs of characters (bigrams) of its text, and a query's
+  run of such characters is cut the same way, every pair required. "数字政府" finds
+  "推进数字政府建设" without a dictionary.
 """
 
 from __future__ import annotations
@@ -34,6 +39,21 @@ SNOWBALL = {
 }
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+#: Han, kana and hangul: scripts written without spaces between words.
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]+")
+_CJK_LANGUAGES = {"zh", "ja", "ko"}
+
+
+def cjk_grams(text: str) -> list[str]:
+    """The overlapping character pairs of each run of CJK characters (a lone character stays)."""
+    grams = []
+    for run in _CJK.findall(text):
+        grams.extend([run] if len(run) == 1 else [run[i:i + 2] for i in range(len(run) - 1)])
+    return grams
+
+
+def _is_cjk(word: str) -> bool:
+    return bool(_CJK.fullmatch(word))
 
 
 _local = threading.local()  # Snowball stemmers keep state while they work: one per thread
@@ -65,6 +85,8 @@ def _algorithm(language: str) -> str | None:
 
 def stemmed(text: str, language: str) -> str:
     """The text as stems of its language, for the index ('' when porter is enough or there is no stemmer)."""
+    if (language or "").split("-")[0].lower() in _CJK_LANGUAGES:
+        return " ".join(cjk_grams(text))
     algorithm = _algorithm(language)
     if not algorithm:
         return ""
@@ -72,11 +94,20 @@ def stemmed(text: str, language: str) -> str:
 
 
 def terms(query: str) -> list[str]:
-    """The words of a query, lower case, each once."""
-    return list(dict.fromkeys(_WORD.findall(query.lower())))[:MAX_WORDS]
+    """The words of a query, lower case, each once; a run of CJK characters becomes its character pairs."""
+    words = []
+    for word in _WORD.findall(query.lower()):
+        if _CJK.search(word):
+            words.extend(cjk_grams(word))
+            words.extend(_CJK.sub(" ", word).split())
+        else:
+            words.append(word)
+    return list(dict.fromkeys(words))[:MAX_WORDS]
 
 
 def _query_stems(word: str, languages) -> list[str]:
+    if _is_cjk(word):
+        return [word] if any((lang or "").split("-")[0].lower() in _CJK_LANGUAGES for lang in languages) else []
     found = set()
     for language in languages:
         algorithm = _algorithm(language)
