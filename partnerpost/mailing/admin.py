@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from partnerpost.content.admin import EvidenceAdmin
+
 from .models import OutboxMessage, SendAuditEntry, SendPause
 
 
@@ -9,18 +11,9 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     search_fields = ["to", "subject"]
 
 
-class ReadOnly(admin.ModelAdmin):
+class ReadOnly(EvidenceAdmin):
     """Shown, never changed here: a pause is lifted on the edition's page or with `send SLUG --resume`,
     which write the audit row; the audit rows are evidence."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(SendPause)

@@ -46,3 +46,18 @@ def axe_source():
     if not AXE.exists():
         pytest.skip("axe-core is not installed: run `npm ci` (make test does it when npm is available)")
     return AXE.read_text()
+
+
+AXE_RUN = (
+    "const done = arguments[arguments.length - 1];"
+    "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})"
+    ".then(r => done(r.violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 3)}))))"
+    ".catch(e => done([{id: 'axe-error', impact: 'critical', nodes: [String(e)]}]));"
+)
+
+
+def serious_violations(browser, axe_source, label: str) -> list[tuple]:
+    """axe's serious and critical findings on the page the browser shows, as (label, id, impact, nodes)."""
+    browser.execute_script(axe_source)
+    return [(label, v["id"], v["impact"], v["nodes"]) for v in browser.execute_async_script(AXE_RUN)
+            if v["impact"] in {"serious", "critical"}]

@@ -10,7 +10,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from partnerpost.content import demo
 from partnerpost.content.models import AuditEntry, Item
-from tests.browser.conftest import SCREENSHOTS
+from tests.browser.conftest import SCREENSHOTS, serious_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -191,14 +191,7 @@ def test_public_pages_have_no_serious_accessibility_violations(browser, live_ser
     for path in PUBLIC_PAGES + [item.get_absolute_url(), "/editions/", edition.get_absolute_url()]:
         s.go(path)
         s.find("main")
-        browser.execute_script(axe_source)
-        result = browser.execute_async_script(
-            "const done = arguments[arguments.length - 1];"
-            "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})"
-            ".then(r => done(r.violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 3)}))))"
-            ".catch(e => done([{id: 'axe-error', impact: 'critical', nodes: [String(e)]}]));"
-        )
-        problems += [(path, v["id"], v["impact"], v["nodes"]) for v in result if v["impact"] in {"serious", "critical"}]
+        problems += serious_violations(browser, axe_source, path)
     s.go("/")
     s.shot("07-home")
     s.go("/items/")

@@ -4,23 +4,10 @@ import pytest
 
 from partnerpost.content import demo
 from partnerpost.content.models import Item
+from tests.browser.conftest import serious_violations as _axe
 from tests.browser.test_journey import Session
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-AXE_RUN = (
-    "const done = arguments[arguments.length - 1];"
-    "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})"
-    ".then(r => done(r.violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 3)}))))"
-    ".catch(e => done([{id: 'axe-error', impact: 'critical', nodes: [String(e)]}]));"
-)
-
-
-def _axe(browser, axe_source, path):
-    browser.execute_script(axe_source)
-    return [(path, v["id"], v["impact"], v["nodes"]) for v in browser.execute_async_script(AXE_RUN)
-            if v["impact"] in {"serious", "critical"}]
-
 
 def test_arabic_home_item_and_composer_read_right_to_left(browser, live_server, axe_source, settings):
     from partnerpost.editions import demo as edition_demo

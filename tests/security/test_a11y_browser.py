@@ -8,18 +8,10 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 from partnerpost.content.enums import ItemState
-from tests.browser.conftest import axe_source, browser  # noqa: F401  (the browser suite's fixtures, used here)
+from tests.browser.conftest import axe_source, browser, serious_violations  # noqa: F401  (the browser suite's fixtures, used here)
 from tests.factories import make_item
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-AXE_RUN = (
-    "const done = arguments[arguments.length - 1];"
-    "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})"
-    ".then(r => done(r.violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 3)}))))"
-    ".catch(e => done([{id: 'axe-error', impact: 'critical', nodes: [String(e)]}]));"
-)
-
 
 def _sign_in(browser, base, user):
     client = Client()
@@ -29,9 +21,7 @@ def _sign_in(browser, base, user):
 
 
 def _axe(browser, axe_source):
-    browser.execute_script(axe_source)
-    return [(v["id"], v["impact"], v["nodes"]) for v in browser.execute_async_script(AXE_RUN)
-            if v["impact"] in {"serious", "critical"}]
+    return serious_violations(browser, axe_source, browser.current_url)
 
 
 def test_item_form_has_no_serious_axe_findings(browser, live_server, axe_source, people):
