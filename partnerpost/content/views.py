@@ -86,19 +86,8 @@ def item_create(request):
     if request.GET.get("kind"):
         initial["kind"] = request.GET["kind"]
     form = ItemForm(request.POST or None, request.FILES or None, user=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        submit = "submit" in request.POST
-        try:
-            item = workflows.save_item(request.user, form.to_input(), submit=submit)
-        except ValidationError as exc:
-            form.add_domain_errors(exc)
-        else:
-            if submit:
-                messages.success(request, _("Saved and submitted for review."))
-            else:
-                messages.success(request, _("Saved as a draft. Submit it when it is ready."))
-            return redirect("workspace:item", item.pk)
-    return render(request, "content/item_form.html", {"form": form, "item": None})
+    return _save_form(request, form, None, submit="submit" in request.POST,
+                      saved=_("Saved as a draft. Submit it when it is ready."))
 
 
 @require(can_use_workspace)
@@ -107,17 +96,19 @@ def item_edit(request, pk):
     if not can(request.user, "edit", item):
         raise PermissionDenied
     form = ItemForm(request.POST or None, request.FILES or None, user=request.user, instance=item)
+    return _save_form(request, form, item, submit="submit" in request.POST and can(request.user, "submit", item),
+                      saved=_("Your changes are saved."))
+
+
+def _save_form(request, form, item, *, submit: bool, saved: str):
+    """Hand a valid form to the domain; show the domain's errors beside the fields, or go to the item."""
     if request.method == "POST" and form.is_valid():
-        submit = "submit" in request.POST and can(request.user, "submit", item)
         try:
             item = workflows.save_item(request.user, form.to_input(), item=item, submit=submit)
         except ValidationError as exc:
             form.add_domain_errors(exc)
         else:
-            if submit:
-                messages.success(request, _("Saved and submitted for review."))
-            else:
-                messages.success(request, _("Your changes are saved."))
+            messages.success(request, _("Saved and submitted for review.") if submit else saved)
             return redirect("workspace:item", item.pk)
     return render(request, "content/item_form.html", {"form": form, "item": item})
 
