@@ -24,6 +24,7 @@ from django.db import models
 from django.db.models.fields.files import FieldFile, ImageFieldFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 
 @dataclass(frozen=True)
@@ -31,39 +32,39 @@ class FileType:
     key: str  # pdf, docx, png, html, ...
     extension: str  # the stored name's extension, without the dot
     mime: str  # what a browser is told
-    label: str  # "a PDF document", "an HTML page": for messages
+    label: str  # "a PDF document", "an HTML page": for messages, translated when shown
 
 
 def _t(key, extension, mime, label):
     return FileType(key, extension, mime, label)
 
 
-PDF = _t("pdf", "pdf", "application/pdf", "a PDF document")
-DOCX = _t("docx", "docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "a Word document")
-XLSX = _t("xlsx", "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "an Excel workbook")
+PDF = _t("pdf", "pdf", "application/pdf", gettext_lazy("a PDF document"))
+DOCX = _t("docx", "docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", gettext_lazy("a Word document"))
+XLSX = _t("xlsx", "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", gettext_lazy("an Excel workbook"))
 PPTX = _t("pptx", "pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-          "a PowerPoint presentation")
-ODT = _t("odt", "odt", "application/vnd.oasis.opendocument.text", "an OpenDocument text")
-ODS = _t("ods", "ods", "application/vnd.oasis.opendocument.spreadsheet", "an OpenDocument spreadsheet")
-ODP = _t("odp", "odp", "application/vnd.oasis.opendocument.presentation", "an OpenDocument presentation")
-DOC = _t("doc", "doc", "application/msword", "a Word 97-2003 document")
-XLS = _t("xls", "xls", "application/vnd.ms-excel", "an Excel 97-2003 workbook")
-PPT = _t("ppt", "ppt", "application/vnd.ms-powerpoint", "a PowerPoint 97-2003 presentation")
-PNG = _t("png", "png", "image/png", "a PNG image")
-JPEG = _t("jpeg", "jpg", "image/jpeg", "a JPEG image")
-WEBP = _t("webp", "webp", "image/webp", "a WebP image")
+          gettext_lazy("a PowerPoint presentation"))
+ODT = _t("odt", "odt", "application/vnd.oasis.opendocument.text", gettext_lazy("an OpenDocument text"))
+ODS = _t("ods", "ods", "application/vnd.oasis.opendocument.spreadsheet", gettext_lazy("an OpenDocument spreadsheet"))
+ODP = _t("odp", "odp", "application/vnd.oasis.opendocument.presentation", gettext_lazy("an OpenDocument presentation"))
+DOC = _t("doc", "doc", "application/msword", gettext_lazy("a Word 97-2003 document"))
+XLS = _t("xls", "xls", "application/vnd.ms-excel", gettext_lazy("an Excel 97-2003 workbook"))
+PPT = _t("ppt", "ppt", "application/vnd.ms-powerpoint", gettext_lazy("a PowerPoint 97-2003 presentation"))
+PNG = _t("png", "png", "image/png", gettext_lazy("a PNG image"))
+JPEG = _t("jpeg", "jpg", "image/jpeg", gettext_lazy("a JPEG image"))
+WEBP = _t("webp", "webp", "image/webp", gettext_lazy("a WebP image"))
 
 # Refused types, named so the message says what the file was.
-HTML = _t("html", "bin", "application/octet-stream", "an HTML page")
-SVG = _t("svg", "bin", "application/octet-stream", "an SVG drawing (refused because it can carry script)")
-XML = _t("xml", "bin", "application/octet-stream", "an XML file")
-GIF = _t("gif", "bin", "application/octet-stream", "a GIF image")
-ZIP = _t("zip", "bin", "application/octet-stream", "a ZIP archive")
-OLE = _t("ole", "bin", "application/octet-stream", "an old-style Office file that is not Word, Excel or PowerPoint")
-PROGRAM = _t("program", "bin", "application/octet-stream", "a program")
-TEXT = _t("text", "bin", "application/octet-stream", "a text file")
-EMPTY = _t("empty", "bin", "application/octet-stream", "an empty file")
-UNKNOWN = _t("unknown", "bin", "application/octet-stream", "a file of a type that is not allowed")
+HTML = _t("html", "bin", "application/octet-stream", gettext_lazy("an HTML page"))
+SVG = _t("svg", "bin", "application/octet-stream", gettext_lazy("an SVG drawing (refused because it can carry script)"))
+XML = _t("xml", "bin", "application/octet-stream", gettext_lazy("an XML file"))
+GIF = _t("gif", "bin", "application/octet-stream", gettext_lazy("a GIF image"))
+ZIP = _t("zip", "bin", "application/octet-stream", gettext_lazy("a ZIP archive"))
+OLE = _t("ole", "bin", "application/octet-stream", gettext_lazy("an old-style Office file that is not Word, Excel or PowerPoint"))
+PROGRAM = _t("program", "bin", "application/octet-stream", gettext_lazy("a program"))
+TEXT = _t("text", "bin", "application/octet-stream", gettext_lazy("a text file"))
+EMPTY = _t("empty", "bin", "application/octet-stream", gettext_lazy("an empty file"))
+UNKNOWN = _t("unknown", "bin", "application/octet-stream", gettext_lazy("a file of a type that is not allowed"))
 
 DOCUMENT_TYPES = frozenset({PDF, DOCX, XLSX, PPTX, ODT, ODS, ODP, DOC, XLS, PPT})
 IMAGE_TYPES = frozenset({PNG, JPEG, WEBP})
