@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -42,7 +43,10 @@ def _visible(request, **lookup) -> Edition:
 # Public -------------------------------------------------------------------------
 
 def archive(request):
-    editions = Edition.objects.published()
+    # One line per edition: the originals, each with its published translations beside it.
+    translations = Edition.objects.published().exclude(translation_of=None).order_by("language")
+    editions = Edition.objects.published().filter(translation_of=None).prefetch_related(
+        Prefetch("translations", queryset=translations, to_attr="published_translations"))
     return render(request, "editions/archive.html", {"editions": editions})
 
 
