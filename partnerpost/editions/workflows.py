@@ -143,11 +143,25 @@ def translate_edition(user, edition: Edition, language: str) -> Edition:
     return translation
 
 
+def _check_translation(edition: Edition) -> None:
+    """Settings may name the original an edition translates; one edition per language, one level deep."""
+    original = edition.translation_of
+    if original is None:
+        return
+    names = dict(settings.LANGUAGES)
+    if original.pk == edition.pk or original.translation_of_id:
+        raise EditionError(_("A translation is made from an original edition, not from itself or another translation."))
+    if edition.language == original.language or original.translations.filter(language=edition.language).exclude(pk=edition.pk).exists():
+        raise EditionError(_("“%(title)s” already has its %(language)s edition; choose another language.")
+                           % {"title": original.title, "language": names.get(edition.language, edition.language)})
+
+
 @transaction.atomic
 def update_edition(user, edition: Edition) -> Edition:
     _check(user, Edition.objects.get(pk=edition.pk))
     if edition.period_end < edition.period_start:
         raise EditionError(_("The period ends before it starts."))
+    _check_translation(edition)
     edition.full_clean()
     edition.save()
     _audit(edition, user, EditionAction.EDIT, edition.state)

@@ -208,3 +208,15 @@ def test_russian_text_prints_in_the_cyrillic_faces(people, original, tmp_path):
     pdf = renderers.render(context_for(translation), "pdf")
     assert "+PP-Serif-Cyrillic-Bold" in _fonts(pdf, tmp_path)
     assert "Вестник партнёров" in "".join(pdftext.read(pdf)["pages"])
+
+
+def test_settings_cannot_turn_a_translation_into_a_duplicate(people, original):
+    workflows.translate_edition(people.editor, original, "es")
+    arabic = workflows.translate_edition(people.editor, original, "ar")
+    for language in ("es", "en"):
+        arabic.language = language
+        with pytest.raises(workflows.EditionError) as error:
+            workflows.update_edition(people.editor, arabic)
+        name = {"es": "Spanish", "en": "English"}[language]
+        assert str(error.value) == f"“Partners' Newsletter” already has its {name} edition; choose another language."
+    assert Edition.objects.get(pk=arabic.pk).language == "ar"
