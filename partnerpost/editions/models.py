@@ -17,10 +17,18 @@ class EditionQuerySet(models.QuerySet):
     def published(self):
         return self.filter(state__in=PUBLIC_STATES)
 
+    def latest_for(self, language: str):
+        """The latest published original, or its published translation into `language` when it has one."""
+        edition = self.published().filter(translation_of=None).order_by("-period_start", "-published_at").first()
+        if edition is not None and edition.language != language:
+            return edition.translations.published().filter(language=language).first() or edition
+        return edition
+
     def pick(self, slug=None, *, latest=False):
-        """The edition a command names: by slug, or the latest published one. LookupError says why not."""
+        """The edition a command names: by slug, or the latest published original (not a translation,
+        which is published after its original). LookupError says why not."""
         if latest:
-            edition = self.published().order_by("-period_start", "-published_at").first()
+            edition = self.published().filter(translation_of=None).order_by("-period_start", "-published_at").first()
             if edition is None:
                 raise LookupError("No edition has been published yet.")
             return edition

@@ -40,7 +40,7 @@ def _links(text: str) -> list[dict]:
     return links
 
 
-def _entry(entry: Entry, site: str) -> dict:
+def _entry(entry: Entry, site: str, language: str) -> dict:
     item = entry.item
     url = site + item.get_absolute_url()
     organizers = [o.display_name for o in item.organizations.all() if o.role != "supporter"]
@@ -53,6 +53,8 @@ def _entry(entry: Entry, site: str) -> dict:
         "summary": entry.summary_override.strip() or item.summary,
         "url": url,
         "language": item.language,
+        # A summary written for this edition is in the edition's language; the item's own is in the item's.
+        "summary_language": language if entry.summary_override.strip() else item.language,
         "when": "",
         "time": "",
         "where": "",
@@ -90,7 +92,7 @@ def build_context(edition: Edition) -> dict:
     with translation.override(edition.language):
         sections = []
         for section in sections_queryset(edition):
-            entries = [_entry(entry, site) for entry in section.entries.all()]
+            entries = [_entry(entry, site, edition.language) for entry in section.entries.all()]
             if entries:
                 sections.append({
                     "id": section.pk,

@@ -1,4 +1,10 @@
-"""The five renderings of an edition, all from the context of render.py."""
+"""The five renderings of an edition, all from the context of render.py.
+
+Each rendering is made in the edition's own language, whatever the reader's interface language:
+the furniture ("In this edition", "Page 3 / 12", "Read it online") goes through gettext with that
+language active, and the root element carries its `lang` and `dir`. `furnish` adds what depends
+on the language only, at render time, so that editions frozen before it existed render the same.
+"""
 
 from __future__ import annotations
 
@@ -7,19 +13,81 @@ import textwrap
 from pathlib import Path
 
 from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 STATIC = Path(__file__).resolve().parent / "static" / "editions"
 EMAIL_LIMIT_BYTES = 102 * 1024  # Gmail clips messages above this
 
 
+#: How a language names itself in a note beside text written in it ("In English" above an
+#: English entry of an Arabic edition). Other content languages use Django's local name.
+IN_LANGUAGE = {
+    "en": "In English",
+    "fr": "En français",
+    "es": "En español",
+    "ar": "بالعربية",
+    "zh-hans": "中文",
+    "ru": "На русском языке",
+}
+
+
+def is_rtl(language: str) -> bool:
+    try:
+        return bool(translation.get_language_info(language)["bidi"])
+    except KeyError:
+        return False
+
+
+def direction(language: str) -> str:
+    return "rtl" if is_rtl(language) else "ltr"
+
+
+def in_language(language: str) -> str:
+    if language in IN_LANGUAGE:
+        return IN_LANGUAGE[language]
+    try:
+        return translation.get_language_info(language)["name_local"]
+    except KeyError:
+        return language
+
+
+def furnish(context: dict) -> dict:
+    """A copy of the context with the direction and, on each entry written in another language
+    than the edition, a note naming that language (in that language)."""
+    language = context.get("language") or "en"
+    sections = []
+    for section in context["sections"]:
+        entries = []
+        for entry in section["entries"]:
+            entry_language = entry.get("language") or language
+            summary_language = entry.get("summary_language") or entry_language
+            entries.append({
+                **entry,
+                "dir": direction(entry_language),
+                "summary_language": summary_language,
+                "summary_dir": direction(summary_language),
+                "foreign": entry_language != language,
+                "language_note": in_language(entry_language) if entry_language != language else "",
+            })
+        sections.append({**section, "entries": entries})
+    rtl = is_rtl(language)
+    return {
+        **context, "sections": sections, "dir": "rtl" if rtl else "ltr", "rtl": rtl,
+        "start": "right" if rtl else "left", "end": "left" if rtl else "right",
+    }
+
+
 def render_web_fragment(context: dict) -> str:
-    return render_to_string("editions/_edition_body.html", {"e": context})
+    with translation.override(context.get("language") or "en"):
+        return render_to_string("editions/_edition_body.html", {"e": furnish(context)})
 
 
 def render_email_html(context: dict, recipient_links: dict | None = None) -> str:
     """Table-based email with CSS inlined once. `recipient_links` fills the personal footer slot."""
 
-    html = render_to_string("editions/email.html", {"e": context, "recipient": recipient_links})
+    with translation.override(context.get("language") or "en"):
+        html = render_to_string("editions/email.html", {"e": furnish(context), "recipient": recipient_links})
     return _inliner().inline(html)
 
 
@@ -38,6 +106,11 @@ def _site_css() -> str:
 
 
 def render_text(context: dict, recipient_links: dict | None = None) -> str:
+    with translation.override(context.get("language") or "en"):
+        return _text(furnish(context), recipient_links)
+
+
+def _text(context: dict, recipient_links: dict | None) -> str:
     lines = []
     width = 76
 
@@ -46,8 +119,12 @@ def render_text(context: dict, recipient_links: dict | None = None) -> str:
 
     lines += [context["network"].upper(), context["title"], context["period"]]
     if context["volume"] or context["number"]:
-        lines.append(" ".join(filter(None, [f"Vol. {context['volume']}" if context["volume"] else "", f"No. {context['number']}" if context["number"] else ""])))
-    lines += ["", f"Read it online: {context['url']}", f"Print edition (PDF): {context['pdf_url']}", ""]
+        lines.append(" ".join(filter(None, [
+            _("Vol. %(n)s") % {"n": context["volume"]} if context["volume"] else "",
+            _("No. %(n)s") % {"n": context["number"]} if context["number"] else "",
+        ])))
+    lines += ["", _("Read it online: %(url)s") % {"url": context["url"]},
+              _("Print edition (PDF): %(url)s") % {"url": context["pdf_url"]}, ""]
     if context["introduction_html"]:
         from partnerpost.lib.markup import plain_text
 
@@ -56,8 +133,9 @@ def render_text(context: dict, recipient_links: dict | None = None) -> str:
     for section in context["sections"]:
         lines += ["=" * width, section["title"].upper(), "=" * width, ""]
         for entry in section["entries"]:
-            lines.append(entry["title"])
-            lines.append("-" * min(width, len(entry["title"])))
+            title = entry["title"] + (f" [{entry['language_note']}]" if entry["language_note"] else "")
+            lines.append(title)
+            lines.append("-" * min(width, len(title)))
             meta = " · ".join(filter(None, [entry["kind_label"], entry["when"], entry["time"], entry["where"]]))
             if meta:
                 para(meta)
@@ -66,29 +144,38 @@ def render_text(context: dict, recipient_links: dict | None = None) -> str:
                 para(" · ".join(entry["facts"]))
             for link in entry["links"]:
                 lines.append(f"  {link['label']}: {link['url']}")
-            lines.append(f"  On the portal: {entry['url']}")
+            lines.append("  " + _("On the portal: %(url)s") % {"url": entry["url"]})
             lines.append("")
     lines += ["-" * width]
     para(context["disclaimer"])
     if context["contact_email"]:
-        lines.append(f"Contact: {context['contact_email']}")
+        lines.append(_("Contact: %(email)s") % {"email": context["contact_email"]})
     for link in context["social_links"]:
         lines.append(f"{link['label']}: {link['url']}")
     if recipient_links:
-        lines += ["", f"Your preferences: {recipient_links['preferences_url']}", f"Unsubscribe: {recipient_links['unsubscribe_url']}"]
+        lines += ["", _("Your preferences: %(url)s") % {"url": recipient_links["preferences_url"]},
+                  _("Unsubscribe: %(url)s") % {"url": recipient_links["unsubscribe_url"]}]
     return "\n".join(lines).rstrip() + "\n"
 
 
 def render_markdown(context: dict) -> str:
-    return render_to_string("editions/edition.md", {"e": context}).strip() + "\n"
+    with translation.override(context.get("language") or "en"):
+        return render_to_string("editions/edition.md", {"e": furnish(context)}).strip() + "\n"
 
 
 def render_pdf(context: dict) -> bytes:
     from weasyprint import HTML
 
-    html = render_to_string("editions/print.html", {"e": context, "static": STATIC.as_uri()})
+    with translation.override(context.get("language") or "en"):
+        html = render_to_string("editions/print.html", {"e": furnish(context), "static": STATIC.as_uri()})
     # Tagged PDF: screen readers get headings, lists and reading order.
     return HTML(string=html, base_url=STATIC.as_uri() + "/").write_pdf(pdf_tags=True)
+
+
+def render_standalone(context: dict) -> str:
+    """The web rendering as one self-contained page."""
+    with translation.override(context.get("language") or "en"):
+        return render_to_string("editions/standalone.html", {"e": furnish(context), "css": _site_css()})
 
 
 def render(context: dict, fmt: str) -> bytes:
@@ -96,7 +183,7 @@ def render(context: dict, fmt: str) -> bytes:
     if fmt == "pdf":
         return render_pdf(context)
     text = {
-        "web": lambda: render_to_string("editions/standalone.html", {"e": context, "css": _site_css()}),
+        "web": lambda: render_standalone(context),
         "email": lambda: render_email_html(context),
         "text": lambda: render_text(context),
         "md": lambda: render_markdown(context),

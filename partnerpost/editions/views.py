@@ -2,9 +2,11 @@ from __future__ import annotations
 
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -41,7 +43,10 @@ def _visible(request, **lookup) -> Edition:
 # Public -------------------------------------------------------------------------
 
 def archive(request):
-    editions = Edition.objects.published()
+    # One line per edition: the originals, each with its published translations beside it.
+    translations = Edition.objects.published().exclude(translation_of=None).order_by("language")
+    editions = Edition.objects.published().filter(translation_of=None).prefetch_related(
+        Prefetch("translations", queryset=translations, to_attr="published_translations"))
     return render(request, "editions/archive.html", {"editions": editions})
 
 
@@ -90,7 +95,9 @@ def compose(request, pk):
     available = list(workflows.candidates(edition)) if edition.is_editable else []
     return render(request, "editions/compose.html", {
         "edition": edition, "sections": sections, "available": available,
-        "formats": FORMATS,
+        "formats": FORMATS, "translations": edition.translations.order_by("language"),
+        "translation_languages": workflows.translation_languages(edition),
+        "language_names": dict(settings.LANGUAGES),
     })
 
 
@@ -133,6 +140,17 @@ def action(request, pk, verb):
             messages.success(request, _("Summary for this edition saved."))
         elif verb == "section":
             workflows.add_section(request.user, edition, request.POST.get("title", ""))
+        elif verb == "rename-section":
+            section = get_object_or_404(Section, pk=request.POST.get("section"), edition=edition)
+            workflows.rename_section(request.user, section, request.POST.get("title", ""))
+            messages.success(request, _("Section renamed."))
+        elif verb == "translate":
+            translation = workflows.translate_edition(request.user, edition, request.POST.get("language", ""))
+            messages.success(request, _(
+                "Translation created as a draft. Write its title, introduction and disclaimer in Settings, "
+                "and each summary with “Edit summary”."
+            ))
+            return redirect("compose:edition", translation.pk)
         elif verb == "ready":
             workflows.mark_ready(request.user, edition)
             messages.success(request, _("Marked ready."))

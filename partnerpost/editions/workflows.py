@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Exists, F, Max, OuterRef, Q
@@ -112,11 +113,86 @@ def create_edition(user, edition: Edition, populate: bool = True) -> Edition:
     return edition
 
 
+def translation_languages(edition: Edition) -> list[tuple[str, str]]:
+    """The network's languages an edition can still be translated into: not its own, not one it has."""
+    if edition.translation_of_id:
+        return []
+    taken = {edition.language, *edition.translations.values_list("language", flat=True)}
+    return [(code, str(name)) for code, name in settings.LANGUAGES if code not in taken]
+
+
+@transaction.atomic
+def translate_edition(user, edition: Edition, language: str) -> Edition:
+    """A draft translation of `edition` into `language`, for the editor to write.
+
+    It copies the edition's settings, sections and entries (the same items: an item without a
+    version in the target language is printed in its own language, marked as such). The title,
+    introduction and disclaimer start as the original's text, to be rewritten; the period label is
+    left empty so that it is written from the dates in the target language until the editor sets
+    one; summaries are the items' own until the editor writes one for this edition. Subscribers
+    who prefer `language` receive the translation once it is published (see mailing.worker).
+    """
+    _check(user)
+    # Locked, so that two editors pressing the button at once do not make two translations.
+    edition = Edition.objects.select_for_update().get(pk=edition.pk)
+    names = dict(settings.LANGUAGES)
+    if edition.translation_of_id:
+        raise EditionError(_("This edition is itself a translation; make translations from the original, “%(title)s”.")
+                           % {"title": edition.translation_of.title})
+    if language not in names:
+        raise EditionError(_("Choose one of the network's languages: %(languages)s.")
+                           % {"languages": ", ".join(str(name) for name in names.values())})
+    if language == edition.language:
+        raise EditionError(_("This edition is already in %(language)s; choose another language.")
+                           % {"language": names[language]})
+    existing = edition.translations.filter(language=language).first()
+    if existing:
+        raise EditionError(_("This edition already has a translation into %(language)s: “%(title)s”. Edit that one.")
+                           % {"language": names[language], "title": existing.title})
+    translation = Edition(
+        title=edition.title, period_start=edition.period_start, period_end=edition.period_end, period_label="",
+        volume=edition.volume, number=edition.number, language=language,
+        introduction=edition.introduction, disclaimer=edition.disclaimer,
+        contact_email=edition.contact_email, contact_text=edition.contact_text, social_links=edition.social_links,
+        translation_of=edition, state=EditionState.DRAFT,
+    )
+    base = slugify(f"{edition.slug}-{language}")[:110]
+    slug, n = base, 2
+    while Edition.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    translation.slug = slug
+    translation.full_clean()
+    translation.save()
+    for section in edition.sections.prefetch_related("entries"):
+        copy = Section.objects.create(edition=translation, title=section.title, partner_id=section.partner_id,
+                                      position=section.position)
+        Entry.objects.bulk_create([
+            Entry(section=copy, item_id=entry.item_id, position=entry.position) for entry in section.entries.all()
+        ])
+    _audit(translation, user, EditionAction.CREATE, "", EditionState.DRAFT,
+           _("Translation of “%(title)s” into %(language)s") % {"title": edition.title, "language": names[language]})
+    return translation
+
+
+def _check_translation(edition: Edition) -> None:
+    """Settings may name the original an edition translates; one edition per language, one level deep."""
+    original = edition.translation_of
+    if original is None:
+        return
+    names = dict(settings.LANGUAGES)
+    if original.pk == edition.pk or original.translation_of_id:
+        raise EditionError(_("A translation is made from an original edition, not from itself or another translation."))
+    if edition.language == original.language or original.translations.filter(language=edition.language).exclude(pk=edition.pk).exists():
+        raise EditionError(_("“%(title)s” already has its %(language)s edition; choose another language.")
+                           % {"title": original.title, "language": names.get(edition.language, edition.language)})
+
+
 @transaction.atomic
 def update_edition(user, edition: Edition) -> Edition:
     _check(user, Edition.objects.get(pk=edition.pk))
     if edition.period_end < edition.period_start:
         raise EditionError(_("The period ends before it starts."))
+    _check_translation(edition)
     edition.full_clean()
     edition.save()
     _audit(edition, user, EditionAction.EDIT, edition.state)
@@ -228,6 +304,18 @@ def add_section(user, edition: Edition, title: str) -> Section:
         raise EditionError(_("Give the section a title."))
     position = (edition.sections.aggregate(m=Max("position"))["m"] or 0) + 1
     return Section.objects.create(edition=edition, title=title[:200], position=position)
+
+
+@transaction.atomic
+def rename_section(user, section: Section, title: str) -> Section:
+    """A section's heading, for instance a partner's name as written in a translation's language."""
+    _check(user, section.edition)
+    title = (title or "").strip()
+    if not title:
+        raise EditionError(_("Give the section a title."))
+    section.title = title[:200]
+    section.save(update_fields=["title"])
+    return section
 
 
 @transaction.atomic

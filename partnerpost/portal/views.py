@@ -5,7 +5,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.conf.locale import LANG_INFO
-from django.utils.translation import get_language_info
+from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 
 from partnerpost.content.enums import ItemKind
@@ -38,7 +38,7 @@ def home(request):
         "publications": list(published.filter(kind=ItemKind.PUBLICATION)[:4]),
         "news": list(published.exclude(kind__in=[ItemKind.EVENT, ItemKind.PUBLICATION])[:6]),
         "partners": list(Partner.objects.active().select_related("country")),
-        "latest_edition": Edition.objects.published().order_by("-period_start", "-published_at").first(),
+        "latest_edition": Edition.objects.latest_for(get_language() or settings.LANGUAGE_CODE),
     }
     return render(request, "portal/home.html", context)
 
