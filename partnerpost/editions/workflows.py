@@ -125,8 +125,9 @@ def translation_languages(edition: Edition) -> list[tuple[str, str]]:
 def translate_edition(user, edition: Edition, language: str) -> Edition:
     """A draft translation of `edition` into `language`, for the editor to write.
 
-    It copies the edition's settings, sections and entries (the same items: an item without a
-    version in the target language is printed in its own language, marked as such). The title,
+    It copies the edition's settings, sections and entries: each entry takes the item's version in
+    the target language when its translation group has one that is live, and otherwise the same
+    item, printed in its own language and marked as such. The title,
     introduction and disclaimer start as the original's text, to be rewritten; the period label is
     left empty so that it is written from the dates in the target language until the editor sets
     one; summaries are the items' own until the editor writes one for this edition. Subscribers
@@ -163,11 +164,20 @@ def translate_edition(user, edition: Edition, language: str) -> Edition:
     translation.slug = slug
     translation.full_clean()
     translation.save()
-    for section in edition.sections.prefetch_related("entries"):
+    versions = {
+        (group, item_id) for group, item_id in Item.objects.filter(
+            live_at_publication_q(), language=language,
+            translation_group__items__edition_entries__section__edition=edition,
+        ).values_list("translation_group_id", "pk")
+    }
+    version_of_group = {group: item_id for group, item_id in versions}
+    for section in edition.sections.prefetch_related("entries__item"):
         copy = Section.objects.create(edition=translation, title=section.title, partner_id=section.partner_id,
                                       position=section.position)
         Entry.objects.bulk_create([
-            Entry(section=copy, item_id=entry.item_id, position=entry.position) for entry in section.entries.all()
+            Entry(section=copy, item_id=version_of_group.get(entry.item.translation_group_id, entry.item_id)
+                  if entry.item.translation_group_id else entry.item_id, position=entry.position)
+            for entry in section.entries.all()
         ])
     _audit(translation, user, EditionAction.CREATE, "", EditionState.DRAFT,
            _("Translation of “%(title)s” into %(language)s") % {"title": edition.title, "language": names[language]})

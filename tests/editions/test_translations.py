@@ -220,3 +220,28 @@ def test_settings_cannot_turn_a_translation_into_a_duplicate(people, original):
         name = {"es": "Spanish", "en": "English"}[language]
         assert str(error.value) == f"“Partners' Newsletter” already has its {name} edition; choose another language."
     assert Edition.objects.get(pk=arabic.pk).language == "ar"
+
+
+def test_a_translation_takes_the_items_version_in_its_language(people):
+    import datetime as dt
+
+    from partnerpost.content import workflows as item_workflows
+    from partnerpost.editions import workflows as edition_workflows
+    from partnerpost.editions.models import Edition, Entry
+    from tests.factories import published
+
+    english = published(people.icap, title="Graduation ceremony", language="en", published_on=dt.date(2020, 10, 30))
+    other = published(people.icap, title="Annual report", language="en", published_on=dt.date(2020, 11, 2))
+    spanish = item_workflows.save_item(people.icap_contributor, item_workflows.ItemInput(
+        values={"kind": "news", "partner": people.icap, "title": "Ceremonia de graduación", "summary": "…",
+                "language": "es", "published_on": dt.date(2020, 10, 30)}, translation_of=english))
+    Item = type(english)
+    Item.objects.filter(pk=spanish.pk).update(state="published")
+    edition = edition_workflows.create_edition(people.editor, Edition(
+        title="Newsletter", period_start=dt.date(2020, 10, 1), period_end=dt.date(2020, 12, 31)))
+    assert set(Entry.objects.filter(section__edition=edition).values_list("item__title", flat=True)) == {
+        "Graduation ceremony", "Annual report"}
+    translation = edition_workflows.translate_edition(people.editor, edition, "es")
+    assert set(Entry.objects.filter(section__edition=translation).values_list("item__title", flat=True)) == {
+        "Ceremonia de graduación", "Annual report"}
+    assert other.pk in set(Entry.objects.filter(section__edition=translation).values_list("item_id", flat=True))
