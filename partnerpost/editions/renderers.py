@@ -9,6 +9,7 @@ on the language only, at render time, so that editions frozen before it existed 
 from __future__ import annotations
 
 import functools
+import re
 import textwrap
 from pathlib import Path
 
@@ -115,7 +116,9 @@ def _text(context: dict, recipient_links: dict | None) -> str:
     width = 76
 
     def para(text, indent=""):
-        lines.extend(textwrap.wrap(" ".join(text.split()), width, initial_indent=indent, subsequent_indent=indent) or [""])
+        # Only ASCII white space is folded: a no-break space (French "langue ; voici") stays whole.
+        words = re.split(r"[ \t\r\n]+", text.strip())
+        lines.extend(textwrap.wrap(" ".join(words), width, initial_indent=indent, subsequent_indent=indent) or [""])
 
     lines += [context["network"].upper(), context["title"], context["period"]]
     if context["volume"] or context["number"]:
@@ -125,6 +128,9 @@ def _text(context: dict, recipient_links: dict | None) -> str:
         ])))
     lines += ["", _("Read it online: %(url)s") % {"url": context["url"]},
               _("Print edition (PDF): %(url)s") % {"url": context["pdf_url"]}, ""]
+    if context.get("fallback_note"):
+        para(context["fallback_note"])
+        lines.append("")
     if context["introduction_html"]:
         from partnerpost.lib.markup import plain_text
 

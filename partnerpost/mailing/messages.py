@@ -73,7 +73,7 @@ def build_template(context: dict, *, subject: str, from_email: str, list_id: str
         ("MIME-Version", "1.0"),
         # RFC 3282: the language the newsletter is written in (the translation chosen for the
         # subscriber, or the original), so that mail clients offer the right spelling and voice.
-        ("Content-Language", context.get("language") or settings.LANGUAGE_CODE),
+        ("Content-Language", context.get("content_language") or context.get("language") or settings.LANGUAGE_CODE),
         ("List-Id", list_id),
         # RFC 8058: an https URL in List-Unsubscribe and the One-Click marker. Kept on one line:
         # a folded or encoded header hides the link from mail providers.

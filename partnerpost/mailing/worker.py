@@ -194,6 +194,20 @@ class Templates:
             return self.cache[key]
 
 
+def fallback_note(edition, language: str) -> dict:
+    """What a subscriber reads above the original when there is no translation into their language:
+    a line in their language saying so. The message then speaks both languages (Content-Language)."""
+    from django.conf.locale import LANG_INFO
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    with translation.override(language):
+        note = gettext("This edition has not been translated into your language yet; here is the original.")
+    bidi = LANG_INFO.get(language, {}).get("bidi", False)
+    return {"fallback_note": note, "fallback_language": language, "fallback_dir": "rtl" if bidi else "ltr",
+            "content_language": f"{language}, {edition.language}"}
+
+
 def _build(edition_id: int, language: str):
     from partnerpost.editions.models import Edition
     from partnerpost.editions.render import context_for
@@ -204,6 +218,8 @@ def _build(edition_id: int, language: str):
     variant = edition.translations.filter(language=language, state__in=["published", "sent"]).first() if edition.language != language else None
     chosen = variant or edition
     context = context_for(chosen)
+    if variant is None and language and language != edition.language:
+        context = {**context, **fallback_note(edition, language)}
     return build_template(
         context,
         subject=f"{context['title']} – {context['period']}",

@@ -1,6 +1,7 @@
 """The demo edition's Spanish and Arabic translations: the PDF, the email and the loader."""
 
 import email
+import re
 import subprocess
 
 import pypdfium2 as pdfium
@@ -94,6 +95,16 @@ def test_arabic_and_spanish_email_carry_their_language(demo_edition):
         parsed = email.message_from_bytes(message.replace(b"@@", b"x"))
         parts = {part.get_content_type(): part.get_payload(decode=True).decode() for part in parsed.walk() if not part.is_multipart()}
         assert words in parts["text/html"] and words in parts["text/plain"]
-    # A subscriber whose language has no translation gets the original, in English.
+    # A subscriber whose language has no translation gets the original, in English, with a line in
+    # their language saying so; the message speaks both.
     english = b"".join(chunk for chunk in _build(demo_edition.pk, "fr").chunks if isinstance(chunk, bytes))
-    assert b"Content-Language: en\r\n" in english
+    assert b"Content-Language: fr, en\r\n" in english
+    parsed = email.message_from_bytes(english.replace(b"@@", b"x"))
+    parts = {part.get_content_type(): part.get_payload(decode=True).decode() for part in parsed.walk() if not part.is_multipart()}
+    note = "Ce numéro n’a pas encore été traduit dans votre langue\u00a0; voici la version originale."
+    assert note in re.sub(r" *\r?\n", " ", parts["text/plain"])
+    assert note.replace("\u00a0", "&nbsp;") in parts["text/html"]  # the CSS inliner writes the no-break space as an entity
+    assert 'lang="fr"' in parts["text/html"]  # the note is marked as French
+    # In the original's own language there is no note.
+    original = b"".join(chunk for chunk in _build(demo_edition.pk, "en").chunks if isinstance(chunk, bytes))
+    assert b"Content-Language: en\r\n" in original and b"translated into your language" not in original
