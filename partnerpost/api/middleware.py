@@ -60,3 +60,27 @@ class ApiCorsMiddleware:
         response["Access-Control-Allow-Headers"] = ", ".join(sorted(ALLOWED_HEADERS))
         response["Access-Control-Max-Age"] = str(PREFLIGHT_MAX_AGE)
         return response
+
+
+class ApiLanguageMiddleware:
+    """The API speaks the caller's language: error messages follow Accept-Language (one of the
+    interface languages, English otherwise), and the answer says which in Content-Language.
+    Pages take their language from the address instead (/fr/, /ar/...)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not _is_api(request):
+            return self.get_response(request)
+        from django.utils import translation
+
+        language = translation.get_language_from_request(request, check_path=False)
+        with translation.override(language):
+            request.LANGUAGE_CODE = language
+            response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        vary = response.headers.get("Vary", "")
+        if "accept-language" not in vary.lower():
+            response["Vary"] = f"{vary}, Accept-Language" if vary else "Accept-Language"
+        return response

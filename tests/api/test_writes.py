@@ -215,3 +215,13 @@ def test_new_partner_editor_can_write_what_contributors_can(client, people):
     assert response.status_code == 201
     item = Item.objects.get()
     assert (item.kind, item.partner, item.published_on) == (ItemKind.NEWS, people.eropa, dt.date(2021, 2, 1))
+
+
+def test_errors_follow_the_callers_language(icap, people):
+    response = icap.post("/api/v1/items", event(start_date=None), headers={"Accept-Language": "fr"})
+    assert response.status_code == 422
+    assert response["Content-Language"] == "fr" and "Accept-Language" in response["Vary"]
+    assert response.json()["errors"]["start_date"] == ["Une manifestation doit avoir un premier jour."]
+    english = icap.post("/api/v1/items", event(start_date=None))
+    assert english["Content-Language"] == "en"
+    assert english.json()["errors"]["start_date"] == ["An event needs its first day."]

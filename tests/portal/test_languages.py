@@ -18,6 +18,14 @@ def test_each_language_has_its_home_page_with_lang_and_dir(client, db, code, dir
     assert ('dir="rtl"' in tag) == (direction == "rtl")
 
 
+@pytest.mark.parametrize("code, events", [("fr", "Manifestations"), ("es", "Eventos"), ("ar", "الفعاليات"),
+                                          ("zh-hans", "活动"), ("ru", "Мероприятия")])
+def test_navigation_is_translated(client, db, code, events):
+    html = client.get(f"/{code}/").content.decode()
+    nav = html.split('class="main-nav"')[1].split("</nav>")[0]
+    assert f">{events}</a>" in nav and ">Events</a>" not in nav
+
+
 def test_english_stays_at_the_unprefixed_addresses(client, db):
     tag = re.search(r"<html[^>]*>", client.get("/").content.decode()).group(0)
     assert 'lang="en"' in tag and "dir=" not in tag
