@@ -16,6 +16,17 @@ if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null
   fi
 fi
 
+# pdffonts (poppler-utils) tells the edition tests which fonts a PDF embeds.
+if ! command -v pdffonts >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "browser-tools: installing Debian package poppler-utils..."
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null \
+      || need_ci "apt-get could not install poppler-utils"
+  else
+    need_ci "pdffonts not found (install poppler-utils); the tests of the PDFs' fonts"
+  fi
+fi
+
 if [ ! -f node_modules/axe-core/axe.min.js ]; then
   if command -v npm >/dev/null 2>&1; then
     npm ci --no-audit --no-fund --silent || need_ci "npm ci failed"

@@ -167,3 +167,12 @@ def chromium_paths():
     browser = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
     driver = shutil.which("chromedriver")
     return browser, driver
+
+
+def pdffonts(path) -> str:
+    """`pdffonts` on a PDF file: the fonts it embeds. Skips, saying why, where poppler-utils is missing."""
+    import subprocess
+
+    if not shutil.which("pdffonts"):
+        pytest.skip("pdffonts is not installed (poppler-utils; make test installs it where it can)")
+    return subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout

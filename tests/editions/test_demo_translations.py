@@ -2,7 +2,6 @@
 
 import email
 import re
-import subprocess
 
 import pypdfium2 as pdfium
 import pytest
@@ -13,6 +12,7 @@ from partnerpost.editions.enums import EditionState
 from partnerpost.editions.models import Edition
 from partnerpost.editions.render import context_for
 from partnerpost.mailing.worker import _build
+from tests.conftest import pdffonts
 from tests.editions import pdftext
 
 
@@ -56,7 +56,7 @@ def test_arabic_pdf_is_set_right_to_left_in_noto_naskh_arabic(arabic, tmp_path):
     pdf = renderers.render(context_for(arabic), "pdf")
     path = tmp_path / "ar.pdf"
     path.write_bytes(pdf)
-    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    fonts = pdffonts(path)
     embedded = {line.split()[0].split("+", 1)[1] for line in fonts.splitlines()[2:]}
     assert {"Noto-Naskh-Arabic", "Noto-Naskh-Arabic-Bold"} <= embedded
     assert all(line.split()[-5:-2] == ["yes", "yes", "yes"] for line in fonts.splitlines()[2:])  # embedded, subset, ToUnicode

@@ -2,9 +2,9 @@
 
 import datetime as dt
 import re
-import subprocess
 
 import pytest
+
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
@@ -13,6 +13,7 @@ from partnerpost.editions import renderers, workflows
 from partnerpost.editions.enums import EditionAction, EditionState
 from partnerpost.editions.models import Edition, EditionAuditEntry, Entry, Section
 from partnerpost.editions.render import context_for
+from tests.conftest import pdffonts
 from tests.editions import pdftext
 from tests.factories import make_item
 
@@ -185,7 +186,7 @@ def test_publishing_a_translation_freezes_it_like_the_original(people, original)
 def _fonts(pdf: bytes, tmp_path) -> str:
     path = tmp_path / "edition.pdf"
     path.write_bytes(pdf)
-    return subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    return pdffonts(path)
 
 
 def test_chinese_translation_prints_in_the_simplified_chinese_font(people, original, tmp_path):
