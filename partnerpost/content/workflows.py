@@ -405,9 +405,8 @@ _NOT_CONTENT = {"id", "state", "revision", "created_at", "updated_at", "created_
                 "starts_at", "ends_at", "submitted_at", "rejection_reason", "first_published_at", "last_published_at"}
 
 
-def _changes(item: Item, related: Related) -> list[str]:
-    """The names of the columns and lists an update changes, for the audit note."""
-    stored = Item.objects.get(pk=item.pk)
+def _changes(stored: Item, item: Item, related: Related) -> list[str]:
+    """The names of the columns and lists an update changes (`stored` is the row before it), for the audit note."""
     names = [
         f.name for f in Item._meta.concrete_fields
         if f.name not in _NOT_CONTENT and getattr(stored, f.attname) != getattr(item, f.attname)
@@ -435,9 +434,12 @@ def save_item(user: User, data: ItemInput, *, item: Item | None = None, submit: 
         if creating and not can(user, "create", partner=target.partner if target.partner_id else None):
             raise PermissionDenied(_("You may not add items for %(partner)s.") % {
                 "partner": target.partner if target.partner_id else "-"})
-        if not creating and not can(user, "edit", Item.objects.get(pk=target.pk)):
+        # The row as stored, locked until the change is saved: it answers the permission and, at
+        # the end, which fields the change touched.
+        stored = None if creating else Item.objects.select_for_update().get(pk=target.pk)
+        if stored is not None and not can(user, "edit", stored):
             raise PermissionDenied(_("You may not edit this item in its current state."))
-        if target.kind not in kinds._REGISTRY:
+        if not kinds.exists(target.kind):
             raise ValidationError({"kind": _("%(kind)s is not a kind of item.") % {"kind": target.kind}})
         kind = kinds.get(target.kind)
         _apply_kind(target, data, kind)
@@ -467,7 +469,7 @@ def save_item(user: User, data: ItemInput, *, item: Item | None = None, submit: 
         if creating:
             saved = create_item(user, target, data.related)
         else:
-            saved = update_item(user, target, data.related, changed=_changes(target, data.related))
+            saved = update_item(user, target, data.related, changed=_changes(stored, target, data.related))
         if data.translation_of is not KEEP:
             _link_versions(user, saved, data.translation_of)
         if submit:

@@ -164,13 +164,10 @@ def translate_edition(user, edition: Edition, language: str) -> Edition:
     translation.slug = slug
     translation.full_clean()
     translation.save()
-    versions = {
-        (group, item_id) for group, item_id in Item.objects.filter(
-            live_at_publication_q(), language=language,
-            translation_group__items__edition_entries__section__edition=edition,
-        ).values_list("translation_group_id", "pk")
-    }
-    version_of_group = {group: item_id for group, item_id in versions}
+    version_of_group = dict(Item.objects.filter(
+        live_at_publication_q(), language=language,
+        translation_group__items__edition_entries__section__edition=edition,
+    ).values_list("translation_group_id", "pk"))
     for section in edition.sections.prefetch_related("entries__item"):
         copy = Section.objects.create(edition=translation, title=section.title, partner_id=section.partner_id,
                                       position=section.position)

@@ -17,6 +17,12 @@ def site(request):
     }
 
 
+def language_name(code: str) -> str:
+    """A language's name in its own words, capitalized for a menu or a list ("Español", "Français")."""
+    name = get_language_info(code)["name_local"]
+    return name[:1].upper() + name[1:]
+
+
 def languages(request):
     """This page in each interface language: for the language switcher and the hreflang links."""
     if request.method not in ("GET", "HEAD"):
@@ -27,7 +33,7 @@ def languages(request):
     for code, _name in settings.LANGUAGES:
         info = get_language_info(code)
         links.append({
-            "code": code, "name": info["name_local"][:1].upper() + info["name_local"][1:], "bidi": info["bidi"], "current": code == current,
+            "code": code, "name": language_name(code), "bidi": info["bidi"], "current": code == current,
             "url": translate_url(full_path, code),
         })
     return {"interface_languages": links, "default_language_url": translate_url(full_path, settings.LANGUAGE_CODE)}

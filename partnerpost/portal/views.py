@@ -5,10 +5,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.conf.locale import LANG_INFO
-from django.utils.translation import get_language, get_language_info
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from partnerpost.content.enums import ItemKind
+from partnerpost.portal.context_processors import language_name
 from partnerpost.content.models import Item
 from partnerpost.editions.models import Edition
 from partnerpost.lib import datebounds
@@ -157,8 +158,7 @@ def calendar_month(request):
 def _language_name(item) -> str:
     """A version's language in its own words ("Español"), for the "also in" links."""
     if item.language in LANG_INFO:
-        name = get_language_info(item.language)["name_local"]
-        return name[:1].upper() + name[1:]
+        return language_name(item.language)
     return item.get_language_display()
 
 

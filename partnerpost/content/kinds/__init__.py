@@ -110,6 +110,10 @@ def register(cls: type[Kind]) -> type[Kind]:
     return cls
 
 
+def exists(value: str) -> bool:
+    return value in _REGISTRY
+
+
 def get(value: str) -> Kind:
     """The kind of this value; a KeyError names an unknown one."""
     try:
