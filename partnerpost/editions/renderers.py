@@ -148,8 +148,10 @@ def _text(context: dict, recipient_links: dict | None) -> str:
             para(entry["summary"])
             if entry["facts"]:
                 para(" · ".join(entry["facts"]))
+            # An item with no link of its own has the portal page as its only link: print it once.
             for link in entry["links"]:
-                lines.append(f"  {link['label']}: {link['url']}")
+                if link["url"] != entry["url"]:
+                    lines.append(f"  {link['label']}: {link['url']}")
             lines.append("  " + _("On the portal: %(url)s") % {"url": entry["url"]})
             lines.append("")
     lines += ["-" * width]

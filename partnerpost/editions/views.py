@@ -75,7 +75,8 @@ def download(request, slug, fmt):
 
 @require(is_editor)
 def manage(request):
-    form = EditionForm(request.POST or None, initial={"language": "en"})
+    # The footer (disclaimer, contact, social links) starts as the previous edition's.
+    form = EditionForm(request.POST or None, initial={"language": "en", **workflows.carried_over()})
     if request.method == "POST" and form.is_valid():
         try:
             edition = workflows.create_edition(request.user, form.save(commit=False), populate=True)
