@@ -124,6 +124,32 @@ def build_context(edition: Edition) -> dict:
         }
 
 
+def rebase(context: dict, site: str | None = None) -> dict:
+    """The context with the site's own links moved to `site` (the current SITE_URL by default).
+
+    A snapshot keeps the site address it was frozen with (`site_url`). The text readers received
+    never changes, but the address it is served from may (`PORT=8080 make run`, a new domain): every
+    link into the site is rewritten at render time, so the page, the email, the PDF and the calendar
+    all point where the site is now. Links to other sites are left alone."""
+    site = (site or settings.SITE_URL).rstrip("/")
+    old = (context.get("site_url") or "").rstrip("/")
+    if not old or old == site:
+        return context
+
+    def move(value):
+        if isinstance(value, str):
+            if value == old:
+                return site
+            return value.replace(old + "/", site + "/") if old + "/" in value else value
+        if isinstance(value, list):
+            return [move(v) for v in value]
+        if isinstance(value, dict):
+            return {k: move(v) for k, v in value.items()}
+        return value
+
+    return move(context)
+
+
 def context_for(edition: Edition) -> dict:
-    """What to render: the frozen snapshot once published, the live data before."""
-    return edition.snapshot if edition.is_published and edition.snapshot else build_context(edition)
+    """What to render: the frozen snapshot once published (its links moved to the current site), the live data before."""
+    return rebase(edition.snapshot) if edition.is_published and edition.snapshot else build_context(edition)
