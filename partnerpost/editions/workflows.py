@@ -169,6 +169,8 @@ def translate_edition(user, edition: Edition, language: str) -> Edition:
         volume=edition.volume, number=edition.number, language=language,
         introduction=edition.introduction, disclaimer=edition.disclaimer,
         contact_email=edition.contact_email, contact_text=edition.contact_text, social_links=edition.social_links,
+        # The same picture; its description starts as the original's, to be translated with the rest.
+        masthead=edition.masthead.name, masthead_alt=edition.masthead_alt,
         translation_of=edition, state=EditionState.DRAFT,
     )
     base = slugify(f"{edition.slug}-{language}")[:110]

@@ -57,9 +57,10 @@ def _owner(name: str):
     partner = Partner.objects.filter(logo=name).first()
     if partner is not None:
         return partner, False
-    edition = Edition.objects.filter(masthead=name).first()
-    if edition is not None:
-        return edition, False
+    # A translation shares its original's masthead: the file is public when any edition showing it is.
+    editions = sorted(Edition.objects.filter(masthead=name), key=lambda e: not e.is_published)
+    if editions:
+        return editions[0], False
     raise Http404
 
 
