@@ -94,3 +94,13 @@ def test_make_passes_port_to_what_it_runs():
                                 cwd=ROOT, capture_output=True, text=True, check=True,
                                 env={k: v for k, v in os.environ.items() if k != "PORT"} | env)
         assert result.stdout.strip() == "8080"
+
+
+def test_pages_allow_pictures_from_a_plain_http_site_url(client, db, settings):
+    # An edition's pictures are addressed under SITE_URL, which in development may name this host differently.
+    settings.SITE_URL = "http://127.0.0.1:8080"
+    policy = client.get("/editions/")["Content-Security-Policy"]
+    assert "img-src 'self' data: https: http://127.0.0.1:8080;" in policy
+    settings.SITE_URL = "https://news.example.org"
+    policy = client.get("/editions/")["Content-Security-Policy"]
+    assert "img-src 'self' data: https:;" in policy
