@@ -4,6 +4,8 @@
 
 PYTHON ?= python3
 PORT ?= 8000
+# Exported, so that the site, the task worker and every link they write (SITE_URL follows PORT unless set) agree.
+export PORT
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed

@@ -85,8 +85,9 @@ globals().update(EMAIL_SETTINGS)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Partnerpost <newsletter@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# The public address of the site, used in emails and anywhere an absolute link is needed.
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The public address of the site, used in emails and anywhere an absolute link is needed. Without SITE_URL it
+# follows PORT (the port `make run` and `partnerpost serve` listen on), so `PORT=8080 make run` links to :8080.
+SITE_URL = env_str("SITE_URL", f"http://127.0.0.1:{env_int('PORT', 8000)}").rstrip("/")
 SITE_NAME = env_str("SITE_NAME", "UN Public Administration Network")
 # Without SITE_TAGLINE, the default line is translated into the reader's language.
 SITE_TAGLINE = env_str("SITE_TAGLINE") or _("News, events and publications from the network's partner institutions")

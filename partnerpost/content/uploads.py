@@ -320,3 +320,8 @@ def document_path(instance, filename: str) -> str:
 
 def image_path(instance, filename: str) -> str:
     return _stored_name("items", filename)
+
+
+def masthead_path(instance, filename: str) -> str:
+    """mastheads/2026/<random>.<extension>: an edition's masthead picture."""
+    return _stored_name("mastheads", filename)

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.translation import gettext as _
@@ -136,7 +137,7 @@ class EditionFeed(Feed):
     def item_description(self, edition):
         return _("%(n)d items. Print edition: %(pdf)s") % {
             "n": (edition.snapshot or {}).get("entry_count", 0),
-            "pdf": (edition.snapshot or {}).get("pdf_url", ""),
+            "pdf": settings.SITE_URL + reverse("editions:pdf", args=[edition.slug]),
         }
 
     def item_pubdate(self, edition):

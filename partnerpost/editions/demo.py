@@ -14,7 +14,7 @@ from django.db import transaction
 from partnerpost.content.models import Item
 from partnerpost.network.models import User
 
-from . import workflows
+from . import demo_pictures, workflows
 from .models import Edition, Entry
 
 TITLE = "UNPAN Partners' Newsletter"
@@ -24,6 +24,7 @@ TITLE = "UNPAN Partners' Newsletter"
 TRANSLATIONS = {
     "es": {
         "title": "Boletín de los asociados de la UNPAN",
+        "masthead_alt": "Banda decorativa de círculos superpuestos en los azules de la red (imagen de demostración)",
         "period_label": "octubre – noviembre – diciembre de 2020",
         "introduction": (
             "Este trimestre, los asociados de la red se reunieron casi exclusivamente en línea: seminarios web "
@@ -131,6 +132,7 @@ TRANSLATIONS = {
     },
     "ar": {
         "title": "نشرة شركاء شبكة الأمم المتحدة للإدارة العامة",
+        "masthead_alt": "شريط زخرفي من دوائر متداخلة بدرجات الأزرق الخاصة بالشبكة (صورة للعرض التوضيحي)",
         "period_label": "تشرين الأول/أكتوبر – تشرين الثاني/نوفمبر – كانون الأول/ديسمبر 2020",
         "introduction": (
             "في هذا الربع، التقى شركاء الشبكة عبر الإنترنت في كل أنشطتهم تقريبًا: ندوات عبر الإنترنت بشأن التحول "
@@ -236,6 +238,8 @@ def load(log=print) -> Edition:
     """The demo edition and its translations; what exists already is left as it is. Returns the original."""
     editor = User.objects.get(username="editor")
     edition = Edition.objects.filter(title=TITLE, period_start=dt.date(2020, 10, 1), translation_of=None).first()
+    if edition is None:
+        demo_pictures.load(log)
     if edition:
         log(f"Demo edition: already there ({edition.get_state_display().lower()}).")
     else:
@@ -256,7 +260,12 @@ def _original(editor, log) -> Edition:
         ),
         contact_email="unpan@un.org", contact_text="Write to the UNPAN team:",
         social_links="UNPAN on the web | https://publicadministration.un.org",
+        preheader="Webinars on digital transformation, training in Central America, symposia, awards and new publications",
     ))
+    picture, alt = demo_pictures.masthead()
+    edition.masthead.save("masthead.png", picture, save=False)
+    edition.masthead_alt = alt
+    edition = workflows.update_edition(editor, edition)
     # The 2021 NISPAcee conference was announced in this edition although it falls later.
     conference = Item.objects.get(title="The 29th NISPAcee Annual Conference 2021")
     workflows.add_entry(editor, edition, conference)
@@ -272,7 +281,7 @@ def _translation(editor, edition: Edition, language: str, texts: dict, log) -> E
         log(f"Demo edition in {existing.get_language_display()}: already there ({existing.get_state_display().lower()}).")
         return existing
     translation = workflows.translate_edition(editor, edition, language)
-    for field in ("title", "period_label", "introduction", "disclaimer", "contact_text", "social_links"):
+    for field in ("title", "period_label", "introduction", "disclaimer", "contact_text", "social_links", "masthead_alt"):
         setattr(translation, field, texts[field])
     workflows.update_edition(editor, translation)
     for section in translation.sections.select_related("partner"):

@@ -1,8 +1,10 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from partnerpost.content import uploads
 from partnerpost.content.models import CONTENT_LANGUAGES, AuditRecord
 
 from .enums import PUBLIC_STATES, EditionAction, EditionState
@@ -62,6 +64,16 @@ class Edition(models.Model):
         help_text=_("Subscribers who prefer this edition's language receive it instead of the original."),
     )
     social_links = models.TextField(_("social links"), blank=True, help_text=_("One per line: label | https://address"))
+    masthead = uploads.TypedImageField(
+        _("masthead image"), upload_to=uploads.masthead_path, blank=True, validators=[uploads.image_validator],
+        help_text=_("Optional. A wide PNG, JPEG or WebP banner shown above the title, for example 1200 × 300 pixels."),
+    )
+    masthead_alt = models.CharField(_("masthead image description"), max_length=300, blank=True,
+                                    help_text=_("What the image shows, for readers who cannot see it. Required with an image."))
+    preheader = models.CharField(
+        _("preheader"), max_length=150, blank=True,
+        help_text=_("The preview line that inboxes show after the subject. Left empty, it names the sections."),
+    )
 
     state = models.CharField(_("state"), max_length=20, choices=EditionState.choices, default=EditionState.DRAFT, db_index=True)
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -87,6 +99,12 @@ class Edition(models.Model):
 
     def get_absolute_url(self):
         return reverse("editions:detail", args=[self.slug])
+
+    def clean(self):
+        super().clean()
+        self.masthead_alt = self.masthead_alt.strip()
+        if self.masthead and not self.masthead_alt:
+            raise ValidationError({"masthead_alt": _("Describe the masthead image for readers who cannot see it.")})
 
     @property
     def is_published(self):

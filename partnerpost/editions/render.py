@@ -7,6 +7,7 @@ published edition can freeze it as JSON and render exactly what was sent.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db.models import Prefetch
 from django.utils import translation
 from django.utils.formats import date_format
@@ -29,6 +30,48 @@ def period_label(edition: Edition) -> str:
     if start.year == end.year:
         return f"{date_format(start, 'F')} – {date_format(end, 'F Y')}"
     return f"{date_format(start, 'F Y')} – {date_format(end, 'F Y')}"
+
+
+#: The largest box each picture is shown in, in CSS pixels (the email is 600 wide with 32 on each side).
+MASTHEAD_BOX = (600, 300)
+IMAGE_BOX = (536, 360)
+LOGO_BOX = (144, 48)
+
+
+_SIZES: dict[str, tuple[int, int]] = {}
+
+
+def _pixels(name: str) -> tuple[int, int] | None:
+    """An uploaded picture's size, read from its header with Pillow. Stored names are random and never
+    reused, so a size once read is kept; a picture that cannot be read is left out of the renderings."""
+    from PIL import Image, UnidentifiedImageError
+
+    if name in _SIZES:
+        return _SIZES[name]
+    try:
+        with default_storage.open(name, "rb") as handle, Image.open(handle) as image:
+            size = image.size
+    except (OSError, ValueError, UnidentifiedImageError, Image.DecompressionBombError):
+        return None
+    if len(_SIZES) > 10000:
+        _SIZES.clear()
+    _SIZES[name] = size
+    return size
+
+
+def picture(field_file, alt: str, site: str, box: tuple[int, int]) -> dict | None:
+    """An image as the renderings need it: its hosted absolute URL, its description, and the width and
+    height (in CSS pixels) it is shown at, fitted into `box` without enlarging it. None without a
+    readable picture, or without a description (a picture nobody can describe is not printed)."""
+    if not field_file or not (alt or "").strip():
+        return None
+    size = _pixels(field_file.name)
+    if size is None or not all(size):
+        return None
+    width, height = size
+    scale = min(1.0, box[0] / width, box[1] / height)
+    return {"url": site + field_file.url, "alt": alt.strip(),
+            "width": max(1, round(width * scale)), "height": max(1, round(height * scale))}
 
 
 def _links(text: str) -> list[dict]:
@@ -61,6 +104,7 @@ def _entry(entry: Entry, site: str, language: str) -> dict:
         "organizers": organizers,
         "facts": [],
         "links": [{"label": link.label, "url": link.url} for link in item.links.all()],
+        "image": picture(item.image, item.image_alt, site, IMAGE_BOX),
     }
     kind = item.kind_def
     if item.kind == ItemKind.EVENT:
@@ -100,6 +144,8 @@ def build_context(edition: Edition) -> dict:
                     "anchor": slugify(section.title) or f"section-{section.pk}",
                     "partner": section.partner.acronym if section.partner_id else "",
                     "partner_url": site + section.partner.get_absolute_url() if section.partner_id else "",
+                    "logo": picture(section.partner.logo, _("%(name)s logo") % {"name": section.partner.name}, site, LOGO_BOX)
+                    if section.partner_id else None,
                     "entries": entries,
                 })
         return {
@@ -111,6 +157,9 @@ def build_context(edition: Edition) -> dict:
             "number": edition.number,
             "language": edition.language,
             "introduction_html": render_markdown(edition.introduction),
+            "masthead": picture(edition.masthead, edition.masthead_alt, site, MASTHEAD_BOX),
+            # The editor's preview line; without one, the renderers write it from the sections (renderers.furnish).
+            "preheader": edition.preheader.strip(),
             "disclaimer": edition.disclaimer,
             "contact_email": edition.contact_email,
             "contact_text": edition.contact_text,
@@ -124,6 +173,32 @@ def build_context(edition: Edition) -> dict:
         }
 
 
+def rebase(context: dict, site: str | None = None) -> dict:
+    """The context with the site's own links moved to `site` (the current SITE_URL by default).
+
+    A snapshot keeps the site address it was frozen with (`site_url`). The text readers received
+    never changes, but the address it is served from may (`PORT=8080 make run`, a new domain): every
+    link into the site is rewritten at render time, so the page, the email, the PDF and the calendar
+    all point where the site is now. Links to other sites are left alone."""
+    site = (site or settings.SITE_URL).rstrip("/")
+    old = (context.get("site_url") or "").rstrip("/")
+    if not old or old == site:
+        return context
+
+    def move(value):
+        if isinstance(value, str):
+            if value == old:
+                return site
+            return value.replace(old + "/", site + "/") if old + "/" in value else value
+        if isinstance(value, list):
+            return [move(v) for v in value]
+        if isinstance(value, dict):
+            return {k: move(v) for k, v in value.items()}
+        return value
+
+    return move(context)
+
+
 def context_for(edition: Edition) -> dict:
-    """What to render: the frozen snapshot once published, the live data before."""
-    return edition.snapshot if edition.is_published and edition.snapshot else build_context(edition)
+    """What to render: the frozen snapshot once published (its links moved to the current site), the live data before."""
+    return rebase(edition.snapshot) if edition.is_published and edition.snapshot else build_context(edition)

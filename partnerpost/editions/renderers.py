@@ -15,7 +15,9 @@ from pathlib import Path
 
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 STATIC = Path(__file__).resolve().parent / "static" / "editions"
 EMAIL_LIMIT_BYTES = 102 * 1024  # Gmail clips messages above this
@@ -75,8 +77,19 @@ def furnish(context: dict) -> dict:
     rtl = is_rtl(language)
     return {
         **context, "sections": sections, "dir": "rtl" if rtl else "ltr", "rtl": rtl,
+        "preheader": context.get("preheader") or preheader(sections),
         "start": "right" if rtl else "left", "end": "left" if rtl else "right",
     }
+
+
+def preheader(sections: list[dict]) -> str:
+    """The preview line inboxes show after the subject, when the editor wrote none: how many entries,
+    and the sections they are in (in the edition's language, which is active here)."""
+    count = sum(len(section["entries"]) for section in sections)
+    names = ", ".join(section.get("partner") or section["title"] for section in sections)
+    line = ngettext("%(count)d entry: %(sections)s", "%(count)d entries: %(sections)s", count) % {
+        "count": count, "sections": names}
+    return Truncator(line).chars(140)
 
 
 def render_web_fragment(context: dict) -> str:
@@ -136,6 +149,10 @@ def _text(context: dict, recipient_links: dict | None) -> str:
 
         para(plain_text(context["introduction_html"]))
         lines.append("")
+    lines.append(_("In this edition"))
+    for section in context["sections"]:
+        lines.append(f"  - {section['title']} ({len(section['entries'])})")
+    lines.append("")
     for section in context["sections"]:
         lines += ["=" * width, section["title"].upper(), "=" * width, ""]
         for entry in section["entries"]:
@@ -148,8 +165,10 @@ def _text(context: dict, recipient_links: dict | None) -> str:
             para(entry["summary"])
             if entry["facts"]:
                 para(" · ".join(entry["facts"]))
+            # An item with no link of its own has the portal page as its only link: print it once.
             for link in entry["links"]:
-                lines.append(f"  {link['label']}: {link['url']}")
+                if link["url"] != entry["url"]:
+                    lines.append(f"  {link['label']}: {link['url']}")
             lines.append("  " + _("On the portal: %(url)s") % {"url": entry["url"]})
             lines.append("")
     lines += ["-" * width]
@@ -175,7 +194,40 @@ def render_pdf(context: dict) -> bytes:
     with translation.override(context.get("language") or "en"):
         html = render_to_string("editions/print.html", {"e": furnish(context), "static": STATIC.as_uri()})
     # Tagged PDF: screen readers get headings, lists and reading order.
-    return HTML(string=html, base_url=STATIC.as_uri() + "/").write_pdf(pdf_tags=True)
+    return HTML(string=html, base_url=STATIC.as_uri() + "/", url_fetcher=_fetcher_class()()).write_pdf(pdf_tags=True)
+
+
+@functools.cache
+def _fetcher_class():
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class Fetcher(URLFetcher):
+        """What WeasyPrint may load: our own static files (the fonts), and uploaded pictures, which the context
+        names by their public address (SITE_URL + MEDIA_URL + name) and which are read from the storage rather
+        than over the network (the PDF is often rendered inside a request to this same server). Nothing else is
+        fetched: the PDF of an edition never dials out."""
+
+        def fetch(self, url, headers=None):
+            from urllib.parse import unquote
+
+            from django.conf import settings
+            from django.core.files.storage import default_storage
+
+            from partnerpost.content import uploads
+
+            if url.startswith(STATIC.as_uri() + "/") and ".." not in url:
+                return super().fetch(url, headers)
+            prefix = settings.SITE_URL + settings.MEDIA_URL
+            name = unquote(url[len(prefix):]) if url.startswith(prefix) else ""
+            if name and ".." not in name.split("/") and default_storage.exists(name):
+                with default_storage.open(name, "rb") as handle:
+                    data = handle.read()
+                found = uploads.detect(data)
+                if found in uploads.IMAGE_TYPES:
+                    return URLFetcherResponse(url, data, {"Content-Type": found.mime})
+            raise ValueError(f"Not loaded into the PDF: {url}")
+
+    return Fetcher
 
 
 def render_standalone(context: dict) -> str:

@@ -4,7 +4,8 @@ Rendering the A4 PDF takes the better part of a second. A published edition's te
 so its PDF never changes: the first request after publication renders it, under a row lock so that readers
 arriving together wait for one rendering instead of starting one each, and stores it in the default storage
 under `editions/`; every later request is served the stored file. The file's name carries a digest of the
-snapshot, so a snapshot that changed (or a file that went missing) is rendered again. Drafts are never
+snapshot as rendered (with its links on the current SITE_URL), so a snapshot that changed, a site that moved
+(`PORT=8080 make run`) or a file that went missing is rendered again. Drafts are never
 stored: editors preview them live.
 
 The media view does not serve these files (no item names them); `newsletter.pdf` is their only address.
@@ -25,7 +26,8 @@ from .render import context_for
 
 
 def _name_for(edition: Edition) -> str:
-    digest = hashlib.sha256(json.dumps(edition.snapshot, sort_keys=True, default=str).encode()).hexdigest()[:16]
+    # The digest is of what is printed, links included: when SITE_URL changes, the PDF is rendered again.
+    digest = hashlib.sha256(json.dumps(context_for(edition), sort_keys=True, default=str).encode()).hexdigest()[:16]
     return f"editions/{edition.slug}-{digest}.pdf"
 
 

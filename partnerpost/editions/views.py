@@ -75,7 +75,8 @@ def download(request, slug, fmt):
 
 @require(is_editor)
 def manage(request):
-    form = EditionForm(request.POST or None, initial={"language": "en"})
+    # The footer (disclaimer, contact, social links) starts as the previous edition's.
+    form = EditionForm(request.POST or None, request.FILES or None, initial={"language": "en", **workflows.carried_over()})
     if request.method == "POST" and form.is_valid():
         try:
             edition = workflows.create_edition(request.user, form.save(commit=False), populate=True)
@@ -104,7 +105,7 @@ def compose(request, pk):
 @require(is_editor)
 def settings_view(request, pk):
     edition = get_object_or_404(Edition, pk=pk)
-    form = EditionForm(request.POST or None, instance=edition)
+    form = EditionForm(request.POST or None, request.FILES or None, instance=edition)
     if not edition.is_editable:
         raise PermissionDenied
     if request.method == "POST" and form.is_valid():

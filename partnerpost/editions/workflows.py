@@ -93,6 +93,20 @@ def _unique_slug(edition: Edition) -> str:
     return slug
 
 
+#: What a new edition takes over from the one before it unless the editor writes otherwise.
+CARRIED_OVER = ("disclaimer", "contact_text", "contact_email", "social_links")
+
+
+def carried_over(language: str | None = None) -> dict[str, str]:
+    """The footer of the latest original edition (in `language` when there is one): its disclaimer,
+    contact line and address, and social links, to start a new edition with. Empty when there is none."""
+    originals = Edition.objects.filter(translation_of=None).order_by("-period_start", "-created_at", "-id")
+    previous = (originals.filter(language=language).first() if language else None) or originals.first()
+    if previous is None:
+        return {}
+    return {field: getattr(previous, field) for field in CARRIED_OVER}
+
+
 @transaction.atomic
 def create_edition(user, edition: Edition, populate: bool = True) -> Edition:
     """Save a new draft edition; with `populate`, one section per partner holding the period's items."""
@@ -155,6 +169,8 @@ def translate_edition(user, edition: Edition, language: str) -> Edition:
         volume=edition.volume, number=edition.number, language=language,
         introduction=edition.introduction, disclaimer=edition.disclaimer,
         contact_email=edition.contact_email, contact_text=edition.contact_text, social_links=edition.social_links,
+        # The same picture; its description starts as the original's, to be translated with the rest.
+        masthead=edition.masthead.name, masthead_alt=edition.masthead_alt,
         translation_of=edition, state=EditionState.DRAFT,
     )
     base = slugify(f"{edition.slug}-{language}")[:110]

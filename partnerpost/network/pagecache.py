@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 from functools import wraps
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.translation import get_language
@@ -28,7 +29,8 @@ def for_anonymous(view):
         if (request.method not in ("GET", "HEAD") or request.user.is_authenticated
                 or "messages" in request.COOKIES):
             return view(request, *args, **kwargs)
-        path = hashlib.sha1(request.get_full_path().encode()).hexdigest()
+        # The site's address is part of the key: pages carry absolute links, which follow SITE_URL.
+        path = hashlib.sha1(f"{settings.SITE_URL} {request.get_full_path()}".encode()).hexdigest()
         key = f"page:{current_version()}:{get_language()}:{path}"
         kept = cache.get(key)
         if kept is not None:

@@ -1,4 +1,9 @@
-"""Transactional emails: each is a subject / text / html template triple under templates/emails/."""
+"""Transactional emails: each is a subject / text / html template triple under templates/emails/.
+
+The subject and the plain text are not HTML: they are rendered without autoescaping, so a title such
+as "ReSPA's Redesigned Website & Portal" reaches the reader as written, not as "ReSPA&#x27;s … &amp; …".
+Only the HTML part is autoescaped.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +11,21 @@ import logging
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.template import Context, engines
 from django.template.loader import render_to_string
 
 log = logging.getLogger(__name__)
+
+
+def render_plain(template_name: str, context: dict) -> str:
+    """A template rendered as plain text: variables are inserted as they are, never HTML-escaped."""
+    template = engines["django"].get_template(template_name).template
+    return template.render(Context(context, autoescape=False))
+
+
+def plain_subject(template_name: str, context: dict) -> str:
+    """A subject line: plain text on one line (header folding is the mail library's job)."""
+    return " ".join(render_plain(template_name, context).split())
 
 
 def send_templated(template: str, recipients: list[str], context: dict) -> int:
@@ -17,8 +34,8 @@ def send_templated(template: str, recipients: list[str], context: dict) -> int:
     if not recipients:
         return 0
     context = {"site_url": settings.SITE_URL, "site_name": settings.SITE_NAME, **context}
-    subject = " ".join(render_to_string(f"emails/{template}-subject.txt", context).split())
-    text = render_to_string(f"emails/{template}-body.txt", context)
+    subject = plain_subject(f"emails/{template}-subject.txt", context)
+    text = render_plain(f"emails/{template}-body.txt", context)
     html = render_to_string(f"emails/{template}-body.html", context)
     messages = []
     for address in recipients:

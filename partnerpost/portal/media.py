@@ -1,7 +1,7 @@
 """Uploaded files, served by Django in every mode (development and production alike).
 
-A file under MEDIA_ROOT is served only when a row names it: an item's document or image, or a partner's
-logo. Anything else there (an `.html` put in place by other means, an edition's stored PDF, which has its
+A file under MEDIA_ROOT is served only when a row names it: an item's document or image, a partner's
+logo, or an edition's masthead. Anything else there (an `.html` put in place by other means, an edition's stored PDF, which has its
 own address) answers 404. An item that is not public has its files served only to those who may see the
 item (`content.permissions.can(user, "view", item)`); everyone else gets 404, exactly as for a name that
 does not exist.
@@ -32,7 +32,9 @@ from django.views.decorators.http import require_safe
 from partnerpost.content import uploads
 from partnerpost.content.models import Item
 from partnerpost.content.permissions import can
+from partnerpost.editions.models import Edition
 from partnerpost.network.models import Partner
+from partnerpost.network.permissions import can_view_edition
 
 POLICY = "default-src 'none'; sandbox"
 
@@ -55,6 +57,10 @@ def _owner(name: str):
     partner = Partner.objects.filter(logo=name).first()
     if partner is not None:
         return partner, False
+    # A translation shares its original's masthead: the file is public when any edition showing it is.
+    editions = sorted(Edition.objects.filter(masthead=name), key=lambda e: not e.is_published)
+    if editions:
+        return editions[0], False
     raise Http404
 
 
@@ -66,6 +72,12 @@ def serve_media(request, path):
         if not can(request.user, "view", owner):
             raise Http404
         public = owner.is_live
+        base = owner.slug
+    elif isinstance(owner, Edition):
+        # A draft edition's masthead is seen by those who may see the draft (editors), like the draft itself.
+        if not can_view_edition(request.user, owner):
+            raise Http404
+        public = owner.is_published
         base = owner.slug
     else:
         public = owner.is_active

@@ -288,3 +288,25 @@ def test_marking_sent_needs_an_editor_and_a_published_edition(people, items):
     with pytest.raises(workflows.EditionError, match="Publish the edition before sending it."):
         workflows.mark_edition_sent(people.editor, edition, 0)
     assert not edition.audit_entries.filter(action="send").exists()
+
+
+def test_new_edition_form_carries_over_the_previous_footer(client, people, items):
+    _edition(people.editor, title="Older", period_start=dt.date(2020, 4, 1), period_end=dt.date(2020, 6, 30),
+             contact_text="Old line", contact_email="old@example.org")
+    _edition(people.editor, contact_text="Questions? Write to the secretariat & partners.",
+             contact_email="unpan@example.org", social_links="LinkedIn | https://www.linkedin.com/company/unpan",
+             disclaimer="Views are the authors' own.")
+    _edition(people.editor, title="Traduction", language="fr", translation_of=Edition.objects.get(title="Partners' Newsletter"),
+             contact_text="Ligne traduite")
+    client.force_login(people.editor)
+    page = client.get(reverse("compose:list")).content.decode()
+    assert 'value="Questions? Write to the secretariat &amp; partners."' in page
+    assert 'value="unpan@example.org"' in page
+    assert ">\nLinkedIn | https://www.linkedin.com/company/unpan</textarea>" in page
+    assert ">\nViews are the authors&#x27; own.</textarea>" in page
+
+
+def test_first_edition_form_starts_empty(client, people):
+    client.force_login(people.editor)
+    form = client.get(reverse("compose:list")).context["form"]
+    assert form.initial == {"language": "en"}

@@ -28,4 +28,6 @@ class Command(BaseCommand):
             "--no-ws", "partnerpost.wsgi:application",
         ]
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings.SETTINGS_MODULE)
+        # Without SITE_URL, links follow the port served (settings read PORT in the server's processes).
+        os.environ["PORT"] = str(options["port"])
         os.execv(sys.executable, argv)
