@@ -37,6 +37,7 @@ import os
 import smtplib
 import socket
 import ssl
+import collections
 import itertools
 import threading
 import time
@@ -64,6 +65,8 @@ class Claimed:
     attempts: int
     #: The claim's token (also in the row's `worker` column): every later write to the row is fenced by it.
     token: str = ""
+    #: The partners and themes the subscriber follows (targeting.selections); empty: everything.
+    selection: tuple = ()
 
 
 def claim(worker: str, limit: int, lease_seconds: int) -> list[Claimed]:
@@ -87,6 +90,7 @@ def claim(worker: str, limit: int, lease_seconds: int) -> list[Claimed]:
         rows = [Claimed(*row, token=worker) for row in cursor.fetchall()]
         if rows:
             rows = _skip_departed(rows)
+            _attach_selections(rows)
     rows.sort(key=lambda row: row.id)
     return rows
 
@@ -112,6 +116,15 @@ def _skip_departed(rows: list[Claimed]) -> list[Claimed]:
             status=DeliveryStatus.SKIPPED, lease_until=None, last_error=f"skipped: the subscriber is {status} now"[:300],
         )
     return [row for row in rows if row.subscriber_id in receiving]
+
+
+def _attach_selections(rows: list[Claimed]):
+    """Read, for the whole batch at once, what each subscriber follows (targeted editions)."""
+    from .targeting import selections
+
+    chosen = selections({row.subscriber_id for row in rows})
+    for row in rows:
+        row.selection = chosen.get(row.subscriber_id, ())
 
 
 def renew(rows: list[Claimed], lease_seconds: int) -> list[Claimed]:
@@ -252,18 +265,49 @@ class RateLimiter:
 
 
 class Templates:
-    """One MessageTemplate per edition and language, built on first use."""
+    """One MessageTemplate per edition, language and targeted content, built on first use.
+
+    A selection (the partners and themes someone follows) is turned into the set of entries it
+    keeps; selections that keep the same entries share one template. Targeted templates are kept
+    in a bounded least-recently-used cache, so memory does not grow with the number of selections.
+    """
+
+    TARGETED = 64  # targeted templates kept at once
 
     def __init__(self):
         self.cache = {}
+        self.facts = {}  # (edition, language) -> the entries' partners and themes
+        self.kept = {}  # (edition, language, selection) -> the entry ids it keeps
+        self.targeted = collections.OrderedDict()
         self.lock = threading.Lock()
 
-    def get(self, edition_id: int, language: str):
+    def get(self, edition_id: int, language: str, selection: tuple = ()):
+        from . import targeting
+
         key = (edition_id, language)
         with self.lock:
             if key not in self.cache:
                 self.cache[key] = _build(edition_id, language)
-            return self.cache[key]
+            if not selection:
+                return self.cache[key]
+            chosen = (edition_id, language, selection)
+            if chosen not in self.kept:
+                if key not in self.facts:
+                    self.facts[key] = targeting.index(_context(edition_id, language))
+                if len(self.kept) > 10_000:
+                    self.kept.clear()
+                self.kept[chosen] = targeting.matching(self.facts[key], selection)
+            kept = self.kept[chosen]
+            if kept is None:
+                return self.cache[key]
+            target = (edition_id, language, kept)
+            if target in self.targeted:
+                self.targeted.move_to_end(target)
+            else:
+                self.targeted[target] = _build(edition_id, language, kept)
+                while len(self.targeted) > self.TARGETED:
+                    self.targeted.popitem(last=False)
+            return self.targeted[target]
 
 
 def fallback_note(edition, language: str) -> dict:
@@ -280,11 +324,10 @@ def fallback_note(edition, language: str) -> dict:
             "content_language": f"{language}, {edition.language}"}
 
 
-def _build(edition_id: int, language: str):
+def _context(edition_id: int, language: str) -> dict:
+    """The render context a subscriber of this language receives: the translation, or the original with a note."""
     from partnerpost.editions.models import Edition
     from partnerpost.editions.render import context_for
-
-    from .messages import build_template
 
     edition = Edition.objects.get(pk=edition_id)
     variant = edition.translations.filter(language=language, state__in=["published", "sent"]).first() if edition.language != language else None
@@ -292,6 +335,17 @@ def _build(edition_id: int, language: str):
     context = context_for(chosen)
     if variant is None and language and language != edition.language:
         context = {**context, **fallback_note(edition, language)}
+    return context
+
+
+def _build(edition_id: int, language: str, kept: frozenset | None = None):
+    """The message template of an edition in a language; with `kept`, only those entries (targeting.narrow)."""
+    from .messages import build_template
+    from .targeting import narrow
+
+    context = _context(edition_id, language)
+    if kept is not None:
+        context = narrow(context, kept)
     return build_template(
         context,
         subject=f"{context['title']} – {context['period']}",
@@ -429,7 +483,7 @@ class Worker:
 
         reused = smtp is not None
         try:
-            template = self.templates.get(row.edition_id, row.language)
+            template = self.templates.get(row.edition_id, row.language, row.selection)
             personal = _links_for(row)
             data = template.fill(to=row.email, message_id=message_id(row.id, row.edition_id), **personal)
         except Exception as exc:  # a broken edition must not stop the whole send
