@@ -178,6 +178,20 @@ def record_hard_bounce(subscriber_id: int, reply: str) -> bool:
     return bounced
 
 
+@transaction.atomic
+def record_complaint(subscriber_id: int, note: str) -> bool:
+    """A complaint (a "this is spam" report passed on by a mail provider, RFC 5965): the subscriber
+    stops receiving at once, marked complained, with a consent record. False if already complained."""
+    subscriber = Subscriber.objects.select_for_update().get(pk=subscriber_id)
+    if subscriber.status == SubscriberStatus.COMPLAINED:
+        return False
+    subscriber.status = SubscriberStatus.COMPLAINED
+    subscriber.unsubscribed_at = timezone.now()
+    subscriber.save(update_fields=["status", "unsubscribed_at"])
+    _consent(subscriber, ConsentAction.UNSUBSCRIBE, ConsentSource.DELIVERY, note=note)
+    return True
+
+
 # CSV ------------------------------------------------------------------------------
 
 CSV_COLUMNS = ["email", "name", "language", "organization", "country", "status", "confirmed_at", "created_at"]

@@ -27,6 +27,8 @@ Guarantees, and how they are kept:
   connections wait, longer each time up to MAILING_BREAKER_MAX_SECONDS, and spend no attempt.
 - Whoever stopped receiving editions after the send was queued (unsubscribed, bounced) is
   skipped when the row is claimed.
+- Each message's envelope sender names its delivery (VERP, see verp.py), so that a bounce or
+  a complaint read later by `partnerpost bounces read` (bounces.py) counts against its recipient.
 """
 
 from __future__ import annotations
@@ -51,6 +53,7 @@ from django.utils import timezone
 from partnerpost.lib.config import url_host
 
 from .models import Delivery, DeliveryStatus, SendPause
+from .verp import sender_for
 
 log = logging.getLogger(__name__)
 
@@ -494,7 +497,7 @@ class Worker:
         try:
             if smtp is None:
                 smtp = self._connect()
-            transmit(smtp, self.envelope_from, row.email, data)
+            transmit(smtp, sender_for(row.id), row.email, data)
         except smtplib.SMTPRecipientsRefused as exc:
             # The only refusal that is about this recipient.
             code, reply = next(iter(exc.recipients.values()))
