@@ -1,9 +1,11 @@
 """Targeted editions: a subscriber who follows partners or themes receives only the matching entries.
 
 A subscriber's *selection* is the pair (partners followed, themes followed), read in the claiming
-transaction for a whole batch with two queries. An entry matches a selection when its item's
-partner, or the partner of the section holding it, is one of the partners, or when one of its
-item's themes is one of the themes. Nobody chose anything: the whole edition.
+transaction for a whole batch with two queries. Each of the two narrows the edition, as the
+preference centre promises ("leave empty to hear from every partner", "leave empty for every
+theme"): an entry is kept when its item's partner, or the partner of the section holding it, is
+one of the chosen partners (or none was chosen), and one of its item's themes is one of the chosen
+themes (or none was chosen). Nobody chose anything: the whole edition.
 
 Templates are built once per distinct *result*, not per person: two selections that keep the same
 entries of an edition share one template (see `Templates` in worker.py). A selection that keeps
@@ -73,7 +75,8 @@ def matching(facts: list[EntryFacts], selection: tuple) -> frozenset | None:
     if not selection:
         return None
     partners, themes = set(selection[0]), set(selection[1])
-    kept = frozenset(f.entry_id for f in facts if f.partners & partners or f.themes & themes)
+    kept = frozenset(f.entry_id for f in facts
+                     if (not partners or f.partners & partners) and (not themes or f.themes & themes))
     return None if len(kept) == len(facts) else kept
 
 

@@ -10,8 +10,8 @@ Guarantees, and how they are kept:
   row's `worker` column; every later write to the row (sent, failed, retry, release, renewal)
   is fenced by that token, so a worker never overwrites a row another worker has taken up.
   The lease is renewed for the rest of the batch whenever a third of it has passed: by the
-  connection between two messages, and, in a threaded worker, by a heartbeat thread while a
-  message is in flight. A batch that takes longer than MAILING_LEASE_SECONDS is therefore not
+  connection between two messages, and by the worker's heartbeat thread while a message is
+  in flight. A batch that takes longer than MAILING_LEASE_SECONDS is therefore not
   taken up by another worker while its own still sends it; rows another worker did take up
   (after a stall longer than the whole lease) are dropped from the batch before they are sent.
   The bound: without a crash, a message can go out twice only if its worker could not renew
@@ -150,7 +150,7 @@ def renew(rows: list[Claimed], lease_seconds: int) -> list[Claimed]:
 
 
 class Heartbeat:
-    """Renews the leases of the batches a threaded worker holds, while messages are in flight.
+    """Renews the leases of the batches a worker holds, while messages are in flight.
 
     The connections renew their own batch between messages; this thread covers a message that
     takes long (a slow relay, up to the SMTP time-out), so that a live worker's lease never runs out."""
@@ -377,14 +377,19 @@ class Worker:
     # One thread per SMTP connection ------------------------------------------------
 
     def run(self, *, until_idle=True, poll=2.0, on_progress=None):
+        # The heartbeat's first beat comes after a third of the lease: short runs (tests) never see it.
+        self.heartbeat = Heartbeat(self.lease_seconds, threading.Event())
+        self.heartbeat.thread.start()
         if self.connections == 1:
             # One connection needs no thread; it also lets tests run inside a database transaction.
-            self._connection_loop(until_idle, poll, close_db=False, on_batch=on_progress)
+            try:
+                self._connection_loop(until_idle, poll, close_db=False, on_batch=on_progress)
+            finally:
+                self.heartbeat.stop.set()
+                self.heartbeat.thread.join()
             return self
         threads = [threading.Thread(target=self._connection_loop, args=(until_idle, poll), name=f"smtp-{n}", daemon=True)
                    for n in range(self.connections)]
-        self.heartbeat = Heartbeat(self.lease_seconds, threading.Event())
-        self.heartbeat.thread.start()
         for thread in threads:
             thread.start()
         try:

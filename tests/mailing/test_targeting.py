@@ -67,15 +67,17 @@ def test_a_subscriber_who_chose_only_icap_receives_only_the_icap_section(edition
     assert len(worker.templates.targeted) == 2
 
 
-def test_partners_and_themes_add_up_and_a_choice_matching_nothing_gets_the_whole_edition(edition, editor, smtp):  # noqa: F811
-    _follower("both@example.org", partners=["ICAP"], themes=["citizen-engagement"])
+def test_partners_and_themes_narrow_together_and_a_choice_matching_nothing_gets_the_whole_edition(edition, editor, smtp):  # noqa: F811
+    _follower("two-partners@example.org", partners=["ICAP", "EROPA"])
+    _follower("icap-innovation@example.org", partners=["ICAP"], themes=["public-sector-innovation"])
     _follower("sea@example.org", themes=["sdg-14"])
     send_edition(editor, edition)
     Worker(connections=1).run(until_idle=True)
     bodies = _bodies(smtp)
-    both, _ = bodies["both@example.org"]
-    assert _entry_count(both) == 4  # ICAP's two and NISPAcee's two on citizen engagement
-    assert "The 29th NISPAcee Annual Conference 2021" in both and "EROPA Bulletin" not in both
+    two, _ = bodies["two-partners@example.org"]
+    assert _entry_count(two) == 4 and "EROPA Bulletin Volume 41" in two and "XLVI ICAP graduation ceremony" in two
+    narrow, _ = bodies["icap-innovation@example.org"]
+    assert _entry_count(narrow) == 1 and "Taller virtual Prospectiva" in narrow
     sea, _ = bodies["sea@example.org"]
     assert _entry_count(sea) == 27
     assert "Nothing in this edition matches the partners and themes you follow, so here it is in full." in " ".join(sea.split())
