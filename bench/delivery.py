@@ -1,6 +1,10 @@
 """Send the demo edition to N subscribers through a local SMTP sink and compare with raw smtplib.
 
-Run:  .venv/bin/python bench/delivery.py [--subscribers 100000] [--connections 4] [--postgres URL]
+Run:  .venv/bin/python bench/delivery.py [--subscribers 100000] [--connections 4] [--selections 10] [--postgres URL]
+
+With --selections N (1 to 10), the subscribers follow partners or themes (targeted editions):
+subscriber n follows selection n % (N + 1), where 0 is "everything" and 1..N are N different
+choices of partners and themes from the demo, so N targeted templates are built besides the full one.
 
 It prints, for the same run and the same sink:
 - the baseline: the same number of ready-made messages pushed through the same number of
@@ -64,7 +68,15 @@ def baseline(port, message: bytes, count: int, connections: int) -> float:
     return count / (time.perf_counter() - started)
 
 
-def prepare(env, subscribers):
+#: Ten choices of partners (acronyms) and themes (slugs) from the demo, for targeted editions.
+SELECTIONS = [
+    ("ICAP", ""), ("EROPA", ""), ("ReSPA", ""), ("UNPOG;KIPA", ""), ("NISPAcee", "smart-cities"),
+    ("", "digital-government"), ("", "covid-19-recovery"), ("NIA", "capacity-development"),
+    ("", "citizen-engagement;sdg-11"), ("UN DESA", ""),
+]
+
+
+def prepare(env, subscribers, selections=0):
     def run(*args):
         subprocess.run([sys.executable, "-m", "partnerpost", *args], env=env, check=True, capture_output=True)
 
@@ -72,9 +84,10 @@ def prepare(env, subscribers):
     run("demo", "load")
     csv_path = Path(env["PARTNERPOST_VAR_DIR"]) / "readers.csv"
     with open(csv_path, "w") as handle:
-        handle.write("email,language\n")
+        handle.write("email,language,partners,themes\n")
         for n in range(subscribers):
-            handle.write(f"reader{n}@example.org,{'es' if n % 5 == 0 else 'en'}\n")
+            partners, themes = SELECTIONS[n % (selections + 1) - 1] if selections and n % (selections + 1) else ("", "")
+            handle.write(f"reader{n}@example.org,{'es' if n % 5 == 0 else 'en'},{partners},{themes}\n")
     started = time.perf_counter()
     run("subscribers", "import", str(csv_path), "--confirmed", "--statement", "benchmark")
     imported = time.perf_counter() - started
@@ -121,6 +134,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--subscribers", type=int, default=100_000)
     parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument("--selections", type=int, default=0, choices=range(0, len(SELECTIONS) + 1), metavar="0-10",
+                        help="Subscribers follow this many different choices of partners and themes (targeted editions).")
     parser.add_argument("--postgres", help="A PostgreSQL URL whose database may be dropped and created, e.g. postgres://postgres@127.0.0.1/pp_bench")
     args = parser.parse_args()
     sink, port = start_sink()
@@ -135,13 +150,14 @@ def main():
                    "DATABASE_URL": url or f"sqlite:///{var}/bench.sqlite3"}
             if url:
                 _recreate(url)
-            imported, queued = prepare({**env, "EMAIL_URL": "outbox:"}, args.subscribers)
+            imported, queued = prepare({**env, "EMAIL_URL": "outbox:"}, args.subscribers, args.selections)
             message = sample_message(env)
             base = baseline(port, message, min(args.subscribers, 20_000), args.connections)
             seconds, peak = run_workers(env, workers)
             sent, total = count_sent(env)
             rate = sent / seconds
-            print(f"== {label}: {args.subscribers} subscribers, {args.connections} connections per worker ==")
+            targeted = f", {args.selections} targeted selections" if args.selections else ""
+            print(f"== {label}: {args.subscribers} subscribers{targeted}, {args.connections} connections per worker ==")
             print(f"email size                 {len(message) / 1024:.1f} KB")
             print(f"CSV import                 {imported:.1f} s ({args.subscribers / imported:,.0f} rows/s)")
             print(f"queueing (send --latest)   {queued:.1f} s")

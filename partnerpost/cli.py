@@ -4,7 +4,8 @@
     partnerpost migrate                           create or update the database
     partnerpost demo load                         demo partners, items, users and edition (safe to run twice)
     partnerpost edition list | build ...          newsletter editions and their renderings
-    partnerpost subscribers import | export ...   subscriber lists as CSV
+    partnerpost subscribers import | export ...   subscriber lists as CSV (with the partners and themes they follow)
+    partnerpost bounces read PATH... [--json]     count bounces and complaints from .eml files, mbox files or Maildirs
     partnerpost send (SLUG | --latest) [--wait | --at WHEN]   send an edition to every confirmed subscriber
     partnerpost worker                            the sending worker
     partnerpost search rebuild [--background]     rebuild the search index (or queue the rebuild)

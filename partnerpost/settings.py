@@ -295,7 +295,8 @@ MAILING_RETRY_SECONDS = env_int("MAILING_RETRY_SECONDS", 60)
 # this long, doubling each time it is still down, up to the cap; no recipient's attempt is spent.
 MAILING_BREAKER_SECONDS = env_int("MAILING_BREAKER_SECONDS", 5)
 MAILING_BREAKER_MAX_SECONDS = env_int("MAILING_BREAKER_MAX_SECONDS", 300)
-# Envelope sender (Return-Path) for bounces; defaults to the From address.
+# The bounce mailbox (defaults to the From address). Each newsletter's envelope sender is this address
+# with "+DELIVERY-SIGNATURE" after its local part (VERP, mailing/verp.py), read back by `partnerpost bounces read`.
 MAILING_BOUNCE_ADDRESS = env_str("MAILING_BOUNCE_ADDRESS")
 
 # Items per page in the public archive.

@@ -88,6 +88,8 @@ class SmtpSink:
 
         self.messages = []
         self.raw = []
+        #: the envelope sender (MAIL FROM) of each message, in the order of `messages`
+        self.senders = []
         self._lock = threading.Lock()
         self.port = free_port()
         #: address -> replies to give to RCPT TO, in order, before accepting it
@@ -119,6 +121,7 @@ class SmtpSink:
         message = email.message_from_bytes(envelope.content, policy=policy.default)
         with self._lock:
             self.messages.append((list(envelope.rcpt_tos), message))
+            self.senders.append(envelope.mail_from)
             self.raw.append(envelope.content)
         return "250 OK"
 

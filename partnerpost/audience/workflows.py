@@ -178,6 +178,20 @@ def record_hard_bounce(subscriber_id: int, reply: str) -> bool:
     return bounced
 
 
+@transaction.atomic
+def record_complaint(subscriber_id: int, note: str) -> bool:
+    """A complaint (a "this is spam" report passed on by a mail provider, RFC 5965): the subscriber
+    stops receiving at once, marked complained, with a consent record. False if already complained."""
+    subscriber = Subscriber.objects.select_for_update().get(pk=subscriber_id)
+    if subscriber.status == SubscriberStatus.COMPLAINED:
+        return False
+    subscriber.status = SubscriberStatus.COMPLAINED
+    subscriber.unsubscribed_at = timezone.now()
+    subscriber.save(update_fields=["status", "unsubscribed_at"])
+    _consent(subscriber, ConsentAction.UNSUBSCRIBE, ConsentSource.DELIVERY, note=note)
+    return True
+
+
 # CSV ------------------------------------------------------------------------------
 
 CSV_COLUMNS = ["email", "name", "language", "organization", "country", "status", "confirmed_at", "created_at"]
@@ -188,6 +202,8 @@ class ImportReport:
     created: int = 0
     merged: int = 0
     errors: list[tuple[int, str]] = field(default_factory=list)
+    #: True when the file named partners or themes that do not exist: then nothing at all was imported.
+    refused: bool = False
 
     @property
     def ok(self):
@@ -195,16 +211,28 @@ class ImportReport:
 
 
 def import_csv(stream, *, operator=None, confirmed=False, send_confirmations=False, statement="", progress=None) -> ImportReport:
-    """Import subscribers from CSV (an email column; name, language, organization, country optional).
+    """Import subscribers from CSV (an email column; name, language, organization, country, partners, themes optional).
 
     Good rows are imported, bad rows reported by line, duplicates merged (first value wins for
     empty fields). Nobody is emailed unless send_confirmations is set. With `confirmed`, the
     operator's statement of prior consent is recorded for each new or pending subscriber.
+
+    `partners` (partner acronyms) and `themes` (theme slugs), several separated by ";", are what
+    the subscriber follows (targeted editions). They are given to new subscribers, and to existing
+    ones who follow none yet. One unknown acronym or slug anywhere refuses the whole file
+    (`report.refused`): a list imported without its preferences would send people what they did
+    not choose.
     """
-    from partnerpost.content.models import CONTENT_LANGUAGES, Country
+    from partnerpost.content.models import CONTENT_LANGUAGES, Country, Theme
+    from partnerpost.network.models import Partner
 
     languages = {code for code, _ in CONTENT_LANGUAGES}
     countries = set(Country.objects.values_list("code", flat=True))
+    known = {
+        "partners": {acronym.lower(): pk for acronym, pk in Partner.objects.values_list("acronym", "pk")},
+        "themes": {slug.lower(): pk for slug, pk in Theme.objects.values_list("slug", "pk")},
+    }
+    unknown = []
     report = ImportReport()
     reader = csv.DictReader(stream)
     fields = {f.strip().lower(): f for f in (reader.fieldnames or [])}
@@ -235,14 +263,33 @@ def import_csv(stream, *, operator=None, confirmed=False, send_confirmations=Fal
         if country and country not in countries:
             report.errors.append((line, _("country %(value)r is not an ISO 3166 code such as CR or SI") % {"value": row.get("country")}))
             continue
+        chosen = {}
+        for column in ("partners", "themes"):
+            values = [value.strip() for value in (row.get(column) or "").split(";") if value.strip()]
+            for value in values:
+                if value.lower() not in known[column]:
+                    unknown.append((line, column, value))
+            chosen[column] = {known[column][v.lower()] for v in values if v.lower() in known[column]}
         key = address.lower()
         if key in rows:
             for name in ("name", "organization"):
                 rows[key][name] = rows[key][name] or row.get(name, "")
+            for column in ("partners", "themes"):
+                rows[key][column] = rows[key][column] or chosen[column]
             report.merged += 1
             continue
         rows[key] = {"email": address, "name": row.get("name", "")[:200], "language": language,
-                     "organization": row.get("organization", "")[:200], "country": country or None, "line": line}
+                     "organization": row.get("organization", "")[:200], "country": country or None, "line": line,
+                     **chosen}
+    if unknown:
+        for line, column, value in unknown:
+            message = (_("partners: %(value)r is not the acronym of a partner") if column == "partners"
+                       else _("themes: %(value)r is not the slug of a theme")) % {"value": value}
+            report.errors.append((line, message))
+        report.errors.sort(key=lambda error: error[0])
+        report.refused = True
+        report.merged = 0
+        return report
     if progress:
         progress(len(rows))
     now = timezone.now()
@@ -271,11 +318,35 @@ def import_csv(stream, *, operator=None, confirmed=False, send_confirmations=Fal
         ids = _ids(new)
         note = (statement or _("Imported from CSV"))[:300]
         _insert_consents(ids, now, operator, statement if confirmed else "", note)
+        _insert_choices(rows, existing)
     if send_confirmations and not confirmed:
         for start in range(0, len(ids), 500):
             for subscriber in Subscriber.objects.filter(id__in=ids[start:start + 500], status=SubscriberStatus.PENDING):
                 deliver_confirmation(subscriber)
     return report
+
+
+def _insert_choices(rows: dict, existing: dict):
+    """The partners and themes of the imported rows: for new subscribers, and for existing ones
+    who follow none of that kind yet (a subscriber's own choices are never overwritten)."""
+    wanted = {key: row for key, row in rows.items() if row["partners"] or row["themes"]}
+    if not wanted:
+        return
+    keys = list(wanted)
+    ids = {}
+    for start in range(0, len(keys), 900):
+        ids.update(Subscriber.objects.filter(email_key__in=keys[start:start + 900]).values_list("email_key", "pk"))
+    for column, through, target in (("partners", Subscriber.partners.through, "partner_id"),
+                                    ("themes", Subscriber.themes.through, "theme_id")):
+        chosen = {ids[key]: row[column] for key, row in wanted.items() if row[column]}
+        followed = set()
+        old = [ids[key] for key in wanted if key in existing]
+        for start in range(0, len(old), 900):
+            followed |= set(through.objects.filter(subscriber_id__in=old[start:start + 900]).values_list("subscriber_id", flat=True))
+        through.objects.bulk_create(
+            [through(subscriber_id=pk, **{target: value}) for pk, values in chosen.items() if pk not in followed for value in sorted(values)],
+            batch_size=1000,
+        )
 
 
 def _insert_subscribers(new, now, confirmed):

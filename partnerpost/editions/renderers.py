@@ -144,6 +144,9 @@ def _text(context: dict, recipient_links: dict | None) -> str:
     if context.get("fallback_note"):
         para(context["fallback_note"])
         lines.append("")
+    if context.get("targeted_note"):
+        para(context["targeted_note"])
+        lines += [f"{context['targeted_link']}: {context['url']}", ""]
     if context["introduction_html"]:
         from partnerpost.lib.markup import plain_text
 

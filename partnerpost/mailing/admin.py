@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from partnerpost.content.admin import EvidenceAdmin
 
-from .models import OutboxMessage, SendAuditEntry, SendPause
+from .models import BounceRecord, OutboxMessage, SendAuditEntry, SendPause
 
 
 @admin.register(OutboxMessage)
@@ -25,3 +25,12 @@ class SendPauseAdmin(ReadOnly):
 class SendAuditEntryAdmin(ReadOnly):
     list_display = ["at", "edition", "action", "actor", "note"]
     list_filter = ["action"]
+
+
+@admin.register(BounceRecord)
+class BounceRecordAdmin(ReadOnly):
+    """Bounces and complaints read by `partnerpost bounces read`: evidence, never changed here."""
+
+    list_display = ["read_at", "kind", "status", "delivery", "subscriber", "counted", "source"]
+    list_filter = ["kind", "counted"]
+    search_fields = ["subscriber__email", "status", "diagnostic", "source"]

@@ -99,3 +99,37 @@ class SendAuditEntry(AuditRecord):
     class Meta(AuditRecord.Meta):
         verbose_name = _("send audit entry")
         verbose_name_plural = _("send audit entries")
+
+
+class BounceKind(models.TextChoices):
+    HARD = "hard", _("Permanent failure")
+    SOFT = "soft", _("Temporary failure")
+    COMPLAINT = "complaint", _("Complaint")
+
+
+class BounceRecord(models.Model):
+    """One bounce or complaint read by `partnerpost bounces read`: what it said and what it did.
+
+    The fingerprint (its Message-ID, or a hash of its bytes) makes reading the same message twice
+    count once; a permanent failure counts once per delivery however many reports arrive for it.
+    """
+
+    fingerprint = models.CharField(max_length=64, unique=True)
+    kind = models.CharField(max_length=10, choices=BounceKind.choices)
+    delivery = models.ForeignKey(Delivery, null=True, blank=True, on_delete=models.SET_NULL, related_name="bounces")
+    subscriber = models.ForeignKey("audience.Subscriber", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    #: Whether it counted: a hard bounce towards BOUNCE_LIMIT, a complaint as an unsubscription.
+    counted = models.BooleanField(default=False)
+    status = models.CharField(max_length=20, blank=True, help_text=_("Enhanced status code, e.g. 5.1.1"))
+    diagnostic = models.CharField(max_length=300, blank=True)
+    source = models.CharField(max_length=300, blank=True, help_text=_("The file (and message) it was read from"))
+    read_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-read_at", "-id"]
+        indexes = [models.Index(fields=["delivery", "kind"])]
+        verbose_name = _("bounce")
+        verbose_name_plural = _("bounces")
+
+    def __str__(self):
+        return f"{self.kind} {self.status} ({self.delivery_id})"

@@ -6,6 +6,17 @@ Guarantees, and how they are kept:
 - Nothing is sent twice, except messages in flight when a worker dies. Each connection sends
   one message at a time and records it `sent` as soon as the server accepted it, before the
   next; so a crash can duplicate at most one message per open connection.
+- A live worker keeps its claims. Each claim (one batch) gets its own token, written in the
+  row's `worker` column; every later write to the row (sent, failed, retry, release, renewal)
+  is fenced by that token, so a worker never overwrites a row another worker has taken up.
+  The lease is renewed for the rest of the batch whenever a third of it has passed: by the
+  connection between two messages, and by the worker's heartbeat thread while a message is
+  in flight. A batch that takes longer than MAILING_LEASE_SECONDS is therefore not
+  taken up by another worker while its own still sends it; rows another worker did take up
+  (after a stall longer than the whole lease) are dropped from the batch before they are sent.
+  The bound: without a crash, a message can go out twice only if its worker could not renew
+  its lease for a whole MAILING_LEASE_SECONDS while that one message was in flight (a database
+  unreachable for that long); with a crash, at most one message per open connection.
 - Several workers share a send. On PostgreSQL claims use FOR UPDATE SKIP LOCKED; on SQLite
   the write transaction itself is exclusive.
 - Only a refusal about the recipient (an answer to RCPT TO) counts against the recipient.
@@ -16,6 +27,8 @@ Guarantees, and how they are kept:
   connections wait, longer each time up to MAILING_BREAKER_MAX_SECONDS, and spend no attempt.
 - Whoever stopped receiving editions after the send was queued (unsubscribed, bounced) is
   skipped when the row is claimed.
+- Each message's envelope sender names its delivery (VERP, see verp.py), so that a bounce or
+  a complaint read later by `partnerpost bounces read` (bounces.py) counts against its recipient.
 """
 
 from __future__ import annotations
@@ -26,6 +39,8 @@ import os
 import smtplib
 import socket
 import ssl
+import collections
+import itertools
 import threading
 import time
 import uuid
@@ -38,6 +53,7 @@ from django.utils import timezone
 from partnerpost.lib.config import url_host
 
 from .models import Delivery, DeliveryStatus, SendPause
+from .verp import sender_for
 
 log = logging.getLogger(__name__)
 
@@ -50,10 +66,16 @@ class Claimed:
     email: str
     language: str
     attempts: int
+    #: The claim's token (also in the row's `worker` column): every later write to the row is fenced by it.
+    token: str = ""
+    #: The partners and themes the subscriber follows (targeting.selections); empty: everything.
+    selection: tuple = ()
 
 
 def claim(worker: str, limit: int, lease_seconds: int) -> list[Claimed]:
-    """Atomically take up to `limit` due deliveries, including ones whose lease has expired."""
+    """Atomically take up to `limit` due deliveries, including ones whose lease has expired.
+
+    `worker` is the claim's token: unique to this batch, written in each row's `worker` column."""
     now = timezone.now()
     lease = now + dt.timedelta(seconds=lease_seconds)
     table = Delivery._meta.db_table
@@ -68,9 +90,10 @@ def claim(worker: str, limit: int, lease_seconds: int) -> list[Claimed]:
     )
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(sql, [DeliveryStatus.SENDING, lease, worker, DeliveryStatus.PENDING, now, DeliveryStatus.SENDING, now, limit])
-        rows = [Claimed(*row) for row in cursor.fetchall()]
+        rows = [Claimed(*row, token=worker) for row in cursor.fetchall()]
         if rows:
             rows = _skip_departed(rows)
+            _attach_selections(rows)
     rows.sort(key=lambda row: row.id)
     return rows
 
@@ -92,10 +115,75 @@ def _skip_departed(rows: list[Claimed]) -> list[Claimed]:
     for row in departed:
         by_status.setdefault(statuses.get(row.subscriber_id, "gone"), []).append(row.id)
     for status, row_ids in by_status.items():
-        Delivery.objects.filter(pk__in=row_ids).update(
+        Delivery.objects.filter(pk__in=row_ids, worker=rows[0].token).update(
             status=DeliveryStatus.SKIPPED, lease_until=None, last_error=f"skipped: the subscriber is {status} now"[:300],
         )
     return [row for row in rows if row.subscriber_id in receiving]
+
+
+def _attach_selections(rows: list[Claimed]):
+    """Read, for the whole batch at once, what each subscriber follows (targeted editions)."""
+    from .targeting import selections
+
+    chosen = selections({row.subscriber_id for row in rows})
+    for row in rows:
+        row.selection = chosen.get(row.subscriber_id, ())
+
+
+def renew(rows: list[Claimed], lease_seconds: int) -> list[Claimed]:
+    """Extend the lease of a batch's rows that are still to be sent; return those that are still ours.
+
+    Fenced by the claim's token: a row that another worker took up (after our lease ran out) is
+    not renewed and is dropped from the batch, so it is not sent a second time by us."""
+    if not rows:
+        return rows
+    token = rows[0].token
+    ids = [row.id for row in rows]
+    lease = timezone.now() + dt.timedelta(seconds=lease_seconds)
+    renewed = Delivery.objects.filter(pk__in=ids, worker=token, status=DeliveryStatus.SENDING).update(lease_until=lease)
+    if renewed == len(rows):
+        return rows
+    ours = set(Delivery.objects.filter(pk__in=ids, worker=token, status=DeliveryStatus.SENDING).values_list("pk", flat=True))
+    lost = [row.id for row in rows if row.id not in ours]
+    log.warning("Deliveries %s were taken up by another worker after this one's lease ran out; leaving them to it", lost)
+    return [row for row in rows if row.id in ours]
+
+
+class Heartbeat:
+    """Renews the leases of the batches a worker holds, while messages are in flight.
+
+    The connections renew their own batch between messages; this thread covers a message that
+    takes long (a slow relay, up to the SMTP time-out), so that a live worker's lease never runs out."""
+
+    def __init__(self, lease_seconds: int, stop: threading.Event):
+        self.lease_seconds = lease_seconds
+        self.stop = stop
+        self.tokens: set[str] = set()
+        self.lock = threading.Lock()
+        self.thread = threading.Thread(target=self._loop, name="lease-heartbeat", daemon=True)
+
+    def hold(self, token: str):
+        with self.lock:
+            self.tokens.add(token)
+
+    def drop(self, token: str):
+        with self.lock:
+            self.tokens.discard(token)
+
+    def _loop(self):
+        try:
+            while not self.stop.wait(max(self.lease_seconds / 3, 0.1)):
+                with self.lock:
+                    tokens = list(self.tokens)
+                if not tokens:
+                    continue
+                try:
+                    lease = timezone.now() + dt.timedelta(seconds=self.lease_seconds)
+                    Delivery.objects.filter(worker__in=tokens, status=DeliveryStatus.SENDING).update(lease_until=lease)
+                except OperationalError as exc:  # e.g. SQLite busy: the next beat tries again
+                    log.warning("Could not renew the leases: %s", exc)
+        finally:
+            connection.close()
 
 
 #: Temporary refusals at RCPT TO for this many different recipients in a row, with no success
@@ -180,18 +268,49 @@ class RateLimiter:
 
 
 class Templates:
-    """One MessageTemplate per edition and language, built on first use."""
+    """One MessageTemplate per edition, language and targeted content, built on first use.
+
+    A selection (the partners and themes someone follows) is turned into the set of entries it
+    keeps; selections that keep the same entries share one template. Targeted templates are kept
+    in a bounded least-recently-used cache, so memory does not grow with the number of selections.
+    """
+
+    TARGETED = 64  # targeted templates kept at once
 
     def __init__(self):
         self.cache = {}
+        self.facts = {}  # (edition, language) -> the entries' partners and themes
+        self.kept = {}  # (edition, language, selection) -> the entry ids it keeps
+        self.targeted = collections.OrderedDict()
         self.lock = threading.Lock()
 
-    def get(self, edition_id: int, language: str):
+    def get(self, edition_id: int, language: str, selection: tuple = ()):
+        from . import targeting
+
         key = (edition_id, language)
         with self.lock:
             if key not in self.cache:
                 self.cache[key] = _build(edition_id, language)
-            return self.cache[key]
+            if not selection:
+                return self.cache[key]
+            chosen = (edition_id, language, selection)
+            if chosen not in self.kept:
+                if key not in self.facts:
+                    self.facts[key] = targeting.index(_context(edition_id, language))
+                if len(self.kept) > 10_000:
+                    self.kept.clear()
+                self.kept[chosen] = targeting.matching(self.facts[key], selection)
+            kept = self.kept[chosen]
+            if kept is None:
+                return self.cache[key]
+            target = (edition_id, language, kept)
+            if target in self.targeted:
+                self.targeted.move_to_end(target)
+            else:
+                self.targeted[target] = _build(edition_id, language, kept)
+                while len(self.targeted) > self.TARGETED:
+                    self.targeted.popitem(last=False)
+            return self.targeted[target]
 
 
 def fallback_note(edition, language: str) -> dict:
@@ -208,11 +327,10 @@ def fallback_note(edition, language: str) -> dict:
             "content_language": f"{language}, {edition.language}"}
 
 
-def _build(edition_id: int, language: str):
+def _context(edition_id: int, language: str) -> dict:
+    """The render context a subscriber of this language receives: the translation, or the original with a note."""
     from partnerpost.editions.models import Edition
     from partnerpost.editions.render import context_for
-
-    from .messages import build_template
 
     edition = Edition.objects.get(pk=edition_id)
     variant = edition.translations.filter(language=language, state__in=["published", "sent"]).first() if edition.language != language else None
@@ -220,6 +338,17 @@ def _build(edition_id: int, language: str):
     context = context_for(chosen)
     if variant is None and language and language != edition.language:
         context = {**context, **fallback_note(edition, language)}
+    return context
+
+
+def _build(edition_id: int, language: str, kept: frozenset | None = None):
+    """The message template of an edition in a language; with `kept`, only those entries (targeting.narrow)."""
+    from .messages import build_template
+    from .targeting import narrow
+
+    context = _context(edition_id, language)
+    if kept is not None:
+        context = narrow(context, kept)
     return build_template(
         context,
         subject=f"{context['title']} – {context['period']}",
@@ -235,7 +364,9 @@ class Worker:
         self.batch = batch or settings.MAILING_BATCH
         self.lease_seconds = lease_seconds or settings.MAILING_LEASE_SECONDS
         self.max_attempts = max_attempts or settings.MAILING_MAX_ATTEMPTS
-        self.name = name or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+        self.name = name or f"{socket.gethostname()[:50]}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+        self._claims = itertools.count(1)
+        self.heartbeat = None
         self.templates = Templates()
         self.stop = threading.Event()
         self.sent = self.failed = self.retried = 0
@@ -246,9 +377,16 @@ class Worker:
     # One thread per SMTP connection ------------------------------------------------
 
     def run(self, *, until_idle=True, poll=2.0, on_progress=None):
+        # The heartbeat's first beat comes after a third of the lease: short runs (tests) never see it.
+        self.heartbeat = Heartbeat(self.lease_seconds, threading.Event())
+        self.heartbeat.thread.start()
         if self.connections == 1:
             # One connection needs no thread; it also lets tests run inside a database transaction.
-            self._connection_loop(until_idle, poll, close_db=False, on_batch=on_progress)
+            try:
+                self._connection_loop(until_idle, poll, close_db=False, on_batch=on_progress)
+            finally:
+                self.heartbeat.stop.set()
+                self.heartbeat.thread.join()
             return self
         threads = [threading.Thread(target=self._connection_loop, args=(until_idle, poll), name=f"smtp-{n}", daemon=True)
                    for n in range(self.connections)]
@@ -265,7 +403,14 @@ class Worker:
             for thread in threads:
                 thread.join()
             raise
+        finally:
+            self.heartbeat.stop.set()
+            self.heartbeat.thread.join()
         return self
+
+    def token(self) -> str:
+        """A new claim's token: this worker's name and the claim's number."""
+        return f"{self.name}#{next(self._claims)}"
 
     def _connection_loop(self, until_idle, poll, close_db=True, on_batch=None):
         smtp = None
@@ -276,10 +421,17 @@ class Worker:
                 self.breaker.wait(self.stop)
                 if self.stop.is_set():
                     break
+                token = self.token()
+                if self.heartbeat:
+                    self.heartbeat.hold(token)
                 try:
-                    rows = claim(self.name, self.batch, self.lease_seconds)
+                    rows = claim(token, self.batch, self.lease_seconds)
                 except OperationalError as exc:  # e.g. SQLite busy for longer than its timeout
                     log.warning("Could not claim deliveries, trying again: %s", exc)
+                    rows = None
+                if not rows and self.heartbeat:
+                    self.heartbeat.drop(token)
+                if rows is None:
                     time.sleep(poll)
                     continue
                 if not rows:
@@ -287,14 +439,13 @@ class Worker:
                         break
                     time.sleep(poll if not until_idle else min(poll, 0.2))
                     continue
-                for index, row in enumerate(rows):
-                    if self.stop.is_set():
-                        _release(rows[index:], self.name)
-                        return
-                    smtp, outcome = self._send_one(smtp, row)
-                    if outcome == Outcome.STOP:
-                        _release(rows[index + 1:], self.name)
-                        break
+                try:
+                    smtp = self._send_batch(smtp, rows)
+                finally:
+                    if self.heartbeat:
+                        self.heartbeat.drop(token)
+                if self.stop.is_set():
+                    return
         finally:
             if smtp is not None:
                 try:
@@ -303,6 +454,26 @@ class Worker:
                     pass
             if close_db:
                 connection.close()
+
+    def _send_batch(self, smtp, rows: list[Claimed]):
+        """Send a claimed batch one message at a time, renewing its lease whenever a third of it has passed."""
+        renew_every = self.lease_seconds / 3
+        renew_at = time.monotonic() + renew_every
+        while rows:
+            if self.stop.is_set():
+                _release(rows, self.name)
+                return smtp
+            if time.monotonic() >= renew_at:
+                rows = renew(rows, self.lease_seconds)
+                renew_at = time.monotonic() + renew_every
+                if not rows:
+                    break
+            row, rows = rows[0], rows[1:]
+            smtp, outcome = self._send_one(smtp, row)
+            if outcome == Outcome.STOP:
+                _release(rows, self.name)
+                break
+        return smtp
 
     def _connect(self):
         host, port = settings.EMAIL_HOST, settings.EMAIL_PORT
@@ -320,7 +491,7 @@ class Worker:
 
         reused = smtp is not None
         try:
-            template = self.templates.get(row.edition_id, row.language)
+            template = self.templates.get(row.edition_id, row.language, row.selection)
             personal = _links_for(row)
             data = template.fill(to=row.email, message_id=message_id(row.id, row.edition_id), **personal)
         except Exception as exc:  # a broken edition must not stop the whole send
@@ -331,7 +502,7 @@ class Worker:
         try:
             if smtp is None:
                 smtp = self._connect()
-            transmit(smtp, self.envelope_from, row.email, data)
+            transmit(smtp, sender_for(row.id), row.email, data)
         except smtplib.SMTPRecipientsRefused as exc:
             # The only refusal that is about this recipient.
             code, reply = next(iter(exc.recipients.values()))
@@ -403,7 +574,7 @@ class Worker:
                 self.failed += 1
             return attempts
         delay = settings.MAILING_RETRY_SECONDS * (2 ** (attempts - 1))
-        Delivery.objects.filter(pk=row.id, worker=self.name).update(
+        Delivery.objects.filter(pk=row.id, worker=row.token).update(
             status=DeliveryStatus.PENDING, attempts=attempts, last_error=text[:300], lease_until=None,
             next_attempt_at=timezone.now() + dt.timedelta(seconds=delay),
         )
@@ -483,7 +654,7 @@ def _stage(exc: smtplib.SMTPResponseException) -> str:
 
 def _give_back(row: Claimed, worker: str, text: str):
     """Back to waiting as it was: no attempt spent, due at once (the breaker or the pause decides when)."""
-    Delivery.objects.filter(pk=row.id, worker=worker, status=DeliveryStatus.SENDING).update(
+    Delivery.objects.filter(pk=row.id, worker=row.token, status=DeliveryStatus.SENDING).update(
         status=DeliveryStatus.PENDING, lease_until=None, last_error=text[:300],
     )
 
@@ -506,25 +677,28 @@ def _drop(smtp):
     return None
 
 
-_MARK_SENT = f"UPDATE {Delivery._meta.db_table} SET status = %s, sent_at = %s, attempts = %s, lease_until = NULL, last_error = '' WHERE id = %s"
+_MARK_SENT = (f"UPDATE {Delivery._meta.db_table} SET status = %s, sent_at = %s, attempts = %s, lease_until = NULL, last_error = '' "
+              f"WHERE id = %s AND worker = %s")
 
 
 def _mark_sent(row: Claimed, worker: str):
     """One small statement per message, committed at once: the record that makes a crash cost
-    at most the one message in flight on this connection."""
+    at most the one message in flight on this connection. Fenced by the claim's token."""
     with connection.cursor() as cursor:
-        cursor.execute(_MARK_SENT, [DeliveryStatus.SENT, timezone.now(), row.attempts + 1, row.id])
+        cursor.execute(_MARK_SENT, [DeliveryStatus.SENT, timezone.now(), row.attempts + 1, row.id, row.token])
+        if cursor.rowcount == 0:
+            log.warning("Delivery %s was sent, but another worker had taken it up meanwhile (this worker's lease ran out)", row.id)
 
 
 def _fail(row: Claimed, text: str, worker: str, attempts=None):
-    Delivery.objects.filter(pk=row.id).update(
+    Delivery.objects.filter(pk=row.id, worker=row.token).update(
         status=DeliveryStatus.FAILED, attempts=attempts or row.attempts + 1, last_error=text[:300], lease_until=None,
     )
 
 
 def _release(rows: list[Claimed], worker: str):
     """Give back claimed rows that were never attempted (a clean stop)."""
-    Delivery.objects.filter(pk__in=[r.id for r in rows], worker=worker, status=DeliveryStatus.SENDING).update(
+    Delivery.objects.filter(pk__in=[r.id for r in rows], worker__in={r.token for r in rows}, status=DeliveryStatus.SENDING).update(
         status=DeliveryStatus.PENDING, lease_until=None
     )
 

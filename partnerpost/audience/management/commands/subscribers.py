@@ -12,7 +12,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
         imp = sub.add_parser("import", help="Import subscribers from a CSV file; bad rows are reported by line, good rows imported.")
-        imp.add_argument("file", help="CSV with a header row; only the email column is required.")
+        imp.add_argument("file", help="CSV with a header row; only the email column is required. partners and themes: partner acronyms and theme slugs separated by ';' (one unknown refuses the whole file).")
         imp.add_argument("--confirmed", action="store_true", help="The people on the list already agreed to receive the newsletter: record that, and make them confirmed.")
         imp.add_argument("--statement", default="", help="With --confirmed: how and when they agreed, kept in each consent record.")
         imp.add_argument("--send-confirmations", action="store_true", help="Email each new, unconfirmed address a confirmation link (never done otherwise).")
@@ -46,6 +46,9 @@ class Command(BaseCommand):
             self.stderr.write(f"line {line}: {message}")
         if len(report.errors) > 50:
             self.stderr.write(f"… and {len(report.errors) - 50} more errors.")
+        if report.refused:
+            raise CommandError(f"Nothing imported: {options['file']} names partners or themes that do not exist "
+                               f"(the lines above). Partner acronyms and theme slugs are separated by ';'.")
         self.stdout.write(
             f"{report.created} new, {report.merged} merged with existing or repeated rows, {len(report.errors)} rows with errors "
             f"({time.perf_counter() - started:.1f} s)."
