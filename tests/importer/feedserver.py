@@ -24,7 +24,9 @@ class Route:
     body: bytes = b""
     content_type: str = "application/rss+xml; charset=utf-8"
     status: int = 200
-    conditional: bool = True  # answer If-None-Match / If-Modified-Since with 304
+    conditional: bool = True  # send validators, and answer If-None-Match / If-Modified-Since with 304
+    send_etag: bool = True  # False: a server that only gives Last-Modified
+    last_modified: str = LAST_MODIFIED
     redirect: str | None = None
     delay: float = 0.0  # seconds before the status line
     trickle: float = 0.0  # seconds between bytes of the body
@@ -71,17 +73,21 @@ class FeedServer:
                     return
                 if route.status != 200:
                     return self._plain(route.status, b"error")
-                if route.conditional and (self.headers.get("If-None-Match") == route.etag
-                                          or self.headers.get("If-Modified-Since") == LAST_MODIFIED):
+                tag, since = self.headers.get("If-None-Match"), self.headers.get("If-Modified-Since")
+                # RFC 9110: when If-None-Match is sent, If-Modified-Since is ignored
+                fresh = (tag == route.etag and route.send_etag) if tag else since == route.last_modified
+                if route.conditional and fresh:
                     self.send_response(304)
-                    self.send_header("ETag", route.etag)
+                    if route.send_etag:
+                        self.send_header("ETag", route.etag)
                     self.end_headers()
                     return
                 self.send_response(200)
                 self.send_header("Content-Type", route.content_type)
                 if route.conditional:
-                    self.send_header("ETag", route.etag)
-                    self.send_header("Last-Modified", LAST_MODIFIED)
+                    if route.send_etag:
+                        self.send_header("ETag", route.etag)
+                    self.send_header("Last-Modified", route.last_modified)
                 if route.endless:
                     self.send_header("Connection", "close")
                     self.end_headers()
