@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partnerpost.content import workflows
-from partnerpost.content.enums import DatePrecision, EventFormat, EventType, ItemKind, ItemState
+from partnerpost.content.enums import DatePrecision, EventFormat, EventStatus, EventType, ItemKind, ItemState
 from partnerpost.content.models import Item
 from partnerpost.network.models import Partner, User
 from partnerpost.network.permissions import OPERATOR, can_manage_feeds
@@ -255,6 +255,7 @@ def _item_input(feed: Feed, entry: Entry, *, for_update: bool = False) -> workfl
             event_format=(EventFormat.HYBRID if online and place else EventFormat.ONLINE if online
                           else EventFormat.IN_PERSON if place else ""),
             event_type=next((value for value in EventType.values if value in entry.title.lower()), ""),
+            event_status=EventStatus.CANCELLED if entry.cancelled else EventStatus.SCHEDULED,
         )
         if entry.deadline and entry.deadline <= (entry.end or entry.start):
             values["enrolment_deadline"] = entry.deadline

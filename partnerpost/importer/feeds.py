@@ -45,6 +45,7 @@ class Entry:
     online: bool = False
     deadline: dt.date | None = None
     language: str = "en"
+    cancelled: bool = False  # iCalendar STATUS:CANCELLED
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -103,6 +104,18 @@ def _parse_xml(data: bytes) -> ParsedFeed:
     return ParsedFeed(format=fmt, title=_clean(parsed.feed.get("title", ""))[:300], entries=_unique(entries))
 
 
+def _identifier(value: str) -> str:
+    """An entry id that fits its column: a long one is replaced by its digest, never cut (cut ids could clash)."""
+    value = value.strip()
+    return value if len(value) <= 500 else "sha256:" + hashlib.sha256(value.encode()).hexdigest()
+
+
+def _web_link(value) -> str:
+    """An http(s) address short enough to keep whole, else nothing."""
+    value = str(value or "").strip()
+    return value if value.startswith(("http://", "https://")) and len(value) <= 500 else ""
+
+
 def _clean(value: str) -> str:
     return html.unescape(plain_text(value or "")).strip()
 
@@ -118,17 +131,15 @@ def _struct_date(value) -> dt.date | None:
 
 def _xml_entry(raw) -> Entry | None:
     title = _clean(raw.get("title", ""))
-    link = (raw.get("link") or "").strip()
-    if not link.startswith(("http://", "https://")):
-        link = ""
+    link = _web_link(raw.get("link"))
     if not title:
         return None
     content = raw.get("content") or []
     text_html = raw.get("summary") or (content[0].get("value") if content else "") or ""
     text = _clean(text_html)
     published = _struct_date(raw.get("published_parsed") or raw.get("updated_parsed"))
-    uid = (raw.get("id") or "").strip() or link or f"{title}|{published or ''}"
-    entry = Entry(uid=uid[:500], title=title[:300], link=link[:500], text=text, published=published)
+    uid = (raw.get("id") or "").strip() or link or f"{title}|{published or ''}"  # made whole by _identifier
+    entry = Entry(uid=_identifier(uid), title=title[:300], link=link, text=text, published=published)
     _guess(entry)
     return entry
 
@@ -189,10 +200,9 @@ def _ical_entry(event) -> Entry | None:
     if not title or start is None:
         return None
     end = _ical_value(event, "DTEND")
-    entry = Entry(uid=str(event.get("UID", "") or "").strip()[:500], title=title[:300], kind="event")
-    entry.link = str(event.get("URL", "") or "").strip()[:500]
-    if not entry.link.startswith(("http://", "https://")):
-        entry.link = ""
+    entry = Entry(uid=_identifier(str(event.get("UID", "") or "")), title=title[:300], kind="event")
+    entry.link = _web_link(event.get("URL"))
+    entry.cancelled = str(event.get("STATUS", "")).upper() == "CANCELLED"
     entry.text = " ".join(str(event.get("DESCRIPTION", "") or "").split())
     entry.location = " ".join(str(event.get("LOCATION", "") or "").split())[:200]
     if isinstance(start, dt.datetime) and start.tzinfo is not None:
@@ -218,7 +228,7 @@ def _ical_entry(event) -> Entry | None:
     if entry.online and _ONLINE.search(entry.location) and "," not in entry.location:
         entry.location = ""  # "Online (Zoom)" says how, not where
     if not entry.uid:
-        entry.uid = entry.link or f"{title}|{entry.start}"
+        entry.uid = _identifier(entry.link or f"{title}|{entry.start}")
     entry.language = guess_language(f"{entry.title} {entry.text}") or "en"
     return entry
 

@@ -96,6 +96,30 @@ def test_parse_a_broken_calendar_is_reported():
     assert str(caught.value).startswith("The calendar cannot be read: ")
 
 
+def test_parse_keeps_long_ids_whole_and_drops_links_too_long_to_keep():
+    long_id = "tag:partner.example.org,2026:" + "x" * 600
+    long_link = "https://partner.example.org/" + "y" * 600
+    data = (f'<?xml version="1.0"?><rss version="2.0"><channel><title>P</title>'
+            f'<item><title>One</title><guid>{long_id}</guid><link>{long_link}</link></item>'
+            f'<item><title>Two</title><guid>{long_id}z</guid><link>javascript:alert(1)</link></item>'
+            f'</channel></rss>').encode()
+    one, two = parse_feed(data).entries
+    assert one.uid == "sha256:" + __import__("hashlib").sha256(long_id.encode()).hexdigest()
+    assert two.uid != one.uid and len(two.uid) == 71
+    assert (one.link, two.link) == ("", "")
+
+
+def test_a_cancelled_calendar_event_becomes_a_cancelled_draft(server, people, capsys):
+    calendar = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:c1@example.org\r\n"
+                "DTSTAMP:20261101T000000Z\r\nDTSTART;VALUE=DATE:20261210\r\nSUMMARY:Forum on open data\r\n"
+                "STATUS:CANCELLED\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+    feed_workflows.add_feed(people.editor, people.icap, server.serve("/c.ics", calendar, content_type="text/calendar"))
+    assert [counts(r) for r in poll_json(capsys)] == [("ok", 1, 0, 0, [], None)]
+    item = Item.objects.get()
+    assert (item.title, item.event_status, item.start_date, item.end_date, item.event_type) == (
+        "Forum on open data", "cancelled", dt.date(2026, 12, 10), dt.date(2026, 12, 10), "forum")
+
+
 # --- polling ------------------------------------------------------------------------------------------------
 
 def test_poll_json_makes_drafts_from_rss_and_icalendar_then_nothing_new(server, people, capsys):
