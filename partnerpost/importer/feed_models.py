@@ -24,6 +24,9 @@ class Feed(models.Model):
     state = models.CharField(max_length=8, choices=FeedState.choices, default=FeedState.ACTIVE)
     etag = models.CharField(max_length=300, blank=True)
     last_modified = models.CharField(max_length=100, blank=True)
+    #: SHA-256 of the last body read in full: a server that ignores conditional requests but sends the same
+    #: bytes again costs no parsing either.
+    content_sha256 = models.CharField(max_length=64, blank=True)
     failures = models.PositiveSmallIntegerField(default=0)  # failed polls in a row
     last_error = models.TextField(blank=True)
     last_polled_at = models.DateTimeField(null=True, blank=True)

@@ -8,13 +8,15 @@ entries, and for each entry
   entry is linked to that item, which is not changed: skipped;
 - new: a draft item is made through `content.workflows.save_item`, with a history note saying where it came
   from (feed, entry id and link, time fetched).
-A fetch or parse failure writes nothing but the feed's failure count; the fifth failure in a row pauses the
+A body identical to the last one read in full (a server that ignores conditional requests) is not parsed
+again. A fetch or parse failure writes nothing but the feed's failure count; the fifth failure in a row pauses the
 feed and emails the partner's members. The ETag is kept only once the entries are saved, so an interrupted
 poll reads the feed again next time.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -116,6 +118,13 @@ def poll_feed(feed: Feed, *, limits: Limits | None = None) -> dict:
                                                    last_error="")
             report["status"] = "not_modified"
             return report
+        digest = hashlib.sha256(fetched.body).hexdigest()
+        if digest == feed.content_sha256:
+            Feed.objects.filter(pk=feed.pk).update(last_polled_at=now, last_success_at=now, failures=0,
+                                                   last_error="", etag=fetched.etag[:300],
+                                                   last_modified=fetched.last_modified[:100])
+            report["status"] = "not_modified"
+            return report
         parsed = parse_feed(fetched.body, content_type=fetched.content_type)
     except (FetchError, NotAFeed) as exc:
         return _failed(feed, report, str(exc), now)
@@ -139,8 +148,11 @@ def poll_feed(feed: Feed, *, limits: Limits | None = None) -> dict:
         feed.last_polled_at = feed.last_success_at = now
         if not report["errors"]:  # entries that failed are tried again on the next poll
             feed.etag, feed.last_modified = fetched.etag[:300], fetched.last_modified[:100]
+            feed.content_sha256 = digest
+        else:
+            feed.etag = feed.last_modified = feed.content_sha256 = ""
         feed.save(update_fields=["format", "title", "failures", "last_error", "last_polled_at", "last_success_at",
-                                 "etag", "last_modified"])
+                                 "etag", "last_modified", "content_sha256"])
     return report
 
 

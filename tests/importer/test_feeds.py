@@ -181,9 +181,17 @@ def test_poll_a_server_without_conditional_requests_skips_known_entries(server, 
                        conditional=False)
     feed_workflows.add_feed(people.editor, people.eropa, url)
     assert [counts(r) for r in poll_json(capsys)] == [("ok", 2, 0, 0, [], None)]
+    # the same bytes again: recognised by their digest, not parsed
+    assert [counts(r) for r in poll_json(capsys)] == [("not_modified", 0, 0, 0, [], None)]
+    assert [(r["if_none_match"], r["if_modified_since"]) for r in server.requests] == [(None, None)] * 2
+    # the feed's own date moved, its entries did not: each entry is compared and skipped
+    body = (FIXTURES / "respa-news.atom").read_text().replace("<updated>2026-11-20T09:00:00Z</updated>\n  <link",
+                                                              "<updated>2026-11-21T09:00:00Z</updated>\n  <link")
+    server.serve("/news.atom", body, content_type="application/atom+xml", conditional=False)
     assert [counts(r) for r in poll_json(capsys)] == [("ok", 0, 0, 2, [], None)]
     assert Item.objects.count() == 2
-    assert Feed.objects.get().etag == ""
+    feed = Feed.objects.get()
+    assert (feed.etag, feed.content_sha256) == ("", __import__("hashlib").sha256(body.encode()).hexdigest())
 
 
 def test_poll_updates_a_draft_whose_entry_changed(server, people, capsys):
@@ -248,7 +256,8 @@ def test_poll_reports_an_entry_that_cannot_be_saved_and_keeps_the_others(server,
     [report] = poll_json(capsys)
     assert counts(report) == ("ok", 1, 0, 0, ["Webinar: ética en el servicio público: end_date: The last day is "
                                               "before the first day."], None)
-    assert Feed.objects.get().etag == ""  # so the next poll reads the whole feed again
+    feed = Feed.objects.get()
+    assert (feed.etag, feed.content_sha256) == ("", "")  # so the next poll reads the whole feed again
     assert Item.objects.get().title == "Taller regional de gestión pública por resultados"
 
 
