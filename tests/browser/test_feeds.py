@@ -44,6 +44,10 @@ def test_contributor_registers_a_feed_and_reads_it(browser, live_server, setting
         s.shot("17-feeds-page")
         s.driver.execute_script("document.querySelector('main table').scrollIntoView()")
         s.shot("17-feeds-table")
+        s.driver.set_window_size(390, 844)  # a phone: each feed becomes a card with labelled values
+        s.driver.execute_script("document.querySelector('main table').scrollIntoView()")
+        s.shot("17-feeds-phone")
+        s.driver.set_window_size(1280, 1000)
         assert serious_violations(browser, axe_source, "feeds") == []
         s.link("My items")
         assert "Webinar on Digital Government Readiness" in s.text()
