@@ -10,7 +10,8 @@
     partnerpost worker                            the sending worker
     partnerpost search rebuild [--background]     rebuild the search index (or queue the rebuild)
     partnerpost tasks worker | schedule | list    background tasks: run them, tick the schedule, see results
-    partnerpost import-newsletter FILE [--dry-run --json]  find the items of an old newsletter for review
+    partnerpost import-newsletter FILE|URL [--dry-run --json]  find the items of an old newsletter for review
+    partnerpost feeds add PARTNER URL | list | remove FEED | resume FEED | poll [--json]   partners' feeds
     partnerpost token create USERNAME [--name LABEL]        print a new API token for that user's partner
     partnerpost axes_reset_username USERNAME      unlock an account locked after failed sign-ins
     partnerpost help [COMMAND]                    every command, or one command's options

@@ -240,6 +240,14 @@ IMPORT_MAX_PAGES = env_int("IMPORT_MAX_PAGES", 300)
 IMPORT_BACKGROUND_BYTES = env_int("IMPORT_BACKGROUND_MB", 1) * 1024 * 1024
 # The most a PDF's compressed page content may unpack to (a small file can hold a "zip bomb").
 IMPORT_MAX_INFLATED_BYTES = env_int("IMPORT_MAX_INFLATED_MB", 32) * 1024 * 1024
+# Partners' feeds and newsletters fetched from an address (`partnerpost feeds poll`, `import-newsletter URL`):
+# the most a response may hold, how long one fetch may take in all, how often the task worker polls, and whether
+# addresses on private networks (127.0.0.1, 10.x, 192.168.x, ...) may be fetched at all. Off by default: a feed
+# address typed by a partner must not reach the machines behind the server.
+FETCH_MAX_BYTES = env_int("FETCH_MAX_MB", 5) * 1024 * 1024
+FETCH_TIMEOUT_SECONDS = env_int("FETCH_TIMEOUT_SECONDS", 15)
+FETCH_ALLOW_PRIVATE = env_bool("FETCH_ALLOW_PRIVATE", False)
+FEEDS_POLL_MINUTES = env_int("FEEDS_POLL_MINUTES", 60)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -25,6 +25,7 @@ urlpatterns += i18n_patterns(
     path("", include("partnerpost.audience.urls")),
     path("", include("partnerpost.discovery.urls")),
     path("workspace/imports/", include("partnerpost.importer.urls")),
+    path("workspace/feeds/", include("partnerpost.importer.feed_urls")),
     path("workspace/tokens/", include("partnerpost.api.workspace_urls")),
     path("workspace/editions/", include(sending_patterns)),
     path("workspace/editions/", include(compose_patterns)),

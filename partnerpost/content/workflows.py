@@ -484,7 +484,7 @@ def create_item(user: User, item: Item, related: Related | None = None) -> Item:
         raise PermissionDenied(_("You may not add items for %(partner)s.") % {"partner": item.partner})
     related = related or Related()
     item.state = ItemState.DRAFT
-    item.created_by = user
+    item.created_by = user if getattr(user, "pk", None) else None  # None: the operator (a command, a task)
     _apply_days(item, related)
     item.slug = _unique_slug(item)
     item.compute_derived()

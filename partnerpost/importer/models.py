@@ -128,3 +128,5 @@ class ImportJob(models.Model):
         if self.state == JobState.DONE:
             return len(self.STAGES)
         return self.STAGES.index(self.stage) if self.stage in self.STAGES else 0
+
+from .feed_models import Feed, FeedEntry, FeedState  # noqa: E402,F401  partners' feeds (issue 17)

@@ -104,3 +104,19 @@ def api_token_partners(user):
         return Partner.objects.active()
     editor_of = [pk for pk, role in partner_roles(user).items() if role == MemberRole.EDITOR]
     return Partner.objects.active().filter(pk__in=editor_of)
+
+
+def can_manage_feeds(user, partner) -> bool:
+    """Register, pause, resume and remove a partner's feeds: any member of that partner, and secretariat editors."""
+    if partner is None or not partner.is_active:
+        return False
+    return role_for(user, partner.pk) is not None
+
+
+def feed_partners(user):
+    """The partners whose feeds this person manages."""
+    from partnerpost.network.models import Partner
+
+    if is_editor(user):
+        return Partner.objects.active()
+    return Partner.objects.active().filter(pk__in=list(partner_roles(user)))

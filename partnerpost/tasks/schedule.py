@@ -14,10 +14,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from partnerpost.content.tasks import publish_due_items
+from partnerpost.importer.feed_tasks import poll_partner_feeds
 
 from .housekeeping import prune_task_history
 from .models import PeriodicRun
@@ -37,6 +39,7 @@ class Periodic:
 PERIODIC = (
     Periodic("publish_due_items", publish_due_items, 60),
     Periodic("prune_task_history", prune_task_history, 24 * 3600),
+    Periodic("poll_partner_feeds", poll_partner_feeds, max(1, settings.FEEDS_POLL_MINUTES) * 60),
 )
 
 

@@ -17,23 +17,22 @@ class Command(BaseCommand):
             "for an editor's review at /workspace/imports/. Nothing is published.")
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="The newsletter file.")
+        parser.add_argument("file", help="The newsletter file, or the http(s) address of a newsletter page or file "
+                                         "(fetched with the FETCH_TIMEOUT_SECONDS timeout and the IMPORT_MAX_MB limit).")
         parser.add_argument("--partner", metavar="ACRONYM",
                             help="Partner for items whose partner the document does not make clear.")
         parser.add_argument("--dry-run", action="store_true", help="Only show what would be imported; write nothing.")
         parser.add_argument("--json", action="store_true", help="Print one JSON object (period and items).")
 
     def handle(self, *args, file, partner, dry_run, json: bool, **options):
-        path = Path(file)
-        if not path.is_file():
-            raise CommandError(f"No such file: {file}")
+        path = _load(file)
         partner_obj = None
         if partner:
             partner_obj = Partner.objects.filter(acronym__iexact=partner).first()
             if partner_obj is None:
                 known = ", ".join(Partner.objects.order_by("acronym").values_list("acronym", flat=True)) or "none yet"
                 raise CommandError(f"--partner: no partner has the acronym {partner!r}. Known: {known}.")
-        data = path.read_bytes()
+        data = path.read_bytes()  # a fetched page is already in memory
         if not dry_run:
             existing = services.existing_batch(data)
             if existing:
@@ -90,6 +89,32 @@ class Command(BaseCommand):
             self.stdout.write("Dry run: nothing was written.")
         else:
             self.stdout.write(f"Saved as import #{batch.pk} for review: {self._review_url(batch)}")
+
+
+class _Fetched:
+    """A page fetched from an address, standing in for a file: its name and bytes."""
+
+    def __init__(self, name: str, data: bytes):
+        self.name, self._data = name, data
+
+    def read_bytes(self) -> bytes:
+        return self._data
+
+
+def _load(file: str):
+    """The newsletter named on the command line: a local file, or a page fetched from an http(s) address."""
+    if "://" in file:
+        from partnerpost.importer.fetching import FetchError, fetch_document
+
+        try:
+            data, name = fetch_document(file, max_bytes=services.limits()["max_bytes"])
+        except FetchError as exc:
+            raise CommandError(f"{file}: {exc}") from None
+        return _Fetched(name, data)
+    path = Path(file)
+    if not path.is_file():
+        raise CommandError(f"No such file: {file}")
+    return path
 
 
 def json_dumps(value) -> str:
