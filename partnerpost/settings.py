@@ -120,9 +120,12 @@ INSTALLED_APPS = [
     "partnerpost.api",
     "partnerpost.portal",
     "partnerpost.tasks",
+    "partnerpost.ops",
 ]
 
 MIDDLEWARE = [
+    # first: the request id, metrics and access-log line cover everything below (partnerpost/ops)
+    "partnerpost.ops.middleware.RequestMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "partnerpost.portal.middleware.ContentSecurityPolicyMiddleware",
     "partnerpost.api.middleware.ApiCorsMiddleware",
@@ -254,12 +257,36 @@ if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
 
+# Logs go to standard error. LOG_FORMAT=json writes one JSON object per line (time, level, logger, message,
+# request_id and the request's fields); every line written while a request is handled carries its id.
+# At INFO (production's default) each request writes one line (logger partnerpost.requests).
+LOG_FORMAT = (env_str("LOG_FORMAT") or "text").lower()
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be text or json, not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "partnerpost.ops.logs.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "partnerpost.ops.logs.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO" if PRODUCTION else "WARNING")},
 }
+
+# /metrics (Prometheus) answers callers from these networks, or with `Authorization: Bearer METRICS_TOKEN`.
+# Behind a reverse proxy the caller is read as API_TRUSTED_PROXIES says (see docs/operations.md).
+METRICS_TOKEN = env_str("METRICS_TOKEN")
+try:
+    import ipaddress as _ipaddress
+
+    METRICS_ALLOWED_NETWORKS = [
+        _ipaddress.ip_network(value, strict=False)
+        for value in env_list("METRICS_ALLOWED_NETWORKS", "127.0.0.0/8,::1/128")
+    ]
+except ValueError as _exc:
+    raise ImproperlyConfigured(f"METRICS_ALLOWED_NETWORKS: {_exc}") from None
 
 # Subscribers: check that an address's domain can receive mail (needs DNS), and how many
 # permanent delivery failures mark a subscriber bounced.
