@@ -217,8 +217,37 @@ STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or VAR_DIR / "media")
+# Uploads: on the file system (MEDIA_ROOT, default), or MEDIA_STORAGE=s3 for S3-compatible object storage
+# through django-storages, which is then needed (`pip install "django-storages[s3]"`; not installed by default).
+MEDIA_STORAGE = (env_str("MEDIA_STORAGE") or "filesystem").lower()
+if MEDIA_STORAGE == "filesystem":
+    _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+elif MEDIA_STORAGE == "s3":
+    if not env_str("S3_BUCKET"):
+        raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs S3_BUCKET (and usually S3_ENDPOINT_URL, "
+                                   "S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY)")
+    import importlib.util as _importlib_util
+
+    if _importlib_util.find_spec("storages") is None:
+        raise ImproperlyConfigured('MEDIA_STORAGE=s3 needs django-storages: pip install "django-storages[s3]"')
+    _media_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("S3_BUCKET"),
+            "endpoint_url": env_str("S3_ENDPOINT_URL") or None,
+            "access_key": env_str("S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("S3_SECRET_ACCESS_KEY") or None,
+            "region_name": env_str("S3_REGION") or None,
+            # Files are served through Partnerpost's checks (portal/media.py), never by public bucket links.
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    raise ImproperlyConfigured(f"MEDIA_STORAGE must be filesystem or s3, not {MEDIA_STORAGE!r}")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _media_storage,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -295,15 +324,22 @@ BOUNCE_LIMIT = env_int("BOUNCE_LIMIT", 2)
 # Subscribe-form posts allowed per IP address per hour (needs a shared cache with several processes).
 SUBSCRIBE_RATE = env_int("SUBSCRIBE_RATE", 10)
 
-# The cache holds rate-limit counters. One process: memory. Several: CACHE_URL=redis://host:6379/0.
+# The cache holds rate-limit counters, kept pages and totals, and cached sessions. One process: memory.
+# Several processes or machines: CACHE_URL=redis://host:6379/0, shared by all of them. If Redis stops
+# answering, each process falls back to its own memory cache with a warning in the log, and sessions to the
+# database alone (partnerpost/ops/cache.py); nothing answers 500 because of it.
 _cache_url = env_str("CACHE_URL")
+if _cache_url and not _cache_url.startswith(("redis://", "rediss://")):
+    raise ImproperlyConfigured(f"CACHE_URL must start with redis:// or rediss://, not {_cache_url.split(':')[0]!r}")
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}
-        if _cache_url.startswith(("redis://", "rediss://"))
+        {"BACKEND": "partnerpost.ops.cache.FallbackRedisCache", "LOCATION": _cache_url}
+        if _cache_url
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# Sessions live in the database, which every node shares; with Redis they are also kept there for reads.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if _cache_url else "django.contrib.sessions.backends.db"
 
 # With the memory cache (one per process), the content version that makes kept pages stale lives in this
 # file, which every process of the machine reads (see network/paging.py). Unused with a shared cache.
