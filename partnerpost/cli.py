@@ -11,6 +11,8 @@
     partnerpost tasks worker | schedule | list    background tasks: run them, tick the schedule, see results
     partnerpost import-newsletter FILE [--dry-run --json]  find the items of an old newsletter for review
     partnerpost token create USERNAME [--name LABEL]        print a new API token for that user's partner
+    partnerpost backup PATH                       database, uploads and a manifest in one archive (docs/operations.md)
+    partnerpost restore PATH                      restore such an archive into an empty database
     partnerpost axes_reset_username USERNAME      unlock an account locked after failed sign-ins
     partnerpost help [COMMAND]                    every command, or one command's options
 """
