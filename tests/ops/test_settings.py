@@ -40,3 +40,15 @@ def test_defaults_and_redis_choices():
     assert _start(CACHE_URL="redis://127.0.0.1:6379/6").stdout.split() == [
         "django.core.files.storage.FileSystemStorage", "django.contrib.sessions.backends.cached_db",
         "partnerpost.ops.cache.FallbackRedisCache"]
+
+
+def test_health_endpoints_answer_plain_http_in_production(tmp_path):
+    """Load balancers and Prometheus talk plain HTTP to the process: no redirect to HTTPS for them."""
+    environment = {**os.environ, "PYTHONPATH": str(ROOT), "DJANGO_SETTINGS_MODULE": "partnerpost.settings",
+                   "PARTNERPOST_ENV": "production", "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "testserver",
+                   "DEBUG": "false", "PARTNERPOST_VAR_DIR": str(tmp_path)}
+    code = ("import django; django.setup(); from django.test import Client; c = Client(); "
+            "print(c.get('/healthz').status_code, c.get('/metrics').status_code, c.get('/items/').status_code)")
+    done = subprocess.run([sys.executable, "-c", code], env=environment, capture_output=True, text=True, cwd=ROOT,
+                          timeout=120)
+    assert done.stdout.split() == ["200", "200", "301"], done.stderr
