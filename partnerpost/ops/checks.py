@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.recorder import MigrationRecorder
 
 
 def _database() -> dict:
@@ -15,13 +16,24 @@ def _database() -> dict:
     return {"ok": True, "engine": connections[DEFAULT_DB_ALIAS].vendor}
 
 
+#: The number of applied-migration rows when every migration of this code was last found applied. Loading
+#: the migration graph costs tens of milliseconds; the code's migrations cannot change while the process runs,
+#: so while the row count stays the same the answer does too.
+_all_applied_at = None
+
+
 def _migrations() -> dict:
+    global _all_applied_at
     connection = connections[DEFAULT_DB_ALIAS]
+    rows = MigrationRecorder(connection).migration_qs.count()
+    if rows == _all_applied_at:
+        return {"ok": True}
     loader = MigrationExecutor(connection).loader
     missing = [f"{app}.{name}" for app, name in sorted(set(loader.graph.nodes) - set(loader.applied_migrations))]
     if missing:
         return {"ok": False, "error": f"{len(missing)} migration(s) not applied; run `partnerpost migrate`",
                 "unapplied": missing[:20]}
+    _all_applied_at = rows
     return {"ok": True}
 
 
