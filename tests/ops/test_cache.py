@@ -73,7 +73,11 @@ class Forwarder:
 
 @pytest.fixture
 def redis_db():
-    client = redis.Redis.from_url(REDIS)
+    client = redis.Redis.from_url(REDIS, socket_connect_timeout=1)
+    try:
+        client.ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("Redis is not running on 127.0.0.1:6379")
     client.flushdb()
     yield client
     client.flushdb()
