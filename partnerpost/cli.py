@@ -13,6 +13,8 @@
     partnerpost import-newsletter FILE|URL [--dry-run --json]  find the items of an old newsletter for review
     partnerpost feeds add PARTNER URL | list | remove FEED | resume FEED | poll [--json]   partners' feeds
     partnerpost token create USERNAME [--name LABEL]        print a new API token for that user's partner
+    partnerpost backup PATH                       database, uploads and a manifest in one archive (docs/operations.md)
+    partnerpost restore PATH                      restore such an archive into an empty database
     partnerpost axes_reset_username USERNAME      unlock an account locked after failed sign-ins
     partnerpost help [COMMAND]                    every command, or one command's options
 """

@@ -121,9 +121,12 @@ INSTALLED_APPS = [
     "partnerpost.api",
     "partnerpost.portal",
     "partnerpost.tasks",
+    "partnerpost.ops",
 ]
 
 MIDDLEWARE = [
+    # first: the request id, metrics and access-log line cover everything below (partnerpost/ops)
+    "partnerpost.ops.middleware.RequestMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "partnerpost.portal.middleware.ContentSecurityPolicyMiddleware",
     "partnerpost.api.middleware.ApiCorsMiddleware",
@@ -215,8 +218,37 @@ STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or VAR_DIR / "media")
+# Uploads: on the file system (MEDIA_ROOT, default), or MEDIA_STORAGE=s3 for S3-compatible object storage
+# through django-storages, which is then needed (`pip install "django-storages[s3]"`; not installed by default).
+MEDIA_STORAGE = (env_str("MEDIA_STORAGE") or "filesystem").lower()
+if MEDIA_STORAGE == "filesystem":
+    _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+elif MEDIA_STORAGE == "s3":
+    if not env_str("S3_BUCKET"):
+        raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs S3_BUCKET (and usually S3_ENDPOINT_URL, "
+                                   "S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY)")
+    import importlib.util as _importlib_util
+
+    if _importlib_util.find_spec("storages") is None:
+        raise ImproperlyConfigured('MEDIA_STORAGE=s3 needs django-storages: pip install "django-storages[s3]"')
+    _media_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("S3_BUCKET"),
+            "endpoint_url": env_str("S3_ENDPOINT_URL") or None,
+            "access_key": env_str("S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("S3_SECRET_ACCESS_KEY") or None,
+            "region_name": env_str("S3_REGION") or None,
+            # Files are served through Partnerpost's checks (portal/media.py), never by public bucket links.
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    raise ImproperlyConfigured(f"MEDIA_STORAGE must be filesystem or s3, not {MEDIA_STORAGE!r}")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _media_storage,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -261,14 +293,40 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # Health checks and Prometheus speak plain HTTP to the web process itself, not through the proxy.
+    SECURE_REDIRECT_EXEMPT = [r"^(healthz|readyz|metrics)$"]
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
 
+# Logs go to standard error. LOG_FORMAT=json writes one JSON object per line (time, level, logger, message,
+# request_id and the request's fields); every line written while a request is handled carries its id.
+# At INFO (production's default) each request writes one line (logger partnerpost.requests).
+LOG_FORMAT = (env_str("LOG_FORMAT") or "text").lower()
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be text or json, not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "partnerpost.ops.logs.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "partnerpost.ops.logs.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO" if PRODUCTION else "WARNING")},
 }
+
+# /metrics (Prometheus) answers callers from these networks, or with `Authorization: Bearer METRICS_TOKEN`.
+# Behind a reverse proxy the caller is read as API_TRUSTED_PROXIES says (see docs/operations.md).
+METRICS_TOKEN = env_str("METRICS_TOKEN")
+try:
+    import ipaddress as _ipaddress
+
+    METRICS_ALLOWED_NETWORKS = [
+        _ipaddress.ip_network(value, strict=False)
+        for value in env_list("METRICS_ALLOWED_NETWORKS", "127.0.0.0/8,::1/128")
+    ]
+except ValueError as _exc:
+    raise ImproperlyConfigured(f"METRICS_ALLOWED_NETWORKS: {_exc}") from None
 
 # Subscribers: check that an address's domain can receive mail (needs DNS), and how many
 # permanent delivery failures mark a subscriber bounced.
@@ -277,15 +335,22 @@ BOUNCE_LIMIT = env_int("BOUNCE_LIMIT", 2)
 # Subscribe-form posts allowed per IP address per hour (needs a shared cache with several processes).
 SUBSCRIBE_RATE = env_int("SUBSCRIBE_RATE", 10)
 
-# The cache holds rate-limit counters. One process: memory. Several: CACHE_URL=redis://host:6379/0.
+# The cache holds rate-limit counters, kept pages and totals, and cached sessions. One process: memory.
+# Several processes or machines: CACHE_URL=redis://host:6379/0, shared by all of them. If Redis stops
+# answering, each process falls back to its own memory cache with a warning in the log, and sessions to the
+# database alone (partnerpost/ops/cache.py); nothing answers 500 because of it.
 _cache_url = env_str("CACHE_URL")
+if _cache_url and not _cache_url.startswith(("redis://", "rediss://")):
+    raise ImproperlyConfigured(f"CACHE_URL must start with redis:// or rediss://, not {_cache_url.split(':')[0]!r}")
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}
-        if _cache_url.startswith(("redis://", "rediss://"))
+        {"BACKEND": "partnerpost.ops.cache.FallbackRedisCache", "LOCATION": _cache_url}
+        if _cache_url
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# Sessions live in the database, which every node shares; with Redis they are also kept there for reads.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if _cache_url else "django.contrib.sessions.backends.db"
 
 # With the memory cache (one per process), the content version that makes kept pages stale lives in this
 # file, which every process of the machine reads (see network/paging.py). Unused with a shared cache.

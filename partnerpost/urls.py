@@ -14,6 +14,8 @@ from partnerpost.portal.media import serve_media
 # the back office, uploaded files, robots.txt and the sitemap have one address each.
 urlpatterns = [
     path("api/", include("partnerpost.api.urls")),
+    # health, readiness and Prometheus metrics (docs/operations.md)
+    path("", include("partnerpost.ops.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     # Uploads, in development and production alike: checked, typed by content, never run as the site.

@@ -1,5 +1,6 @@
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils.formats import number_format
 
 from partnerpost.content.filters import FACETS, ItemFilters
 from partnerpost.network.pagecache import for_anonymous
@@ -37,4 +38,6 @@ def search(request):
             facets.append({"name": name, "label": engine.FACET_LABELS[name], "options": options})
     return render(request, "discovery/search.html", {
         "q": query, "results": results, "page": page, "editions": editions, "facets": facets, "query": params.urlencode(),
+        # Beyond CANDIDATES matches the engine stops counting: say "10,000+", not the partial count.
+        "capped_total": number_format(engine.query.CANDIDATES, force_grouping=True) if results.capped else "",
     })

@@ -6,6 +6,10 @@ page), a GET answer is kept in the cache under its address, the active language 
 (moved on by every saved item, partner or edition, and the same in every process: see `paging`), for at most a minute — an item
 scheduled to go live appears with no save. Signed-in people, POSTs, and answers that set cookies or carry a
 one-time message are never kept.
+
+Only the query parameters that public pages read make a page's address (PAGE_PARAMS); any other one is
+dropped before the view runs, so the view renders, counts and caches exactly the page without it. A crawler
+adding random parameters then gets the kept page (and the kept total) instead of tying up a worker each time.
 """
 
 from __future__ import annotations
@@ -15,12 +19,30 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.utils.translation import get_language
 
 from .paging import current_version
 
 PAGE_SECONDS = 60
+
+#: The query parameters public pages read: the item filters (content.filters.NAMES), the page number, the
+#: search words and the calendar's month. tests/network/test_pagecache_params.py keeps it in line with the filters.
+PAGE_PARAMS = frozenset({"page", "q", "month", "kind", "partner", "theme", "region", "country", "language", "year",
+                         "date_from", "date_to"})
+
+
+def _drop_unknown_params(request) -> None:
+    """Remove the parameters no public page reads, from request.GET and from the query string alike."""
+    if all(name in PAGE_PARAMS for name in request.GET):
+        return
+    kept = QueryDict(mutable=True)
+    for name, values in request.GET.lists():
+        if name in PAGE_PARAMS:
+            kept.setlist(name, values)
+    kept._mutable = False
+    request.GET = kept
+    request.META["QUERY_STRING"] = kept.urlencode()
 
 
 def for_anonymous(view):
@@ -29,6 +51,7 @@ def for_anonymous(view):
         if (request.method not in ("GET", "HEAD") or request.user.is_authenticated
                 or "messages" in request.COOKIES):
             return view(request, *args, **kwargs)
+        _drop_unknown_params(request)
         # The site's address is part of the key: pages carry absolute links, which follow SITE_URL.
         path = hashlib.sha1(f"{settings.SITE_URL} {request.get_full_path()}".encode()).hexdigest()
         key = f"page:{current_version()}:{get_language()}:{path}"
