@@ -7,6 +7,7 @@ published edition can freeze it as JSON and render exactly what was sent.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import default_storage
 from django.db.models import Prefetch
 from django.utils import translation
@@ -38,24 +39,31 @@ IMAGE_BOX = (536, 360)
 LOGO_BOX = (144, 48)
 
 
-_SIZES: dict[str, tuple[int, int]] = {}
+_SIZES: dict[tuple, tuple[int, int]] = {}
 
 
 def _pixels(name: str) -> tuple[int, int] | None:
-    """An uploaded picture's size, read from its header with Pillow. Stored names are random and never
-    reused, so a size once read is kept; a picture that cannot be read is left out of the renderings."""
+    """An uploaded picture's size, read from its header with Pillow, and kept by name, byte size and
+    modification time (a partner's logo may be replaced under the same name). None for a file that is
+    missing, unreadable, or of a type the media view would not show as a picture."""
     from PIL import Image, UnidentifiedImageError
 
-    if name in _SIZES:
-        return _SIZES[name]
+    try:
+        key = (name, default_storage.size(name), default_storage.get_modified_time(name))
+    except (OSError, NotImplementedError, ValueError, SuspiciousFileOperation):
+        return None
+    if key in _SIZES:
+        return _SIZES[key]
     try:
         with default_storage.open(name, "rb") as handle, Image.open(handle) as image:
-            size = image.size
+            size, kind = image.size, image.format
     except (OSError, ValueError, UnidentifiedImageError, Image.DecompressionBombError):
+        return None
+    if kind not in {"PNG", "JPEG", "WEBP"}:  # the only pictures the media view shows (a GIF logo would not load)
         return None
     if len(_SIZES) > 10000:
         _SIZES.clear()
-    _SIZES[name] = size
+    _SIZES[key] = size
     return size
 
 

@@ -78,6 +78,15 @@ def test_email_web_and_pdf_show_the_pictures_with_width_height_and_alt(people):
     assert sorted(tuple(obj.get_px_size()) for obj in images) == [(400, 100), (1200, 800), (1800, 450)]
 
 
+def test_a_logo_the_site_would_not_serve_is_left_out(people):
+    edition, _ = _edition(people)
+    buffer = io.BytesIO()
+    Image.new("RGB", (200, 50)).save(buffer, "GIF")
+    people.eropa.logo.save("logo.gif", ContentFile(buffer.getvalue()))
+    people.icap.logo.storage.delete(people.icap.logo.name)  # a logo whose file went missing
+    assert [section["logo"] for section in context_for(edition)["sections"]] == [None, None]
+
+
 def test_pdf_loads_no_address_outside_the_site(people, settings):
     edition, item = _edition(people)
     context = context_for(edition)
