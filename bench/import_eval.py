@@ -299,14 +299,17 @@ def run(args) -> dict:
         labels = json.loads(label_path.read_text(encoding="utf-8"))
         name = label_path.name[: -len(".expected.json")]
         source = (label_path.parent / labels["source"]).resolve()
-        doc = {"document": name, "source": labels["source"]}
+        doc = {"document": name, "source": labels["source"] + (f" as {labels['render']}" if labels.get("render") else "")}
         if not source.exists():
             doc["skipped"] = f"source file {source} not found (it is not part of the repository)"
             documents.append(doc)
             continue
         expected = labels["items"]
+        data, filename = source.read_bytes(), source.name
+        if labels.get("render"):  # the same text as another tool would print it: see testset/renders.py
+            data, filename = render(labels["render"], data.decode("utf-8")), source.stem + ".pdf"
         try:
-            output = extract(source.read_bytes(), source.name, partners=partners)
+            output = extract(data, filename, partners=partners)
             predicted = [item for item in (output or {}).get("items") or [] if isinstance(item, dict)]
             doc["period"] = {"expected": labels.get("period"), "predicted": (output or {}).get("period")}
         except Exception as exc:  # a crash on one document must not stop the evaluation
@@ -324,6 +327,21 @@ def run(args) -> dict:
             totals["counts"][metric][0] += ok
             totals["counts"][metric][1] += total
     return {"documents": documents, "totals": totals}
+
+
+_RENDER_CACHE: dict = {}
+
+
+def render(kind: str, text: str) -> bytes:
+    import importlib.util
+
+    key = (kind, text)
+    if key not in _RENDER_CACHE:
+        spec = importlib.util.spec_from_file_location("renders", ROOT / "tests" / "importer" / "testset" / "renders.py")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        _RENDER_CACHE[key] = module.RENDERS[kind](text)
+    return _RENDER_CACHE[key]
 
 
 # ------------------------------------------------------------------ output
