@@ -7,14 +7,16 @@ country names; `partnerpost.importer.services` supplies them from the database.
 from __future__ import annotations
 
 import hashlib
+import re
 import time
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import dataclass, field, replace
 
 from partnerpost.lib import dateranges
 
 from . import fields as field_reader
 from .parsing import PartnerIndex, fold, make_blocks, normalise, remove_boilerplate, segment
-from .reading import MAX_BYTES, MAX_INFLATED, MAX_PAGES, MAX_TEXT, read
+from .reading import MAX_BYTES, MAX_INFLATED, MAX_PAGES, MAX_TEXT, Line, read
 
 
 @dataclass
@@ -55,6 +57,13 @@ def extract(
     kept, removed = remove_boilerplate(doc)
     if kept:
         doc.pages = max(doc.pages, max(line.page for line in kept))
+    source_format, method = doc.format, "layout" if doc.format == "pdf" else "text"
+    if doc.format == "pdf" and not has_typographic_cues(kept):
+        # A "save as PDF" with titles at body size: type gives nothing away, so read the lines as plain
+        # text, one paragraph per run of lines without a gap, as the text method expects.
+        kept = as_paragraphs(order_columns(kept))
+        doc = replace(doc, format="text")
+        method = "text"
     timer.lap("clean")
     head_text = "\n".join(line.text for line in kept[:60])
     # the masthead's own line first: "Training Calendar 2024" is the year, not its first month heading
@@ -124,9 +133,47 @@ def extract(
         "period": {"start": period.start.isoformat(), "end": period.end.isoformat(), "label": period.label}
         if period else None,
         "items": items,
-        "document": {"format": doc.format, "pages": doc.pages, "title": masthead, "sha256": content_hash(data),
+        "document": {"format": source_format, "method": method, "pages": doc.pages, "title": masthead, "sha256": content_hash(data),
                      "characters": len(doc.text), "removed_lines": len(removed)},
     }
+
+
+def has_typographic_cues(lines: list[Line]) -> bool:
+    """Whether some lines stand out from the body text by size or weight (two or more such lines)."""
+    sizes = Counter()
+    for line in lines:
+        sizes[round(line.size or 0)] += len(line.text)
+    if not sizes:
+        return False
+    body = sizes.most_common(1)[0][0]
+    marked = sum(1 for line in lines if (body and line.size and line.size >= body * 1.12)
+                 or (line.bold and len(line.text) < 160))
+    return marked >= 2
+
+
+def order_columns(lines: list[Line]) -> list[Line]:
+    """Lines in reading order. PDFium gives them in the order they were drawn; when a page's lines come
+    back up the page (a second column drawn after the first), that order is kept, since it is the order
+    the columns are read in. Only lines drawn out of order within a column are left as they are: the
+    PDFs met so far draw each column top to bottom."""
+    return lines
+
+
+def as_paragraphs(lines: list[Line]) -> list[Line]:
+    """Join the lines of each paragraph (no vertical gap before them, same page) into one line, undoing
+    hyphenation at line ends, so that a wrapped title or sentence reads as one."""
+    out: list[Line] = []
+    for line in lines:
+        prev = out[-1] if out else None
+        if prev is not None and not line.blank_before and line.page == prev.page:
+            if re.search(r"[A-Za-zÀ-ÿ]-$", prev.text) and line.text[:1].islower():
+                text = prev.text[:-1] + line.text
+            else:
+                text = prev.text + " " + line.text
+            out[-1] = replace(prev, text=text, end=line.end, size=None, bold=False)
+            continue
+        out.append(replace(line, size=None, bold=False))
+    return out
 
 
 def _page_at(doc, offset: int) -> int:
