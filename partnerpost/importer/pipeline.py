@@ -16,6 +16,9 @@ from partnerpost.lib import dateranges
 
 from . import fields as field_reader
 from .parsing import PartnerIndex, fold, make_blocks, normalise, remove_boilerplate, segment
+from .learning.assemble import assemble
+from .learning.model import available as model_available
+from .learning.model import label_lines
 from .reading import MAX_BYTES, MAX_INFLATED, MAX_PAGES, MAX_TEXT, Line, read
 
 
@@ -46,10 +49,17 @@ def extract(
     max_inflated: int = MAX_INFLATED,
     max_text: int = MAX_TEXT,
     timer: Timer | None = None,
+    use_model: str = "combined",
+    model_path=None,
 ) -> dict:
     """Everything found in one newsletter: {"period": ..., "items": [...], "document": ...}.
 
-    Raises reading.Rejected for files that cannot be imported."""
+    Raises reading.Rejected for files that cannot be imported.
+
+    Text (and PDFs read as text) goes through two readers: the rules (parsing.segment) and the learned
+    line model (learning: a CRF labels lines, items are assembled around date lines and headings).
+    `use_model` picks "rules", "model" or "combined" (the default: see `combine`); `model_path` names
+    another model file than the shipped one (the evaluation's leave-one-source-out runs)."""
     timer = timer or Timer()
     doc = read(data, filename, max_bytes=max_bytes, max_pages=max_pages, max_inflated=max_inflated,
                max_text=max_text)
@@ -74,6 +84,27 @@ def extract(
     raw_items, masthead = segment(blocks, doc.format, index, period.label if period else None)
     timer.lap("split")
     countries = countries if countries is not None else set()
+    items = _read_items(raw_items, doc, period, index, countries, default_partner)
+    if method == "text" and use_model != "rules" and model_available(model_path):
+        year = period.start.year if period else None
+        labels, sure = label_lines(kept, year, model_path)
+        learned = _read_items(assemble(kept, labels, index, year=year, sure=sure), doc, period, index, countries,
+                              default_partner)
+        timer.lap("model")
+        items = learned if use_model == "model" else combine(items, learned)
+    items = _drop_repeats(items)
+    timer.lap("fields")
+    return {
+        "period": {"start": period.start.isoformat(), "end": period.end.isoformat(), "label": period.label}
+        if period else None,
+        "items": items,
+        "document": {"format": source_format, "method": method, "pages": doc.pages, "title": masthead, "sha256": content_hash(data),
+                     "characters": len(doc.text), "removed_lines": len(removed)},
+    }
+
+
+def _read_items(raw_items, doc, period, index, countries, default_partner) -> list[dict]:
+    """Each raw item's fields read (fields.read_fields), with its section, provenance and confidence."""
     items = []
     running = None
     last_heading = None
@@ -99,6 +130,11 @@ def extract(
         confidence = found.pop("_confidence")
         spans = found.pop("_spans")
         confidence["title"] = 0.9 if raw.body else 0.6
+        learned = getattr(raw, "sure", None)
+        if learned:  # read by the line model: its own probabilities
+            confidence["title"] = round(learned["title"], 2)
+            if "dates" in confidence and "dates" in learned:
+                confidence["dates"] = round(confidence["dates"] * learned["dates"], 2)
         item = {
             "title": title,
             "kind": found["kind"],
@@ -127,15 +163,7 @@ def extract(
                            for name, span in spans.items() if span},
         }
         items.append(item)
-    items = _drop_repeats(items)
-    timer.lap("fields")
-    return {
-        "period": {"start": period.start.isoformat(), "end": period.end.isoformat(), "label": period.label}
-        if period else None,
-        "items": items,
-        "document": {"format": source_format, "method": method, "pages": doc.pages, "title": masthead, "sha256": content_hash(data),
-                     "characters": len(doc.text), "removed_lines": len(removed)},
-    }
+    return items
 
 
 def has_typographic_cues(lines: list[Line]) -> bool:
@@ -173,6 +201,29 @@ def as_paragraphs(lines: list[Line]) -> list[Line]:
             out[-1] = replace(prev, text=text, end=line.end, size=None, bold=False)
             continue
         out.append(replace(line, size=None, bold=False))
+    return out
+
+
+def combine(rules: list[dict], learned: list[dict]) -> list[dict]:
+    """The rules' items, completed by the model's: an item the model found that the rules did not (no rule
+    item has a similar title, and its title is not a piece of a rule item's text) is added when it has a
+    date; a rule item without a date takes the date of the model's item of the same title."""
+    out = list(rules)
+    keys = [(fold(item["title"]), item) for item in rules]
+    texts = " ".join(fold(item["title"] + " " + item["body"]) for item in rules)
+    for item in learned:
+        key = fold(item["title"])
+        same = next((rule for k, rule in keys if k == key or (len(key) > 12 and (key in k or k in key))), None)
+        if same is not None:
+            if same["start"] is None and item["start"] is not None:
+                for name in ("start", "end", "dates", "precision", "time", "end_time", "timezone"):
+                    same[name] = item[name]
+                same["confidence"]["dates"] = item["confidence"].get("dates", 0.5)
+            continue
+        if item["start"] is None or (len(key) > 12 and key in texts):
+            continue
+        out.append(item)
+    out.sort(key=lambda item: item["source"]["start"])
     return out
 
 

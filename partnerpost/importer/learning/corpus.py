@@ -1,0 +1,94 @@
+"""Line labels for the hand-labelled documents of the train split, derived from their item labels.
+
+A line is a title when it is (or holds, as a calendar entry does) an expected item's title; before the
+first title, lines are noise (masthead, introduction); a Markdown heading or a short line in capitals
+that is no title is a heading; a short line with a date is a date line; everything else under a title
+is body. The derivation is rough where items live inside prose (no line is their title): those lines
+are body, which is what the model should call them."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from pathlib import Path
+
+from partnerpost.lib import dateranges
+
+from ..parsing.text import fold, strip_markup
+from ..reading import Line
+from .features import document_features
+
+REPO = Path(__file__).resolve().parents[3]
+
+
+def _norm(text: str) -> str:
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", fold(text)).split())
+
+
+def _is_title(line: str, titles: list[str]) -> bool:
+    n = _norm(re.sub(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+", "", strip_markup(line)[0]))
+    if not n:
+        return False
+    for t in titles:
+        if n == t or (len(t) >= 12 and t in n and len(n) <= len(t) + 80):
+            return True
+        if difflib.SequenceMatcher(None, n, t, autojunk=False).ratio() >= 0.88:
+            return True
+    return False
+
+
+def derive_labels(lines, expected: list[dict], year: int | None) -> list[str]:
+    titles = [_norm(item["title"]) for item in expected]
+    labels, seen_title = [], False
+    for line in lines:
+        text = strip_markup(line.text)[0]
+        if _is_title(line.text, titles):
+            labels.append("title")
+            seen_title = True
+        elif not seen_title:
+            labels.append("noise")
+        elif line.heading or (text.isupper() and len(text.split()) <= 8):
+            labels.append("heading")
+        elif len(text.split()) <= 14 and dateranges.find_dates(text, default_year=year or 2000):
+            labels.append("date")
+        else:
+            labels.append("body")
+    return labels
+
+
+def train_documents(root: Path | None = None, exclude=frozenset()) -> list[tuple[str, Path, dict]]:
+    """(source, label file, labels) of every document of the train split whose file is present."""
+    root = root or REPO
+    split = json.loads((root / "tests" / "importer" / "split.json").read_text(encoding="utf-8"))
+    out = []
+    for source, entry in split["sources"].items():
+        if entry["split"] != "train" or source in exclude:
+            continue
+        for doc in entry["documents"]:
+            path = root / "tests" / "importer" / f"{doc}.expected.json"
+            labels = json.loads(path.read_text(encoding="utf-8"))
+            if labels.get("render"):
+                continue  # a rendering of a document already in the list
+            if (path.parent / labels["source"]).exists():
+                out.append((source, path, labels))
+    return out
+
+
+def corpus_sequences(root: Path | None = None, exclude=frozenset()):
+    from .train import prepared_lines
+
+    for _source, path, labels in train_documents(root, exclude):
+        source = (path.parent / labels["source"]).resolve()
+        _doc, lines = prepared_lines(source.read_bytes(), source.name)
+        year = int(labels["period"]["start"][:4]) if labels.get("period") else None
+        yield document_features(lines, year), derive_labels(lines, labels["items"], year)
+
+
+def correction_sequences(exported: list[dict]):
+    """Sequences from the editors' corrections exported by `partnerpost import-corrections --export`:
+    each record holds a document's lines (text, blank_before, heading) and their corrected labels."""
+    for record in exported:
+        lines = [Line(text=row["text"], page=1, blank_before=row.get("blank_before", False),
+                      heading=row.get("heading", 0)) for row in record["lines"]]
+        yield document_features(lines, record.get("year")), list(record["labels"])
