@@ -52,9 +52,11 @@ def assemble(lines, labels: list[str], partners, *, year: int | None = None, sur
             context = ""
             continue
         if label == "title":
-            subtitle = " ".join([context] + [strip_markup(d.text)[0] for d, _p in pending]).strip()
-            current = RawItem(Block(lines=[line]), [], section, explicit, subtitle=subtitle,
-                              entry=_entry_like(_BULLET.sub("", text)))
+            entry = _entry_like(_BULLET.sub("", text))
+            # a calendar entry holds its own date: read it first, the heading's month after it
+            own = [text] if entry else []
+            subtitle = " ".join(own + [context] + [strip_markup(d.text)[0] for d, _p in pending]).strip()
+            current = RawItem(Block(lines=[line]), [], section, explicit, subtitle=subtitle, entry=entry)
             current.sure = {"title": p}
             if pending:
                 dated.add(id(current))

@@ -31,7 +31,7 @@ def _is_title(line: str, titles: list[str]) -> bool:
     if not n:
         return False
     for t in titles:
-        if n == t or (len(t) >= 12 and t in n and len(n) <= len(t) + 80):
+        if n == t or (len(t) >= 12 and t in n and n.find(t) <= 60):
             return True
         if difflib.SequenceMatcher(None, n, t, autojunk=False).ratio() >= 0.88:
             return True
@@ -86,9 +86,14 @@ def corpus_sequences(root: Path | None = None, exclude=frozenset()):
 
 
 def correction_sequences(exported: list[dict]):
-    """Sequences from the editors' corrections exported by `partnerpost import-corrections --export`:
-    each record holds a document's lines (text, blank_before, heading) and their corrected labels."""
+    """Sequences from the editors' reviewed candidates (services.training_examples, exported by
+    `partnerpost import-corrections --export FILE`): the passage's lines, labelled from the item as the
+    editor left it, the same way as the corpus's lines are."""
+    from .train import prepared_lines
+
     for record in exported:
-        lines = [Line(text=row["text"], page=1, blank_before=row.get("blank_before", False),
-                      heading=row.get("heading", 0)) for row in record["lines"]]
-        yield document_features(lines, record.get("year")), list(record["labels"])
+        _doc, lines = prepared_lines(record["text"].encode("utf-8"), "passage.txt")
+        item = dict(record["item"])
+        if not item.get("title") or not lines:
+            continue
+        yield document_features(lines, record.get("year")), derive_labels(lines, [item], record.get("year"))
