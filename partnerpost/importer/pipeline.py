@@ -88,10 +88,18 @@ def extract(
     if method == "text" and use_model != "rules" and model_available(model_path):
         year = period.start.year if period else None
         labels, sure = label_lines(kept, year, model_path)
-        learned = _read_items(assemble(kept, labels, index, year=year, sure=sure), doc, period, index, countries,
-                              default_partner)
+        learned_raw = assemble(kept, labels, index, year=year, sure=sure)
+        if use_model != "model":  # only what combine() can use: items the rules missed or left undated
+            known = {fold(item["title"]): item["start"] is not None for item in items}
+            learned_raw = [raw for raw in learned_raw if not known.get(fold(field_reader.item_title(raw)[0]))]
+        learned = _read_items(learned_raw, doc, period, index, countries, default_partner)
         timer.lap("model")
-        items = learned if use_model == "model" else combine(items, learned)
+        label_at = {line.start: label for line, label in zip(kept, labels)}
+        # title lines that open a block (a gap, a date line or a heading before them), not a line that
+        # happens to sit inside a hard-wrapped paragraph
+        openers = {line.start for i, line in enumerate(kept)
+                   if line.blank_before or i == 0 or labels[i - 1] in ("date", "heading")}
+        items = learned if use_model == "model" else combine(items, learned, label_at, openers)
     items = _drop_repeats(items)
     timer.lap("fields")
     return {
@@ -131,6 +139,8 @@ def _read_items(raw_items, doc, period, index, countries, default_partner) -> li
         spans = found.pop("_spans")
         confidence["title"] = 0.9 if raw.body else 0.6
         learned = getattr(raw, "sure", None)
+        reader = "model" if learned else ("rules-prose" if raw.title_text and not getattr(raw, "dashed", False)
+                                            else "rules")
         if learned:  # read by the line model: its own probabilities
             confidence["title"] = round(learned["title"], 2)
             if "dates" in confidence and "dates" in learned:
@@ -158,6 +168,7 @@ def _read_items(raw_items, doc, period, index, countries, default_partner) -> li
             "summary": _summary(found["body"]),
             "body": found["body"],
             "source": {"page": block.page, "start": block.start, "end": end},
+            "reader": reader,
             "confidence": confidence,
             "provenance": {name: {"page": _page_at(doc, span[0]), "start": span[0], "end": span[1]}
                            for name, span in spans.items() if span},
@@ -188,12 +199,37 @@ def order_columns(lines: list[Line]) -> list[Line]:
 
 
 def as_paragraphs(lines: list[Line]) -> list[Line]:
-    """Join the lines of each paragraph (no vertical gap before them, same page) into one line, undoing
-    hyphenation at line ends, so that a wrapped title or sentence reads as one."""
+    """Join the lines of each paragraph into one line, undoing hyphenation at line ends, so that a wrapped
+    title or sentence reads as one. A line is joined to the one before when there is no vertical gap
+    between them, they are on the same page, and the one before was wrapped: it reaches the right edge
+    of its column (in a PDF; elsewhere, it is as long as the longer lines of the document). A short line
+    ended where its author pressed Enter (a date line, a place): it stays a line of its own."""
+    lengths = sorted(len(line.text) for line in lines)
+    full = lengths[int(len(lengths) * 0.9)] if lengths else 0
+    # where each column's text ends on each page: lines starting at the same left edge share a column
+    edge: dict[tuple[int, int], float] = {}
+    for line in lines:
+        if line.left is not None and line.right is not None:
+            key = (line.page, round(line.left * 10))
+            edge[key] = max(edge.get(key, 0.0), line.right)
+
+    def was_wrapped(line: Line, after: Line) -> bool:
+        """Whether the next line's first word would not have fitted at the end of this one."""
+        if line.text.endswith("-"):
+            return True
+        if line.left is not None and line.right is not None and len(line.text) > 1:
+            per_char = (line.right - line.left) / len(line.text)
+            first_word = len(after.text.split()[0]) if after.text.split() else 0
+            return line.right + per_char * (first_word + 1) >= edge[(line.page, round(line.left * 10))] - per_char
+        return len(line.text) >= 0.7 * full
+
     out: list[Line] = []
+    last: Line | None = None  # the previous line as printed, before joining
     for line in lines:
         prev = out[-1] if out else None
-        if prev is not None and not line.blank_before and line.page == prev.page:
+        wrapped = last is not None and was_wrapped(last, line)
+        last = line
+        if prev is not None and not line.blank_before and line.page == prev.page and wrapped:
             if re.search(r"[A-Za-zÀ-ÿ]-$", prev.text) and line.text[:1].islower():
                 text = prev.text[:-1] + line.text
             else:
@@ -204,14 +240,38 @@ def as_paragraphs(lines: list[Line]) -> list[Line]:
     return out
 
 
-def combine(rules: list[dict], learned: list[dict]) -> list[dict]:
-    """The rules' items, completed by the model's: an item the model found that the rules did not (no rule
-    item has a similar title, and its title is not a piece of a rule item's text) is added when it has a
-    date; a rule item without a date takes the date of the model's item of the same title."""
-    out = list(rules)
+def combine(rules: list[dict], learned: list[dict], label_at: dict[int, str] | None = None,
+            openers: set[int] | None = None) -> list[dict]:
+    """The rules' items, completed by the model's.
+
+    - A rule item whose title line the model reads as noise or a heading (a masthead, a day heading),
+      and inside which the model found items of its own, gives way to those items; so does an item the
+      rules read out of a paragraph's sentences, when the model is sure (0.9) it sees title lines there:
+      a line printed as a title is better evidence than a phrase cut out of prose.
+    - An item the model found that the rules did not (no rule item has a similar title, and its title
+      is not a piece of a rule item's text) is added when it has a date.
+    - A rule item without a date takes the date of the model's item of the same title."""
+    label_at = label_at or {}
+    out, taken = [], set()
+    for rule in rules:
+        start, end = rule["source"]["start"], rule["source"]["end"]
+        inner = [item for item in learned if start <= item["source"]["start"] <= end and item["start"] is not None
+                 and fold(item["title"]) != fold(rule["title"])]
+        if inner and (label_at.get(start) in ("noise", "heading") or (
+                rule.get("reader") == "rules-prose" and inner and all(
+                    item["confidence"]["title"] >= 0.9 and item["source"]["start"] in (openers or ())
+                    and item["title"][:1].isupper() for item in inner))):
+            inner = [item for item in inner if id(item) not in taken]
+            out.extend(inner)
+            taken.update(id(item) for item in inner)
+        else:
+            out.append(rule)
+    rules = [item for item in out if id(item) not in taken]
     keys = [(fold(item["title"]), item) for item in rules]
     texts = " ".join(fold(item["title"] + " " + item["body"]) for item in rules)
     for item in learned:
+        if id(item) in taken:
+            continue
         key = fold(item["title"])
         same = next((rule for k, rule in keys if k == key or (len(key) > 12 and (key in k or k in key))), None)
         if same is not None:
