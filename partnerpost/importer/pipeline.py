@@ -94,7 +94,8 @@ def extract(
             learned_raw = [raw for raw in learned_raw if not known.get(fold(field_reader.item_title(raw)[0]))]
         learned = _read_items(learned_raw, doc, period, index, countries, default_partner)
         timer.lap("model")
-        label_at = {line.start: label for line, label in zip(kept, labels)}
+        label_at = {line.start: (label if label != "noise" or p < 0.97 else "sure-noise")
+                    for line, label, p in zip(kept, labels, sure)}
         # title lines that open a block (a gap, a date line or a heading before them), not a line that
         # happens to sit inside a hard-wrapped paragraph
         openers = {line.start for i, line in enumerate(kept)
@@ -143,8 +144,10 @@ def _read_items(raw_items, doc, period, index, countries, default_partner) -> li
                                             else "rules")
         if learned:  # read by the line model: its own probabilities
             confidence["title"] = round(learned["title"], 2)
-            if "dates" in confidence and "dates" in learned:
-                confidence["dates"] = round(confidence["dates"] * learned["dates"], 2)
+            if "dates" in learned:
+                confidence["date_line"] = round(learned["dates"], 2)
+                if "dates" in confidence:
+                    confidence["dates"] = round(confidence["dates"] * learned["dates"], 2)
         item = {
             "title": title,
             "kind": found["kind"],
@@ -191,11 +194,38 @@ def has_typographic_cues(lines: list[Line]) -> bool:
 
 
 def order_columns(lines: list[Line]) -> list[Line]:
-    """Lines in reading order. PDFium gives them in the order they were drawn; when a page's lines come
-    back up the page (a second column drawn after the first), that order is kept, since it is the order
-    the columns are read in. Only lines drawn out of order within a column are left as they are: the
-    PDFs met so far draw each column top to bottom."""
-    return lines
+    """Lines in reading order. PDFium gives them in the order they were drawn, which puts a running header
+    after the body or between the columns. On a page set in two columns (several lines start in each half),
+    read the lines that span the middle above the columns first (a running header, a masthead), then the
+    left column top to bottom, the right column, and what spans the middle below them (a footer). Each
+    column's first line starts a paragraph."""
+    out: list[Line] = []
+    pages: dict[int, list[Line]] = {}
+    for line in lines:
+        pages.setdefault(line.page, []).append(line)
+    for page in sorted(pages):
+        rows = pages[page]
+        placed = [line for line in rows if line.left is not None and line.right is not None and line.top is not None]
+        left_half = [line for line in placed if line.right < 0.52]
+        right_half = [line for line in placed if line.left > 0.48]
+        if len(placed) < len(rows) or len(left_half) < 3 or len(right_half) < 3:
+            out.extend(rows)
+            continue
+        body_top = min(line.top for line in left_half + right_half)
+
+        def key(line: Line):
+            if line in left_half:
+                return (1, 0, line.top)
+            if line in right_half:
+                return (1, 1, line.top)
+            return (0 if line.top <= body_top else 2, 0, line.top)
+
+        ordered = sorted(rows, key=key)
+        for k, line in enumerate(ordered):
+            if k == 0 or key(line)[:2] != key(ordered[k - 1])[:2]:
+                line = replace(line, blank_before=True)
+            out.append(line)
+    return out
 
 
 def as_paragraphs(lines: list[Line]) -> list[Line]:
@@ -206,21 +236,35 @@ def as_paragraphs(lines: list[Line]) -> list[Line]:
     ended where its author pressed Enter (a date line, a place): it stays a line of its own."""
     lengths = sorted(len(line.text) for line in lines)
     full = lengths[int(len(lengths) * 0.9)] if lengths else 0
-    # where each column's text ends on each page: lines starting at the same left edge share a column
-    edge: dict[tuple[int, int], float] = {}
+    # where the text ends on each page: the right margin mirrors the left one (the page's leftmost line),
+    # unless the page is set in two columns, where a left-column line ends at the column's own edge
+    pages: dict[int, list[Line]] = {}
     for line in lines:
         if line.left is not None and line.right is not None:
-            key = (line.page, round(line.left * 10))
-            edge[key] = max(edge.get(key, 0.0), line.right)
+            pages.setdefault(line.page, []).append(line)
+    margin, gutter = {}, {}
+    for page, rows in pages.items():
+        margin[page] = max(max(line.right for line in rows), 1 - min(line.left for line in rows))
+        left_half = [line.right for line in rows if line.right < 0.52]
+        if len(left_half) >= 3 and sum(1 for line in rows if line.left > 0.48) >= 3:
+            gutter[page] = max(left_half)
+
+    def edge_of(line: Line) -> float:
+        if line.page in gutter and line.right < 0.52:
+            return gutter[line.page]
+        return margin[line.page]
 
     def was_wrapped(line: Line, after: Line) -> bool:
-        """Whether the next line's first word would not have fitted at the end of this one."""
+        """Whether the next line's first word would not have fitted at the end of this one. A next line
+        that opens with a label ("Date:", "Venue:") or a date starts something new whatever the width."""
         if line.text.endswith("-"):
             return True
+        if re.match(r"^[A-ZÀ-Ý][\w ]{0,20}:\s", after.text) or re.match(r"^\d{1,2}[-–/. ]", after.text):
+            return False
         if line.left is not None and line.right is not None and len(line.text) > 1:
             per_char = (line.right - line.left) / len(line.text)
             first_word = len(after.text.split()[0]) if after.text.split() else 0
-            return line.right + per_char * (first_word + 1) >= edge[(line.page, round(line.left * 10))] - per_char
+            return line.right + per_char * (first_word + 1) >= edge_of(line) - per_char
         return len(line.text) >= 0.7 * full
 
     out: list[Line] = []
@@ -244,6 +288,7 @@ def combine(rules: list[dict], learned: list[dict], label_at: dict[int, str] | N
             openers: set[int] | None = None) -> list[dict]:
     """The rules' items, completed by the model's.
 
+    - A rule item whose title line the model is all but certain (0.97) is noise is dropped.
     - A rule item whose title line the model reads as noise or a heading (a masthead, a day heading),
       and inside which the model found items of its own, gives way to those items; so does an item the
       rules read out of a paragraph's sentences, when the model is sure (0.9) it sees title lines there:
@@ -257,7 +302,9 @@ def combine(rules: list[dict], learned: list[dict], label_at: dict[int, str] | N
         start, end = rule["source"]["start"], rule["source"]["end"]
         inner = [item for item in learned if start <= item["source"]["start"] <= end and item["start"] is not None
                  and fold(item["title"]) != fold(rule["title"])]
-        if inner and (label_at.get(start) in ("noise", "heading") or (
+        if label_at.get(start) == "sure-noise" and not inner and rule.get("reader") == "rules":
+            continue  # a masthead or a mail header the model is all but certain is no item
+        if inner and (label_at.get(start) in ("noise", "sure-noise", "heading") or (
                 rule.get("reader") == "rules-prose" and inner and all(
                     item["confidence"]["title"] >= 0.9 and item["source"]["start"] in (openers or ())
                     and item["title"][:1].isupper() for item in inner))):
@@ -280,7 +327,11 @@ def combine(rules: list[dict], learned: list[dict], label_at: dict[int, str] | N
                     same[name] = item[name]
                 same["confidence"]["dates"] = item["confidence"].get("dates", 0.5)
             continue
-        if item["start"] is None or (len(key) > 12 and key in texts):
+        sure_of_it = item["confidence"]["title"] >= 0.95 and item["confidence"].get("date_line", 0) >= 0.9
+        if item["start"] is None or item["confidence"]["title"] < 0.8 or (
+                len(key) > 12 and key in texts and not sure_of_it):
+            # only a dated item the model is sure of is added to what the rules found; one the rules read
+            # as part of another item's text needs a title line and a date line the model is very sure of
             continue
         out.append(item)
     out.sort(key=lambda item: item["source"]["start"])

@@ -199,7 +199,7 @@ def test_split_file_names_every_labelled_document_once_and_each_source_in_one_sp
     listed = [doc for entry in split["sources"].values() for doc in entry["documents"]]
     assert len(listed) == len(set(listed))
     on_disk = sorted(f"{p.parent.name}/{p.name[: -len('.expected.json')]}"
-                     for folder in ("corpus", "heldout", "testset") for p in (HERE / folder).glob("*.expected.json"))
+                     for folder in ("corpus", "heldout", "devset", "testset") for p in (HERE / folder).glob("*.expected.json"))
     assert sorted(listed) == on_disk
     assert {entry["split"] for entry in split["sources"].values()} == {"train", "test"}
 

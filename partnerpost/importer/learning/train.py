@@ -29,12 +29,12 @@ def prepared_lines(data: bytes, filename: str):
     """The lines the learned reader sees: read, boilerplate removed, a PDF without cues joined into
     paragraphs (the same steps as pipeline.extract)."""
     from ..parsing import remove_boilerplate
-    from ..pipeline import as_paragraphs, has_typographic_cues
+    from ..pipeline import as_paragraphs, has_typographic_cues, order_columns
 
     doc = read(data, filename)
     kept, _removed = remove_boilerplate(doc)
     if doc.format == "pdf" and not has_typographic_cues(kept):
-        kept = as_paragraphs(kept)
+        kept = as_paragraphs(order_columns(kept))
     return doc, kept
 
 
