@@ -38,23 +38,40 @@ def _is_title(line: str, titles: list[str]) -> bool:
     return False
 
 
+_TIME_ONLY = re.compile(r"^\W*(?:[01]?\d|2[0-3])[:h.][0-5]\d(?:\s*[-–]\s*(?:[01]?\d|2[0-3])[:h.][0-5]\d)?\W*$")
+
+
 def derive_labels(lines, expected: list[dict], year: int | None) -> list[str]:
     titles = [_norm(item["title"]) for item in expected]
-    labels, seen_title = [], False
-    for line in lines:
-        text = strip_markup(line.text)[0]
+    texts = [strip_markup(line.text)[0] for line in lines]
+    hits = [dateranges.find_dates(t, default_year=year or 2000) for t in texts]
+    dated = [len(t.split()) <= 14 and bool(h) for t, h in zip(texts, hits)]
+    # mostly a date ("Monday, 8 April", "October 2013"): what a day or month heading is made of
+    mostly = [bool(h) and sum(x.span[1] - x.span[0] for x in h) >= 0.6 * len(t.strip()) for t, h in zip(texts, hits)]
+    timed = [bool(_TIME_ONLY.match(t)) for t in texts]
+    labels = []
+    for i, (line, text) in enumerate(zip(lines, texts)):
         if _is_title(line.text, titles):
             labels.append("title")
-            seen_title = True
-        elif not seen_title:
-            labels.append("noise")
+        elif timed[i]:
+            labels.append("date")
         elif line.heading or (text.isupper() and len(text.split()) <= 8):
             labels.append("heading")
-        elif len(text.split()) <= 14 and dateranges.find_dates(text, default_year=year or 2000):
+        elif mostly[i] and i + 1 < len(lines) and (timed[i + 1] or dated[i + 1]):
+            labels.append("heading")  # a day heading over time lines, a month over dated lines
+        elif dated[i]:
             labels.append("date")
+        elif i and labels[-1] in ("title", "date") and len(text.split()) <= 6 and not text.endswith("."):
+            labels.append("place")
         else:
             labels.append("body")
-    return labels
+    # before the first item (its title and the date lines and headings right above it): the masthead
+    first = labels.index("title") if "title" in labels else len(labels)
+    while first > 0 and labels[first - 1] == "date":
+        first -= 1
+    if first > 0 and labels[first - 1] == "heading":
+        first -= 1
+    return ["noise"] * first + labels[first:]
 
 
 def train_documents(root: Path | None = None, exclude=frozenset()) -> list[tuple[str, Path, dict]]:
