@@ -10,6 +10,8 @@
     partnerpost search rebuild [--background]     rebuild the search index (or queue the rebuild)
     partnerpost tasks worker | schedule | list    background tasks: run them, tick the schedule, see results
     partnerpost import-newsletter FILE [--dry-run --json]  find the items of an old newsletter for review
+    partnerpost import-train [--corrections FILE]          retrain the importer's line model (reproducible)
+    partnerpost import-corrections [--export FILE]         reviewed import candidates as training examples
     partnerpost token create USERNAME [--name LABEL]        print a new API token for that user's partner
     partnerpost axes_reset_username USERNAME      unlock an account locked after failed sign-ins
     partnerpost help [COMMAND]                    every command, or one command's options
