@@ -7,6 +7,7 @@ country names; `partnerpost.importer.services` supplies them from the database.
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_left
 import re
 import time
 from collections import Counter
@@ -89,9 +90,13 @@ def extract(
         year = period.start.year if period else None
         labels, sure = label_lines(kept, year, model_path)
         learned_raw = assemble(kept, labels, index, year=year, sure=sure)
-        if use_model != "model":  # only what combine() can use: items the rules missed or left undated
+        if use_model != "model":  # only what combine() can use: items the rules missed or left undated,
+            # whose title line the model is fairly sure of
+            # (for an item the rules left undated, only when the model gives it a date line or heading)
             known = {fold(item["title"]): item["start"] is not None for item in items}
-            learned_raw = [raw for raw in learned_raw if not known.get(fold(field_reader.item_title(raw)[0]))]
+            learned_raw = [raw for raw in learned_raw if raw.sure["title"] >= 0.8 and (
+                known.get(fold(field_reader.item_title(raw)[0])) is None
+                or (known[fold(field_reader.item_title(raw)[0])] is False and raw.subtitle))]
         learned = _read_items(learned_raw, doc, period, index, countries, default_partner)
         timer.lap("model")
         label_at = {line.start: (label if label != "noise" or p < 0.97 else "sure-noise")
@@ -339,10 +344,10 @@ def combine(rules: list[dict], learned: list[dict], label_at: dict[int, str] | N
 
 
 def _page_at(doc, offset: int) -> int:
-    for line in doc.lines:
-        if line.end >= offset:
-            return line.page
-    return doc.pages
+    """The page of the first line ending at or after offset (the lines' ends only grow)."""
+    ends = doc.__dict__.setdefault("_ends", [line.end for line in doc.lines])
+    at = bisect_left(ends, offset)
+    return doc.lines[at].page if at < len(ends) else doc.pages
 
 
 def _summary(body: str, limit: int = 400) -> str:
