@@ -6,8 +6,9 @@ The 20-page PDF is made on the fly from the corpus's print bulletin (its section
 document reaches the page count). For each document the script prints the best time of every stage
 (read, clean, split, fields) and the total, plus a ratio to a baseline measured in the same run:
 for the PDF, pypdfium2 pulling the raw text of every page; for the text, rendering it once with markdown-it.
-Aims on a 2-core machine: under 3 s for the 20-page PDF, under 0.5 s for the sample's text (and for the
-sample printed as a plain PDF, read by the text method and the line model), under 1 s to load the line model.
+Aims on a 2-core machine: under 3 s for the 20-page PDF, under 0.5 s for the sample's text, under 1 s to
+load the line model. The sample printed as a plain PDF (read by the text method and the line model) is
+timed for comparison, without an aim of its own.
 No database is needed: the known partners come from the evaluation harness's list.
 """
 
@@ -132,7 +133,7 @@ def main() -> int:
             renders = importlib.util.module_from_spec(spec)
             spec.loader.exec_module(renders)
             plain = renders.plain_pdf(SAMPLE.read_text(encoding="utf-8"))
-            documents.append(("sample-plain.pdf", plain, 500.0, pdf_baseline))
+            documents.append(("sample-plain.pdf", plain, None, pdf_baseline))
         else:
             print(f"(the sample {SAMPLE} is not beside the clone; timing the PDF only)")
         for name, data, aim, baseline in documents:
@@ -153,7 +154,10 @@ def main() -> int:
                   f"{len(result['items'])} items")
             for stage, ms in stages.items():
                 print(f"  {stage:<8} {ms:8.1f} ms")
-            print(f"  {'total':<8} {total:8.1f} ms   (aim < {aim:.0f} ms: {'met' if total < aim else 'NOT met'})")
+            if aim:
+                print(f"  {'total':<8} {total:8.1f} ms   (aim < {aim:.0f} ms: {'met' if total < aim else 'NOT met'})")
+            else:
+                print(f"  {'total':<8} {total:8.1f} ms   (no aim: the sample's text is the 0.5 s aim)")
             print(f"  baseline {base_ms:8.1f} ms   ({'raw pdfium text' if doc['format'] == 'pdf' else 'markdown-it render'}); "
                   f"ratio {total / base_ms:.1f}x")
     return 0
