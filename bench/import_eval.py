@@ -2,7 +2,10 @@
 
 Run from the repository root:
 
-    .venv/bin/python bench/import_eval.py            # tables and lists of missed/spurious titles
+    .venv/bin/python bench/import_eval.py            # train and test split (tests/importer/split.json)
+    .venv/bin/python bench/import_eval.py --loso     # also leave-one-source-out (retrains per source)
+    .venv/bin/python bench/import_eval.py --method rules|model|combined   # one reader of text only
+    .venv/bin/python bench/import_eval.py --corpus tests/importer/heldout # one directory, as before
     .venv/bin/python bench/import_eval.py --json     # the same figures as one JSON object
     .venv/bin/python bench/import_eval.py --verbose  # also the date/kind/organizer/section mismatches
 
@@ -290,23 +293,30 @@ def load_extract():
     return extract
 
 
-def run(args) -> dict:
+def run(args, label_paths=None, **extract_options) -> dict:
     extract = load_extract()
     partners = known_partners()
     names = Names(partners)
     documents, totals = [], None
-    for label_path in sorted(Path(args.corpus).glob("*.expected.json")):
+    if label_paths is None:
+        label_paths = sorted(Path(args.corpus).glob("*.expected.json"))
+    if getattr(args, "method", None):
+        extract_options.setdefault("use_model", args.method)
+    for label_path in label_paths:
         labels = json.loads(label_path.read_text(encoding="utf-8"))
         name = label_path.name[: -len(".expected.json")]
         source = (label_path.parent / labels["source"]).resolve()
-        doc = {"document": name, "source": labels["source"]}
+        doc = {"document": name, "source": labels["source"] + (f" as {labels['render']}" if labels.get("render") else "")}
         if not source.exists():
             doc["skipped"] = f"source file {source} not found (it is not part of the repository)"
             documents.append(doc)
             continue
         expected = labels["items"]
+        data, filename = source.read_bytes(), source.name
+        if labels.get("render"):  # the same text as another tool would print it: see testset/renders.py
+            data, filename = render(labels["render"], data.decode("utf-8")), source.stem + ".pdf"
         try:
-            output = extract(source.read_bytes(), source.name, partners=partners)
+            output = extract(data, filename, partners=partners, **extract_options)
             predicted = [item for item in (output or {}).get("items") or [] if isinstance(item, dict)]
             doc["period"] = {"expected": labels.get("period"), "predicted": (output or {}).get("period")}
         except Exception as exc:  # a crash on one document must not stop the evaluation
@@ -324,6 +334,21 @@ def run(args) -> dict:
             totals["counts"][metric][0] += ok
             totals["counts"][metric][1] += total
     return {"documents": documents, "totals": totals}
+
+
+_RENDER_CACHE: dict = {}
+
+
+def render(kind: str, text: str) -> bytes:
+    import importlib.util
+
+    key = (kind, text)
+    if key not in _RENDER_CACHE:
+        spec = importlib.util.spec_from_file_location("renders", ROOT / "tests" / "importer" / "testset" / "renders.py")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        _RENDER_CACHE[key] = module.RENDERS[kind](text)
+    return _RENDER_CACHE[key]
 
 
 # ------------------------------------------------------------------ output
@@ -399,12 +424,83 @@ def to_json(report: dict) -> dict:
     return {"threshold": THRESHOLD, "documents": documents, "overall": summarise(report["totals"]) if report["totals"] else None}
 
 
+SPLIT = ROOT / "tests" / "importer" / "split.json"
+
+
+def split_documents(split: str | None = None, sources=None) -> list[tuple[str, str, Path]]:
+    """(source, split, label file) of the documents of tests/importer/split.json."""
+    data = json.loads(SPLIT.read_text(encoding="utf-8"))
+    out = []
+    for source, entry in data["sources"].items():
+        if (split and entry["split"] != split) or (sources and source not in sources):
+            continue
+        for doc in entry["documents"]:
+            out.append((source, entry["split"], ROOT / "tests" / "importer" / f"{doc}.expected.json"))
+    return out
+
+
+def headline(report: dict) -> dict:
+    overall = summarise(report["totals"]) if report["totals"] else {}
+    return {"documents": len([d for d in report["documents"] if "skipped" not in d]),
+            "expected": overall.get("expected"), "found": overall.get("found"), "matched": overall.get("matched"),
+            "recall": overall.get("recall"), "precision": overall.get("precision"),
+            "date_accuracy": overall.get("dates_accuracy"),
+            "dates_right_of_expected": ratio(report["totals"]["counts"]["dates"][0], report["totals"]["expected"])
+            if report["totals"] else None}
+
+
+def leave_one_source_out(args) -> tuple[dict, list]:
+    """For each train source: a model trained without it (same settings and seed as the shipped one),
+    then that source's documents scored with it. Returns the pooled report and the per-source rows."""
+    import tempfile
+
+    from partnerpost.importer.learning.train import train
+
+    rows, pooled = [], {"documents": [], "totals": None}
+    sources = sorted({source for source, _split, _path in split_documents("train")})
+    with tempfile.TemporaryDirectory() as tmp:
+        for source in sources:
+            model = Path(tmp) / f"without-{source}.crfsuite"
+            train(model, exclude={source}, root=ROOT)
+            paths = [path for _s, _sp, path in split_documents(sources={source})]
+            report = run(args, paths, model_path=model)
+            rows.append({"source": source, **headline(report)})
+            print(f"  left out {source}: {headline(report)}", file=sys.stderr)
+            pooled["documents"] += report["documents"]
+            if report["totals"]:
+                if pooled["totals"] is None:
+                    pooled["totals"] = {"expected": 0, "found": 0, "matched": 0,
+                                        "counts": {k: [0, 0] for k in report["totals"]["counts"]}}
+                for key in ("expected", "found", "matched"):
+                    pooled["totals"][key] += report["totals"][key]
+                for metric, (ok, total) in report["totals"]["counts"].items():
+                    pooled["totals"]["counts"][metric][0] += ok
+                    pooled["totals"]["counts"][metric][1] += total
+    return pooled, rows
+
+
+def print_headlines(figures: dict) -> None:
+    print(f"{'split':24} {'docs':>4} {'exp':>4} {'found':>5} {'match':>5} {'recall':>7} {'prec.':>7} {'dates':>7}")
+    for name, h in figures.items():
+        def p(v):
+            return f"{100 * v:6.1f}%" if v is not None else "      -"
+        print(f"{name:24} {h['documents']:>4} {h['expected'] or 0:>4} {h['found'] or 0:>5} {h['matched'] or 0:>5} "
+              f"{p(h['recall'])} {p(h['precision'])} {p(h['date_accuracy'])}")
+    print("\nrecall = matched/expected; precision = matched/found; dates = matched items whose start and end are right.")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--verbose", action="store_true", help="also list every date/kind/organizer/section/time mismatch")
-    parser.add_argument("--corpus", default=str(CORPUS), help="directory holding the *.expected.json files")
+    parser.add_argument("--corpus", default=None, help="score one directory of *.expected.json files instead of the split")
+    parser.add_argument("--split", choices=("train", "test"), help="the tables of one split only")
+    parser.add_argument("--loso", action="store_true", help="also leave-one-source-out over the train split (retrains the model once per source: minutes)")
+    parser.add_argument("--method", choices=("rules", "model", "combined"), default=None,
+                        help="which reader of text to score (default: the importer's default, combined)")
     args = parser.parse_args()
+    if args.corpus is None:
+        return split_main(args)
     report = run(args)
     try:
         if args.json:
@@ -414,6 +510,35 @@ def main() -> int:
         sys.stdout.flush()
     except BrokenPipeError:  # output piped into head & co.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return 0
+
+
+def split_main(args) -> int:
+    """Train and test split tables (tests/importer/split.json), their headline figures, and with --loso
+    the leave-one-source-out figures."""
+    figures, details = {}, {}
+    for split in ("train", "test"):
+        if args.split and split != args.split:
+            continue
+        report = run(args, [path for _s, _sp, path in split_documents(split)])
+        figures[split] = headline(report)
+        details[split] = report
+    if args.loso:
+        pooled, rows = leave_one_source_out(args)
+        figures["leave-one-source-out"] = headline(pooled)
+        details["leave-one-source-out"] = pooled
+        figures_rows = rows
+    if args.json:
+        out = {"figures": figures, "splits": {k: to_json(v) for k, v in details.items()}}
+        if args.loso:
+            out["leave_one_source_out"] = figures_rows
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+        return 0
+    for split, report in details.items():
+        print(f"\n######## {split}\n")
+        print_table(report, args.verbose)
+    print("\n######## headline figures\n")
+    print_headlines(figures)
     return 0
 
 

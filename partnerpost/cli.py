@@ -11,6 +11,8 @@
     partnerpost search rebuild [--background]     rebuild the search index (or queue the rebuild)
     partnerpost tasks worker | schedule | list    background tasks: run them, tick the schedule, see results
     partnerpost import-newsletter FILE|URL [--dry-run --json]  find the items of an old newsletter for review
+    partnerpost import-train [--corrections FILE]          retrain the importer's line model (reproducible)
+    partnerpost import-corrections [--export FILE]         reviewed import candidates as training examples
     partnerpost feeds add PARTNER URL | list | remove FEED | resume FEED | poll [--json]   partners' feeds
     partnerpost token create USERNAME [--name LABEL]        print a new API token for that user's partner
     partnerpost backup PATH                       database, uploads and a manifest in one archive (docs/operations.md)

@@ -72,11 +72,29 @@ class CandidateForm(forms.Form):
     language = forms.ChoiceField(label=gettext_lazy("Content language"), choices=CONTENT_LANGUAGES)
     summary = forms.CharField(label=gettext_lazy("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
 
-    def __init__(self, *args, batch_partner=None, **kwargs):
+    #: Which form fields each of the importer's confidence figures is about.
+    CONFIDENCE_FIELDS = {"title": ("title",), "kind": ("kind",), "dates": ("start", "end"), "location": ("location",),
+                         "organizers": ("organizers",), "deadline": ("deadline",), "fee": ("fee", "currency")}
+    #: Below this, a field is marked for the editor to check.
+    LOW_CONFIDENCE = 0.6
+
+    def __init__(self, *args, batch_partner=None, confidence=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.batch_partner = batch_partner
         acronyms = list(Partner.objects.active().order_by("acronym").values_list("acronym", flat=True))
         self.fields["section"].choices = [("", _("— the import's default partner —"))] + [(a, a) for a in acronyms]
+        self.unsure = []
+        for key, names in self.CONFIDENCE_FIELDS.items():
+            value = (confidence or {}).get(key)
+            if value is None or value >= self.LOW_CONFIDENCE:
+                continue
+            for name in names:
+                field = self.fields[name]
+                field.widget.attrs["class"] = (field.widget.attrs.get("class", "") + " low-confidence").strip()
+                note = _("The importer is unsure of this value (%(p)d%%): check it against the document.") % {
+                    "p": round(100 * value)}
+                field.help_text = f"{note} {field.help_text}".strip()
+                self.unsure.append(name)
 
     @classmethod
     def for_candidate(cls, candidate, **kwargs):
@@ -84,7 +102,8 @@ class CandidateForm(forms.Form):
         initial = {name: data.get(name) for name in cls.base_fields}
         if not data.get("summary"):
             initial["summary"] = data.get("body", "")[:400]
-        return cls(initial=initial, prefix=f"c{candidate.pk}", batch_partner=candidate.batch.partner, **kwargs)
+        return cls(initial=initial, prefix=f"c{candidate.pk}", batch_partner=candidate.batch.partner,
+                   confidence=candidate.confidence, **kwargs)
 
     def clean_timezone(self):
         value = self.cleaned_data["timezone"].strip()

@@ -7,14 +7,20 @@ country names; `partnerpost.importer.services` supplies them from the database.
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_left
+import re
 import time
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import dataclass, field, replace
 
 from partnerpost.lib import dateranges
 
 from . import fields as field_reader
 from .parsing import PartnerIndex, fold, make_blocks, normalise, remove_boilerplate, segment
-from .reading import MAX_BYTES, MAX_INFLATED, MAX_PAGES, MAX_TEXT, read
+from .learning.assemble import assemble
+from .learning.model import available as model_available
+from .learning.model import label_lines
+from .reading import MAX_BYTES, MAX_INFLATED, MAX_PAGES, MAX_TEXT, Line, read
 
 
 @dataclass
@@ -44,10 +50,17 @@ def extract(
     max_inflated: int = MAX_INFLATED,
     max_text: int = MAX_TEXT,
     timer: Timer | None = None,
+    use_model: str = "combined",
+    model_path=None,
 ) -> dict:
     """Everything found in one newsletter: {"period": ..., "items": [...], "document": ...}.
 
-    Raises reading.Rejected for files that cannot be imported."""
+    Raises reading.Rejected for files that cannot be imported.
+
+    Text (and PDFs read as text) goes through two readers: the rules (parsing.segment) and the learned
+    line model (learning: a CRF labels lines, items are assembled around date lines and headings).
+    `use_model` picks "rules", "model" or "combined" (the default: see `combine`); `model_path` names
+    another model file than the shipped one (the evaluation's leave-one-source-out runs)."""
     timer = timer or Timer()
     doc = read(data, filename, max_bytes=max_bytes, max_pages=max_pages, max_inflated=max_inflated,
                max_text=max_text)
@@ -55,6 +68,13 @@ def extract(
     kept, removed = remove_boilerplate(doc)
     if kept:
         doc.pages = max(doc.pages, max(line.page for line in kept))
+    source_format, method = doc.format, "layout" if doc.format == "pdf" else "text"
+    if doc.format == "pdf" and not has_typographic_cues(kept):
+        # A "save as PDF" with titles at body size: type gives nothing away, so read the lines as plain
+        # text, one paragraph per run of lines without a gap, as the text method expects.
+        kept = as_paragraphs(order_columns(kept))
+        doc = replace(doc, format="text")
+        method = "text"
     timer.lap("clean")
     head_text = "\n".join(line.text for line in kept[:60])
     # the masthead's own line first: "Training Calendar 2024" is the year, not its first month heading
@@ -65,6 +85,40 @@ def extract(
     raw_items, masthead = segment(blocks, doc.format, index, period.label if period else None)
     timer.lap("split")
     countries = countries if countries is not None else set()
+    items = _read_items(raw_items, doc, period, index, countries, default_partner)
+    if method == "text" and use_model != "rules" and model_available(model_path):
+        year = period.start.year if period else None
+        labels, sure = label_lines(kept, year, model_path)
+        learned_raw = assemble(kept, labels, index, year=year, sure=sure)
+        if use_model != "model":  # only what combine() can use: items the rules missed or left undated,
+            # whose title line the model is fairly sure of
+            # (for an item the rules left undated, only when the model gives it a date line or heading)
+            known = {fold(item["title"]): item["start"] is not None for item in items}
+            learned_raw = [raw for raw in learned_raw if raw.sure["title"] >= 0.8 and (
+                known.get(fold(field_reader.item_title(raw)[0])) is None
+                or (known[fold(field_reader.item_title(raw)[0])] is False and raw.subtitle))]
+        learned = _read_items(learned_raw, doc, period, index, countries, default_partner)
+        timer.lap("model")
+        label_at = {line.start: (label if label != "noise" or p < 0.97 else "sure-noise")
+                    for line, label, p in zip(kept, labels, sure)}
+        # title lines that open a block (a gap, a date line or a heading before them), not a line that
+        # happens to sit inside a hard-wrapped paragraph
+        openers = {line.start for i, line in enumerate(kept)
+                   if line.blank_before or i == 0 or labels[i - 1] in ("date", "heading")}
+        items = learned if use_model == "model" else combine(items, learned, label_at, openers)
+    items = _drop_repeats(items)
+    timer.lap("fields")
+    return {
+        "period": {"start": period.start.isoformat(), "end": period.end.isoformat(), "label": period.label}
+        if period else None,
+        "items": items,
+        "document": {"format": source_format, "method": method, "pages": doc.pages, "title": masthead, "sha256": content_hash(data),
+                     "characters": len(doc.text), "removed_lines": len(removed)},
+    }
+
+
+def _read_items(raw_items, doc, period, index, countries, default_partner) -> list[dict]:
+    """Each raw item's fields read (fields.read_fields), with its section, provenance and confidence."""
     items = []
     running = None
     last_heading = None
@@ -90,6 +144,15 @@ def extract(
         confidence = found.pop("_confidence")
         spans = found.pop("_spans")
         confidence["title"] = 0.9 if raw.body else 0.6
+        learned = getattr(raw, "sure", None)
+        reader = "model" if learned else ("rules-prose" if raw.title_text and not getattr(raw, "dashed", False)
+                                            else "rules")
+        if learned:  # read by the line model: its own probabilities
+            confidence["title"] = round(learned["title"], 2)
+            if "dates" in learned:
+                confidence["date_line"] = round(learned["dates"], 2)
+                if "dates" in confidence:
+                    confidence["dates"] = round(confidence["dates"] * learned["dates"], 2)
         item = {
             "title": title,
             "kind": found["kind"],
@@ -113,27 +176,178 @@ def extract(
             "summary": _summary(found["body"]),
             "body": found["body"],
             "source": {"page": block.page, "start": block.start, "end": end},
+            "reader": reader,
             "confidence": confidence,
             "provenance": {name: {"page": _page_at(doc, span[0]), "start": span[0], "end": span[1]}
                            for name, span in spans.items() if span},
         }
         items.append(item)
-    items = _drop_repeats(items)
-    timer.lap("fields")
-    return {
-        "period": {"start": period.start.isoformat(), "end": period.end.isoformat(), "label": period.label}
-        if period else None,
-        "items": items,
-        "document": {"format": doc.format, "pages": doc.pages, "title": masthead, "sha256": content_hash(data),
-                     "characters": len(doc.text), "removed_lines": len(removed)},
-    }
+    return items
+
+
+def has_typographic_cues(lines: list[Line]) -> bool:
+    """Whether some lines stand out from the body text by size or weight (two or more such lines)."""
+    sizes = Counter()
+    for line in lines:
+        sizes[round(line.size or 0)] += len(line.text)
+    if not sizes:
+        return False
+    body = sizes.most_common(1)[0][0]
+    marked = sum(1 for line in lines if (body and line.size and line.size >= body * 1.12)
+                 or (line.bold and len(line.text) < 160))
+    return marked >= 2
+
+
+def order_columns(lines: list[Line]) -> list[Line]:
+    """Lines in reading order. PDFium gives them in the order they were drawn, which puts a running header
+    after the body or between the columns. On a page set in two columns (several lines start in each half),
+    read the lines that span the middle above the columns first (a running header, a masthead), then the
+    left column top to bottom, the right column, and what spans the middle below them (a footer). Each
+    column's first line starts a paragraph."""
+    out: list[Line] = []
+    pages: dict[int, list[Line]] = {}
+    for line in lines:
+        pages.setdefault(line.page, []).append(line)
+    for page in sorted(pages):
+        rows = pages[page]
+        placed = [line for line in rows if line.left is not None and line.right is not None and line.top is not None]
+        left_half = [line for line in placed if line.right < 0.52]
+        right_half = [line for line in placed if line.left > 0.48]
+        if len(placed) < len(rows) or len(left_half) < 3 or len(right_half) < 3:
+            out.extend(rows)
+            continue
+        body_top = min(line.top for line in left_half + right_half)
+
+        def key(line: Line):
+            if line in left_half:
+                return (1, 0, line.top)
+            if line in right_half:
+                return (1, 1, line.top)
+            return (0 if line.top <= body_top else 2, 0, line.top)
+
+        ordered = sorted(rows, key=key)
+        for k, line in enumerate(ordered):
+            if k == 0 or key(line)[:2] != key(ordered[k - 1])[:2]:
+                line = replace(line, blank_before=True)
+            out.append(line)
+    return out
+
+
+def as_paragraphs(lines: list[Line]) -> list[Line]:
+    """Join the lines of each paragraph into one line, undoing hyphenation at line ends, so that a wrapped
+    title or sentence reads as one. A line is joined to the one before when there is no vertical gap
+    between them, they are on the same page, and the one before was wrapped: it reaches the right edge
+    of its column (in a PDF; elsewhere, it is as long as the longer lines of the document). A short line
+    ended where its author pressed Enter (a date line, a place): it stays a line of its own."""
+    lengths = sorted(len(line.text) for line in lines)
+    full = lengths[int(len(lengths) * 0.9)] if lengths else 0
+    # where the text ends on each page: the right margin mirrors the left one (the page's leftmost line),
+    # unless the page is set in two columns, where a left-column line ends at the column's own edge
+    pages: dict[int, list[Line]] = {}
+    for line in lines:
+        if line.left is not None and line.right is not None:
+            pages.setdefault(line.page, []).append(line)
+    margin, gutter = {}, {}
+    for page, rows in pages.items():
+        margin[page] = max(max(line.right for line in rows), 1 - min(line.left for line in rows))
+        left_half = [line.right for line in rows if line.right < 0.52]
+        if len(left_half) >= 3 and sum(1 for line in rows if line.left > 0.48) >= 3:
+            gutter[page] = max(left_half)
+
+    def edge_of(line: Line) -> float:
+        if line.page in gutter and line.right < 0.52:
+            return gutter[line.page]
+        return margin[line.page]
+
+    def was_wrapped(line: Line, after: Line) -> bool:
+        """Whether the next line's first word would not have fitted at the end of this one. A next line
+        that opens with a label ("Date:", "Venue:") or a date starts something new whatever the width."""
+        if line.text.endswith("-"):
+            return True
+        if re.match(r"^[A-ZÀ-Ý][\w ]{0,20}:\s", after.text) or re.match(r"^\d{1,2}[-–/. ]", after.text):
+            return False
+        if line.left is not None and line.right is not None and len(line.text) > 1:
+            per_char = (line.right - line.left) / len(line.text)
+            first_word = len(after.text.split()[0]) if after.text.split() else 0
+            return line.right + per_char * (first_word + 1) >= edge_of(line) - per_char
+        return len(line.text) >= 0.7 * full
+
+    out: list[Line] = []
+    last: Line | None = None  # the previous line as printed, before joining
+    for line in lines:
+        prev = out[-1] if out else None
+        wrapped = last is not None and was_wrapped(last, line)
+        last = line
+        if prev is not None and not line.blank_before and line.page == prev.page and wrapped:
+            if re.search(r"[A-Za-zÀ-ÿ]-$", prev.text) and line.text[:1].islower():
+                text = prev.text[:-1] + line.text
+            else:
+                text = prev.text + " " + line.text
+            out[-1] = replace(prev, text=text, end=line.end, size=None, bold=False)
+            continue
+        out.append(replace(line, size=None, bold=False))
+    return out
+
+
+def combine(rules: list[dict], learned: list[dict], label_at: dict[int, str] | None = None,
+            openers: set[int] | None = None) -> list[dict]:
+    """The rules' items, completed by the model's.
+
+    - A rule item whose title line the model is all but certain (0.97) is noise is dropped.
+    - A rule item whose title line the model reads as noise or a heading (a masthead, a day heading),
+      and inside which the model found items of its own, gives way to those items; so does an item the
+      rules read out of a paragraph's sentences, when the model is sure (0.9) it sees title lines there:
+      a line printed as a title is better evidence than a phrase cut out of prose.
+    - An item the model found that the rules did not (no rule item has a similar title, and its title
+      is not a piece of a rule item's text) is added when it has a date.
+    - A rule item without a date takes the date of the model's item of the same title."""
+    label_at = label_at or {}
+    out, taken = [], set()
+    for rule in rules:
+        start, end = rule["source"]["start"], rule["source"]["end"]
+        inner = [item for item in learned if start <= item["source"]["start"] <= end and item["start"] is not None
+                 and fold(item["title"]) != fold(rule["title"])]
+        if label_at.get(start) == "sure-noise" and not inner and rule.get("reader") == "rules":
+            continue  # a masthead or a mail header the model is all but certain is no item
+        if inner and (label_at.get(start) in ("noise", "sure-noise", "heading") or (
+                rule.get("reader") == "rules-prose" and inner and all(
+                    item["confidence"]["title"] >= 0.9 and item["source"]["start"] in (openers or ())
+                    and item["title"][:1].isupper() for item in inner))):
+            inner = [item for item in inner if id(item) not in taken]
+            out.extend(inner)
+            taken.update(id(item) for item in inner)
+        else:
+            out.append(rule)
+    rules = [item for item in out if id(item) not in taken]
+    keys = [(fold(item["title"]), item) for item in rules]
+    texts = " ".join(fold(item["title"] + " " + item["body"]) for item in rules)
+    for item in learned:
+        if id(item) in taken:
+            continue
+        key = fold(item["title"])
+        same = next((rule for k, rule in keys if k == key or (len(key) > 12 and (key in k or k in key))), None)
+        if same is not None:
+            if same["start"] is None and item["start"] is not None:
+                for name in ("start", "end", "dates", "precision", "time", "end_time", "timezone"):
+                    same[name] = item[name]
+                same["confidence"]["dates"] = item["confidence"].get("dates", 0.5)
+            continue
+        sure_of_it = item["confidence"]["title"] >= 0.95 and item["confidence"].get("date_line", 0) >= 0.9
+        if item["start"] is None or item["confidence"]["title"] < 0.8 or (
+                len(key) > 12 and key in texts and not sure_of_it):
+            # only a dated item the model is sure of is added to what the rules found; one the rules read
+            # as part of another item's text needs a title line and a date line the model is very sure of
+            continue
+        out.append(item)
+    out.sort(key=lambda item: item["source"]["start"])
+    return out
 
 
 def _page_at(doc, offset: int) -> int:
-    for line in doc.lines:
-        if line.end >= offset:
-            return line.page
-    return doc.pages
+    """The page of the first line ending at or after offset (the lines' ends only grow)."""
+    ends = doc.__dict__.setdefault("_ends", [line.end for line in doc.lines])
+    at = bisect_left(ends, offset)
+    return doc.lines[at].page if at < len(ends) else doc.pages
 
 
 def _summary(body: str, limit: int = 400) -> str:

@@ -43,6 +43,8 @@ class Line:
     top: float | None = None  # distance from the top of the page, 0..1 (PDF only)
     heading: int = 0  # Markdown/HTML heading level, 0 for body text
     blank_before: bool = False
+    left: float | None = None  # left and right edges on the page, 0..1 of its width (PDF only)
+    right: float | None = None
 
 
 @dataclass
@@ -434,6 +436,7 @@ def _pdf_page_lines(page, number: int, raw) -> tuple[list[Line], int]:
             return [], 0
         text = textpage.get_text_range(0, count)
         height = page.get_height() or 1.0
+        width = page.get_width() or 1.0
         handle = textpage.raw
         lines: list[Line] = []
         last_bottom = None
@@ -453,13 +456,17 @@ def _pdf_page_lines(page, number: int, raw) -> tuple[list[Line], int]:
             if not bold:
                 bold = _font_is_bold(raw, handle, first)
             box = textpage.get_charbox(first) if first < count else None
+            last = begin + len(stripped.rstrip()) - 1
+            end_box = textpage.get_charbox(last) if 0 <= last < count else None
             top = 1 - (box[3] / height) if box else None
             bottom = 1 - (box[1] / height) if box else None
             gap_before = False
             if last_bottom is not None and top is not None and last_size:
-                gap_before = (top - last_bottom) * height > 0.9 * last_size
+                # a gap, or a jump back up the page (the next column begins)
+                gap_before = (top - last_bottom) * height > 0.9 * last_size or top < last_bottom - 0.02
             lines.append(Line(text=" ".join(body.split()), page=number, size=round(size, 1) if size else None,
-                              bold=bold, top=top, blank_before=gap_before or not lines))
+                              bold=bold, top=top, blank_before=gap_before or not lines,
+                              left=box[0] / width if box else None, right=end_box[2] / width if end_box else None))
             last_bottom, last_size = bottom, size
         return _with_tables(textpage, raw, handle, height, number, lines), count
     finally:

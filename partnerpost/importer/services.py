@@ -141,6 +141,13 @@ def save_edits(candidate: ImportCandidate, edits: dict, user) -> ImportCandidate
         raise ValidationError(_("This candidate has already been decided."))
     data = dict(candidate.data)
     changed = [name for name in EDITABLE if data.get(name) != edits.get(name)]
+    # the importer's own reading of each corrected field, kept once: with the correction it is a labelled
+    # example for training the line model (training_examples, `partnerpost import-corrections`)
+    original = dict(data.get("original") or {})
+    for name in changed:
+        original.setdefault(name, data.get(name))
+    if original:
+        data["original"] = original
     data.update(edits)
     if "start" in changed or "end" in changed:
         data["dates"] = []
@@ -331,3 +338,30 @@ def _decide(candidate, user, decision, item):
     candidate.decided_by = user
     candidate.decided_at = timezone.now()
     candidate.save(update_fields=["decision", "item", "decided_by", "decided_at"])
+
+
+def training_examples(batches=None) -> list[dict]:
+    """The editors' reviewed candidates as labelled examples for the line model: for each accepted or
+    merged candidate (the editor vouched for its fields) and each pending one with corrections, the
+    document passage, the item as the editor left it, and what the importer had read where it differed.
+
+    `partnerpost import-corrections --export FILE` writes these; `partnerpost import-train --corrections
+    FILE` trains on them (learning.corpus.correction_sequences)."""
+    rows = ImportCandidate.objects.select_related("batch").order_by("batch_id", "position")
+    if batches is not None:
+        rows = rows.filter(batch__in=batches)
+    out = []
+    for candidate in rows:
+        data = candidate.data
+        vouched = candidate.decision in (Decision.ACCEPTED, Decision.MERGED)
+        if not (vouched or data.get("corrected")) or not candidate.source_text.strip():
+            continue
+        out.append({
+            "batch": candidate.batch.sha256, "position": candidate.position, "decision": candidate.decision,
+            "year": candidate.batch.period_start.year if candidate.batch.period_start else None,
+            "text": candidate.source_text,
+            "item": {name: data.get(name) for name in ("title", "kind", "start", "end", "time", "location", "deadline")},
+            "corrected": list(data.get("corrected") or []),
+            "original": data.get("original") or {},
+        })
+    return out

@@ -120,7 +120,8 @@ def decide(request, pk):
     if action not in ("save", "accept"):
         messages.error(request, _("Unknown action."))
         return redirect(back)
-    form = CandidateForm(request.POST, prefix=f"c{candidate.pk}", batch_partner=candidate.batch.partner)
+    form = CandidateForm(request.POST, prefix=f"c{candidate.pk}", batch_partner=candidate.batch.partner,
+                         confidence=candidate.confidence)
     if not form.is_valid():
         batch = candidate.batch
         rows = [(candidate, form)]

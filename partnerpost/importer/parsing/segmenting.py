@@ -207,6 +207,7 @@ def segment(blocks: list[Block], doc_format: str, partners: PartnerIndex, period
             title, rest = _dashed_item(block)
             item = RawItem(block, [], section, explicit, title_text=title)
             item.prose = [rest]
+            item.dashed = True  # a list entry, not a phrase read out of prose
             items.append(item)
         elif mode in ("prose", "start"):
             items.extend(prose_items(block, section, explicit, strict=(mode == "start")))
