@@ -37,6 +37,7 @@ from django.utils import timezone
 
 from partnerpost.lib.config import url_host
 
+from .handover import uses_smtp
 from .models import Delivery, DeliveryStatus, SendPause
 
 log = logging.getLogger(__name__)
@@ -229,6 +230,9 @@ def _build(edition_id: int, language: str):
 
 
 class Worker:
+    #: How often a connection asks whether the rows it holds may still go (an editor may pause or cancel).
+    halt_check_seconds = 1.0
+
     def __init__(self, *, connections=None, rate=None, batch=None, lease_seconds=None, max_attempts=None, name=None, stdout=None):
         self.connections = connections or settings.MAILING_CONNECTIONS
         self.rate = RateLimiter(settings.MAILING_RATE if rate is None else rate)
@@ -242,6 +246,8 @@ class Worker:
         self.breaker = RelayBreaker(settings.MAILING_BREAKER_SECONDS, settings.MAILING_BREAKER_MAX_SECONDS)
         self.counter_lock = threading.Lock()
         self.envelope_from = _envelope_from()
+        #: outbox:, console: or another backend: hand each message to it (see mailing.handover).
+        self.via_backend = not uses_smtp()
 
     # One thread per SMTP connection ------------------------------------------------
 
@@ -269,6 +275,7 @@ class Worker:
 
     def _connection_loop(self, until_idle, poll, close_db=True, on_batch=None):
         smtp = None
+        held = StillHeld(self.name, self.halt_check_seconds)
         try:
             while not self.stop.is_set():
                 if on_batch:
@@ -291,6 +298,8 @@ class Worker:
                     if self.stop.is_set():
                         _release(rows[index:], self.name)
                         return
+                    if not held.allows(row, rows[index:]):
+                        continue  # paused or cancelled meanwhile
                     smtp, outcome = self._send_one(smtp, row)
                     if outcome == Outcome.STOP:
                         _release(rows[index + 1:], self.name)
@@ -328,6 +337,8 @@ class Worker:
             _fail(row, f"build: {exc}"[:300], self.name)
             return smtp, Outcome.NEXT
         self.rate.wait()
+        if self.via_backend:
+            return smtp, self._hand_over(row, data)
         try:
             if smtp is None:
                 smtp = self._connect()
@@ -363,6 +374,23 @@ class Worker:
         with self.counter_lock:
             self.sent += 1
         return smtp, Outcome.NEXT
+
+    def _hand_over(self, row, data) -> str:
+        """Deliver through Django's configured backend (outbox:, console: ...): one message, no SMTP session."""
+        from django.core.mail import get_connection
+
+        from .handover import as_django_message
+
+        try:
+            get_connection(fail_silently=False).send_messages([as_django_message(data, to=row.email)])
+        except Exception as exc:  # the backend's trouble: tried again later, like a temporary refusal
+            log.warning("The email backend could not take delivery %s: %s", row.id, exc)
+            self._retry(row, f"backend: {exc}"[:300])
+            return Outcome.NEXT
+        _mark_sent(row, self.name)
+        with self.counter_lock:
+            self.sent += 1
+        return Outcome.NEXT
 
     def _pause(self, row, text):
         """A permanent refusal that is not about the recipient: the row waits untouched and the send pauses."""
@@ -410,6 +438,34 @@ class Worker:
         with self.counter_lock:
             self.retried += 1
         return attempts
+
+
+class StillHeld:
+    """Whether a row a connection claimed may still go out: an editor may pause or cancel the send
+    while the connection holds a batch. Asked of the database (one small query for the rest of the
+    batch) at most every `every` seconds, so a pause or a cancel stops a running send within about
+    that time rather than after the batch; rows of a paused send are given back to waiting."""
+
+    def __init__(self, worker: str, every: float):
+        self.worker, self.every = worker, every
+        self.known: set[int] = set()
+        self.allowed: set[int] = set()
+        self.checked = 0.0
+
+    def allows(self, row: Claimed, remaining: list[Claimed]) -> bool:
+        now = time.monotonic()
+        if row.id not in self.known:  # a batch claimed a moment ago: all of it is ours
+            self.known = self.allowed = {r.id for r in remaining}
+            self.checked = now
+        elif now - self.checked >= self.every:
+            ids = [r.id for r in remaining]
+            self.allowed = set(
+                Delivery.objects.filter(pk__in=ids, status=DeliveryStatus.SENDING, worker=self.worker)
+                .exclude(edition_id__in=SendPause.objects.values("edition_id")).values_list("pk", flat=True)
+            )
+            _release([r for r in remaining if r.id not in self.allowed], self.worker)
+            self.known, self.checked = set(ids), now
+        return row.id in self.allowed
 
 
 def transmit(smtp: smtplib.SMTP, sender: str, recipient: str, data: bytes):
