@@ -200,8 +200,9 @@ def test_message(edition, address: str, sender_name: str = ""):
     message.body = f"{note}\n\n{message.body}"
     banner = ('<p style="margin:0;padding:10px 16px;background:#fff6e0;border:1px solid #e6c36a;color:#4d3300;'
               f'font:14px/1.4 Arial,sans-serif">{htmllib.escape(note)}</p>')
-    message.alternatives = [(re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + banner, content, count=1), kind)
-                            for content, kind in message.alternatives]
+    alternatives, message.alternatives = list(message.alternatives), []
+    for content, kind in alternatives:
+        message.attach_alternative(re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + banner, content, count=1), kind)
     return message
 
 
