@@ -5,7 +5,7 @@
     partnerpost demo load                         demo partners, items, users and edition (safe to run twice)
     partnerpost edition list | build ...          newsletter editions and their renderings
     partnerpost subscribers import | export ...   subscriber lists as CSV
-    partnerpost send (SLUG | --latest) [--wait | --at WHEN]   send an edition to every confirmed subscriber
+    partnerpost send (SLUG|--latest) [--test ADDRESS...] [--at ISO-DATETIME] [--wait]   send an edition (or a test)
     partnerpost worker                            the sending worker
     partnerpost search rebuild [--background]     rebuild the search index (or queue the rebuild)
     partnerpost tasks worker | schedule | list    background tasks: run them, tick the schedule, see results

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from partnerpost.content.admin import EvidenceAdmin
 
-from .models import OutboxMessage, SendAuditEntry, SendPause
+from .models import OutboxMessage, ScheduledSend, SendAuditEntry, SendPause
 
 
 @admin.register(OutboxMessage)
@@ -25,3 +25,11 @@ class SendPauseAdmin(ReadOnly):
 class SendAuditEntryAdmin(ReadOnly):
     list_display = ["at", "edition", "action", "actor", "note"]
     list_filter = ["action"]
+
+
+@admin.register(ScheduledSend)
+class ScheduledSendAdmin(ReadOnly):
+    """A schedule is set and cancelled on the edition's page or with `send SLUG --at` / `--cancel`."""
+
+    list_display = ["edition", "run_at", "state", "scheduled_by", "created_at"]
+    list_filter = ["state"]

@@ -16,6 +16,7 @@ from partnerpost.content import demo
 from partnerpost.editions import demo as edition_demo
 from partnerpost.mailing.models import Delivery, ScheduledSend
 from partnerpost.mailing.worker import Worker
+from tests.browser.conftest import serious_violations
 from tests.browser.test_journey import Session
 from tests.conftest import run_queued_tasks
 
@@ -28,7 +29,7 @@ def _count(browser, name) -> str:
     return browser.find_element(By.CSS_SELECTOR, f"#desk-status dd[data-count='{name}']").text
 
 
-def test_editor_tests_schedules_and_watches_a_send(browser, live_server, settings, smtp):
+def test_editor_tests_schedules_and_watches_a_send(browser, live_server, settings, smtp, axe_source):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     demo.load(log=lambda *_: None)
     edition = edition_demo.load(log=lambda *_: None)
@@ -50,6 +51,7 @@ def test_editor_tests_schedules_and_watches_a_send(browser, live_server, setting
     assert s.find("#desk-send").text == "Send to 7 subscribers…"
     assert s.find("#test-addresses").get_attribute("value") == "editor@example.org"
     shot("01-desk")
+    problems = serious_violations(browser, axe_source, "desk")
 
     # A test to the editor's own address: marked, and no delivery.
     s.button("Send test")
@@ -65,6 +67,7 @@ def test_editor_tests_schedules_and_watches_a_send(browser, live_server, setting
     at = timezone.localtime(timezone.now() + dt.timedelta(hours=1)).replace(second=0, microsecond=0)
     s.set_value("at", at.strftime("%Y-%m-%dT%H:%M"))
     shot("03-confirm")
+    problems += serious_violations(browser, axe_source, "confirm")
     s.button("Send to 7 subscribers")
     s.wait_message("The edition will be sent at")
     assert ScheduledSend.objects.get().run_at == at
@@ -107,3 +110,5 @@ def test_editor_tests_schedules_and_watches_a_send(browser, live_server, setting
     s.link("Delivery report")
     assert "7 deliveries" in s.find("#counts-heading").text
     shot("08-report")
+    problems += serious_violations(browser, axe_source, "report")
+    assert problems == []

@@ -26,7 +26,7 @@ class Command(BaseCommand):
         target.add_argument("--latest", action="store_true", help="The most recent published edition.")
         parser.add_argument("--wait", action="store_true", help="Send now, in this process, with a progress bar, until done.")
         parser.add_argument("--connections", type=int, help="SMTP connections (default MAILING_CONNECTIONS).")
-        parser.add_argument("--at", metavar="WHEN",
+        parser.add_argument("--at", metavar="ISO-DATETIME",
                             help="Queue the deliveries at this time instead of now, e.g. 2026-12-01T09:00 (TIME_ZONE unless "
                                  "the time says its zone, as in 2026-12-01T09:00+01:00). The task worker "
                                  "(`partnerpost tasks worker`) does it then; `partnerpost worker` sends them.")
