@@ -2,7 +2,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _, ngettext
@@ -83,7 +82,7 @@ def send_test_view(request, pk):
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Test sent to %(addresses)s.") % {"addresses": ", ".join(sent)})
-    return redirect(reverse("compose:edition", args=[edition.pk]) + "#sending-heading")
+    return redirect("compose:edition", edition.pk)
 
 
 @require(is_editor)
@@ -108,7 +107,7 @@ def confirm(request, pk):
                     schedule = workflows.schedule_send(request.user, edition, form.cleaned_data["at"])
                     messages.success(request, _("The edition will be sent at %(when)s.") % {
                         "when": date_format(timezone.localtime(schedule.run_at), "DATETIME_FORMAT")})
-                return redirect(reverse("compose:edition", args=[edition.pk]) + "#sending-heading")
+                return redirect("compose:edition", edition.pk)
             except sending.SendError as exc:
                 form.add_error("at" if form.cleaned_data["when"] == "later" else None, str(exc))
     return render(request, "mailing/send_confirm.html", {

@@ -298,7 +298,7 @@ class Worker:
                     if self.stop.is_set():
                         _release(rows[index:], self.name)
                         return
-                    if not held.allows(row, rows[index:]):
+                    if not held.allows(rows, index):
                         continue  # paused or cancelled meanwhile
                     smtp, outcome = self._send_one(smtp, row)
                     if outcome == Outcome.STOP:
@@ -448,24 +448,23 @@ class StillHeld:
 
     def __init__(self, worker: str, every: float):
         self.worker, self.every = worker, every
-        self.known: set[int] = set()
+        self.batch: list[Claimed] | None = None
         self.allowed: set[int] = set()
         self.checked = 0.0
 
-    def allows(self, row: Claimed, remaining: list[Claimed]) -> bool:
+    def allows(self, batch: list[Claimed], index: int) -> bool:
         now = time.monotonic()
-        if row.id not in self.known:  # a batch claimed a moment ago: all of it is ours
-            self.known = self.allowed = {r.id for r in remaining}
-            self.checked = now
+        if batch is not self.batch:  # a batch claimed a moment ago: all of it is ours
+            self.batch, self.allowed, self.checked = batch, {r.id for r in batch}, now
         elif now - self.checked >= self.every:
-            ids = [r.id for r in remaining]
+            remaining = batch[index:]
             self.allowed = set(
-                Delivery.objects.filter(pk__in=ids, status=DeliveryStatus.SENDING, worker=self.worker)
+                Delivery.objects.filter(pk__in=[r.id for r in remaining], status=DeliveryStatus.SENDING, worker=self.worker)
                 .exclude(edition_id__in=SendPause.objects.values("edition_id")).values_list("pk", flat=True)
             )
             _release([r for r in remaining if r.id not in self.allowed], self.worker)
-            self.known, self.checked = set(ids), now
-        return row.id in self.allowed
+            self.checked = now
+        return batch[index].id in self.allowed
 
 
 def transmit(smtp: smtplib.SMTP, sender: str, recipient: str, data: bytes):

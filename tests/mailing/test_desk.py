@@ -4,10 +4,7 @@ newsletters delivered through whatever email backend EMAIL_URL names."""
 
 import asyncio
 import datetime as dt
-import email
 import re
-import threading
-from email import policy
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -409,7 +406,7 @@ def test_the_desk_on_the_edition_page_sends_after_confirming_the_count(edition, 
     assert "Give the date and time at which to send." in missing.content.decode()
     assert ScheduledSend.objects.count() == 0 and Delivery.objects.count() == 0
     done = client.post(confirm, {"csrfmiddlewaretoken": token, "when": "now", "expected": "4"})
-    assert (done.status_code, done["Location"]) == (302, f"/workspace/editions/{edition.pk}/#sending-heading")
+    assert (done.status_code, done["Location"]) == (302, f"/workspace/editions/{edition.pk}/")
     assert Delivery.objects.count() == 4
     page = client.get(f"/workspace/editions/{edition.pk}/").content.decode()
     assert "Sending to 4 subscribers has started." in page
