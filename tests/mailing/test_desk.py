@@ -478,3 +478,21 @@ def test_nobody_but_editors_reaches_the_desk(edition, editor, smtp, method, path
     assert smtp.messages == [] and SendPause.objects.count() == 0 and ScheduledSend.objects.count() == 0
     assert set(Delivery.objects.values_list("status", flat=True)) == {"pending"}
     assert _audit(edition) == []
+
+
+def test_send_command_pauses_and_cancels(edition, capsys):
+    _readers(2)
+    call_command("send", "--latest")
+    call_command("send", "--latest", "--pause")
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        f"UNPAN Partners' Newsletter: sending paused; `partnerpost send {edition.slug} --resume` goes on with it.")
+    assert SendPause.objects.get().paused_by is None  # the operator
+    with pytest.raises(CommandError, match="^--pause and --cancel do not go together.$"):
+        call_command("send", "--latest", "--pause", "--cancel")
+    call_command("send", "--latest", "--cancel")
+    assert capsys.readouterr().out == "UNPAN Partners' Newsletter: 2 waiting deliveries cancelled.\n"
+    assert SendPause.objects.count() == 0
+    with pytest.raises(CommandError) as raised:
+        call_command("send", "--latest", "--cancel")
+    assert str(raised.value) == "This send has already finished (0 sent, 0 failed or bounced, 0 skipped); there is nothing left to cancel."
+    assert [action for action, _ in _audit(edition)] == ["pause", "cancel"]

@@ -79,8 +79,9 @@ class Command(BaseCommand):
             self.stdout.write(f"{edition.title}: {added} deliveries queued ({counts['total']} in all, {counts['sent']} already sent).")
         pause = paused(edition)
         if pause is not None:
+            fix = "Run" if pause.paused_by_id else "Fix the relay, then run"
             self.stdout.write(f"Sending is paused since {pause.since:%Y-%m-%d %H:%M} UTC: {pause.reason}\n"
-                              f"Fix the relay, then run `partnerpost send {edition.slug} --resume`.")
+                              f"{fix} `partnerpost send {edition.slug} --resume`.")
             return
         if not options["wait"]:
             self.stdout.write("A running `partnerpost worker` will send them.")
