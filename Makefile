@@ -36,9 +36,10 @@ run: $(STAMP) var
 	@echo ""
 	@echo "Partnerpost is starting at http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"
 	@echo "Sign in at http://127.0.0.1:$(PORT)/accounts/login/ with a demo account above."
-	@echo "The task worker runs beside it (scheduled publishing, queued jobs) and stops with it."
+	@echo "The task worker (scheduled publishing, scheduled sends, queued jobs) and the sending worker run beside it and stop with it."
 	@$(BIN)/partnerpost tasks --verbosity 0 worker & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; trap 'exit 130' INT TERM; \
+	$(BIN)/partnerpost worker >/dev/null & sender=$$!; \
+	trap 'kill $$worker $$sender 2>/dev/null; wait $$worker $$sender 2>/dev/null' EXIT; trap 'exit 130' INT TERM; \
 	$(BIN)/partnerpost runserver 127.0.0.1:$(PORT)
 
 serve: $(STAMP) var

@@ -6,7 +6,7 @@
     partnerpost edition list | build ...          newsletter editions and their renderings
     partnerpost subscribers import | export ...   subscriber lists as CSV (with the partners and themes they follow)
     partnerpost bounces read PATH... [--json]     count bounces and complaints from .eml files, mbox files or Maildirs
-    partnerpost send (SLUG | --latest) [--wait | --at WHEN]   send an edition to every confirmed subscriber
+    partnerpost send (SLUG|--latest) [--test ADDRESS...] [--at ISO-DATETIME] [--wait]   send an edition (or a test)
     partnerpost worker                            the sending worker
     partnerpost search rebuild [--background]     rebuild the search index (or queue the rebuild)
     partnerpost tasks worker | schedule | list    background tasks: run them, tick the schedule, see results

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from partnerpost.content.admin import EvidenceAdmin
 
-from .models import BounceRecord, OutboxMessage, SendAuditEntry, SendPause
+from .models import BounceRecord, OutboxMessage, ScheduledSend, SendAuditEntry, SendPause
 
 
 @admin.register(OutboxMessage)
@@ -34,3 +34,11 @@ class BounceRecordAdmin(ReadOnly):
     list_display = ["read_at", "kind", "status", "delivery", "subscriber", "counted", "source"]
     list_filter = ["kind", "counted"]
     search_fields = ["subscriber__email", "status", "diagnostic", "source"]
+
+
+@admin.register(ScheduledSend)
+class ScheduledSendAdmin(ReadOnly):
+    """A schedule is set and cancelled on the edition's page or with `send SLUG --at` / `--cancel`."""
+
+    list_display = ["edition", "run_at", "state", "scheduled_by", "created_at"]
+    list_filter = ["state"]

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +32,8 @@ class DeliveryStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
     #: Not sent because the subscriber stopped receiving editions (unsubscribed, bounced...) after it was queued.
     SKIPPED = "skipped", _("Skipped")
+    #: Not sent because an editor cancelled the send while it was waiting.
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 class Delivery(models.Model):
@@ -75,6 +78,8 @@ class SendPause(models.Model):
     edition = models.OneToOneField("editions.Edition", on_delete=models.CASCADE, related_name="send_pause")
     since = models.DateTimeField(default=timezone.now)
     reason = models.CharField(max_length=300)
+    #: The editor who paused it on the edition's page; empty when the relay's refusal paused it.
+    paused_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         verbose_name = _("paused send")
@@ -88,6 +93,42 @@ class SendAction(models.TextChoices):
     PAUSE = "pause", _("Send paused")
     RESUME = "resume", _("Send resumed")
     RETRY = "retry", _("Failed deliveries queued again")
+    TEST = "test", _("Test sent")
+    SCHEDULE = "schedule", _("Send scheduled")
+    START = "start", _("Scheduled send started")
+    CANCEL = "cancel", _("Send cancelled")
+
+
+class ScheduleState(models.TextChoices):
+    WAITING = "waiting", _("Waiting for its time")
+    STARTED = "started", _("Started")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class ScheduledSend(models.Model):
+    """An editor's "send at": the task queued for that time, and what became of it.
+
+    The task (mailing.tasks.send_edition) starts the send only while this row waits and names it,
+    so cancelling the schedule is a change to this row; the queued task then finds it cancelled
+    and does nothing. The rows stay as the history of the edition's schedules.
+    """
+
+    edition = models.ForeignKey("editions.Edition", on_delete=models.CASCADE, related_name="scheduled_sends")
+    run_at = models.DateTimeField()
+    task_id = models.CharField(max_length=64, blank=True, db_index=True)
+    state = models.CharField(max_length=10, choices=ScheduleState.choices, default=ScheduleState.WAITING)
+    scheduled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["edition"], condition=models.Q(state="waiting"),
+                                               name="one_waiting_schedule_per_edition")]
+        verbose_name = _("scheduled send")
+        verbose_name_plural = _("scheduled sends")
+
+    def __str__(self):
+        return f"{self.edition_id} at {self.run_at:%Y-%m-%d %H:%M} ({self.state})"
 
 
 class SendAuditEntry(AuditRecord):

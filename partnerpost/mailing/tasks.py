@@ -7,17 +7,20 @@ works through the delivery outbox over pooled SMTP connections.
 from django_tasks import task
 
 from partnerpost.editions.models import Edition
-from partnerpost.network.permissions import OPERATOR
-
-from .outbox import send_edition as queue_deliveries
 
 
-@task()
-def send_edition(edition_id: int) -> dict:
-    """Queue an edition for every confirmed subscriber, as `partnerpost send SLUG` does, when its time comes.
+@task(takes_context=True)
+def send_edition(context, edition_id: int) -> dict:
+    """Queue an edition for every confirmed subscriber when its time comes: a send scheduled on the
+    edition's page or with `partnerpost send SLUG --at`.
 
-    Run by the task worker, so on the operator's behalf (OPERATOR: no user in the audit row). A SendError (the edition was unpublished
-    meanwhile...) fails the task, with its message in `partnerpost tasks list`."""
+    Run by the task worker, on the operator's behalf (no user in the audit rows; the schedule keeps
+    who asked for it). A schedule cancelled meanwhile queues nothing. A SendError (the edition was
+    unpublished meanwhile...) fails the task, with its message in `partnerpost tasks list`."""
+    from .workflows import run_scheduled_send
+
     edition = Edition.objects.get(pk=edition_id)
-    added = queue_deliveries(OPERATOR, edition)
+    added = run_scheduled_send(edition, str(context.task_result.id))
+    if added is None:
+        return {"edition": edition.slug, "queued": 0, "cancelled": True}
     return {"edition": edition.slug, "queued": added}

@@ -8,7 +8,12 @@ urlpatterns = [
     path("<int:pk>/", views.outbox_message, name="outbox_message"),
 ]
 
-#: Under workspace/editions/, beside the composer's own pages.
+#: Under workspace/editions/, beside the composer's own pages: the sending desk of an edition.
 sending_patterns = ([
+    path("<int:pk>/sending/test/", views.send_test_view, name="test"),
+    path("<int:pk>/sending/confirm/", views.confirm, name="confirm"),
+    path("<int:pk>/sending/progress/", views.progress_fragment, name="progress"),
+    path("<int:pk>/sending/report/", views.report, name="report"),
+    path("<int:pk>/sending/report.csv", views.report_csv, name="report_csv"),
     path("<int:pk>/sending/<str:verb>/", views.sending_action, name="action"),
 ], "sending")

@@ -52,6 +52,7 @@ from django.utils import timezone
 
 from partnerpost.lib.config import url_host
 
+from .handover import uses_smtp
 from .models import Delivery, DeliveryStatus, SendPause
 from .verp import sender_for
 
@@ -358,6 +359,9 @@ def _build(edition_id: int, language: str, kept: frozenset | None = None):
 
 
 class Worker:
+    #: How often a connection asks whether the rows it holds may still go (an editor may pause or cancel).
+    halt_check_seconds = 1.0
+
     def __init__(self, *, connections=None, rate=None, batch=None, lease_seconds=None, max_attempts=None, name=None, stdout=None):
         self.connections = connections or settings.MAILING_CONNECTIONS
         self.rate = RateLimiter(settings.MAILING_RATE if rate is None else rate)
@@ -373,6 +377,8 @@ class Worker:
         self.breaker = RelayBreaker(settings.MAILING_BREAKER_SECONDS, settings.MAILING_BREAKER_MAX_SECONDS)
         self.counter_lock = threading.Lock()
         self.envelope_from = _envelope_from()
+        #: outbox:, console: or another backend: hand each message to it (see mailing.handover).
+        self.via_backend = not uses_smtp()
 
     # One thread per SMTP connection ------------------------------------------------
 
@@ -414,6 +420,7 @@ class Worker:
 
     def _connection_loop(self, until_idle, poll, close_db=True, on_batch=None):
         smtp = None
+        held = StillHeld(self.halt_check_seconds)
         try:
             while not self.stop.is_set():
                 if on_batch:
@@ -440,7 +447,7 @@ class Worker:
                     time.sleep(poll if not until_idle else min(poll, 0.2))
                     continue
                 try:
-                    smtp = self._send_batch(smtp, rows)
+                    smtp = self._send_batch(smtp, rows, held)
                 finally:
                     if self.heartbeat:
                         self.heartbeat.drop(token)
@@ -455,7 +462,7 @@ class Worker:
             if close_db:
                 connection.close()
 
-    def _send_batch(self, smtp, rows: list[Claimed]):
+    def _send_batch(self, smtp, rows: list[Claimed], held: "StillHeld"):
         """Send a claimed batch one message at a time, renewing its lease whenever a third of it has passed."""
         renew_every = self.lease_seconds / 3
         renew_at = time.monotonic() + renew_every
@@ -469,6 +476,8 @@ class Worker:
                 if not rows:
                     break
             row, rows = rows[0], rows[1:]
+            if not held.allows(row, rows):
+                continue  # paused or cancelled meanwhile
             smtp, outcome = self._send_one(smtp, row)
             if outcome == Outcome.STOP:
                 _release(rows, self.name)
@@ -499,6 +508,8 @@ class Worker:
             _fail(row, f"build: {exc}"[:300], self.name)
             return smtp, Outcome.NEXT
         self.rate.wait()
+        if self.via_backend:
+            return smtp, self._hand_over(row, data)
         try:
             if smtp is None:
                 smtp = self._connect()
@@ -534,6 +545,23 @@ class Worker:
         with self.counter_lock:
             self.sent += 1
         return smtp, Outcome.NEXT
+
+    def _hand_over(self, row, data) -> str:
+        """Deliver through Django's configured backend (outbox:, console: ...): one message, no SMTP session."""
+        from django.core.mail import get_connection
+
+        from .handover import as_django_message
+
+        try:
+            get_connection(fail_silently=False).send_messages([as_django_message(data, to=row.email)])
+        except Exception as exc:  # the backend's trouble: tried again later, like a temporary refusal
+            log.warning("The email backend could not take delivery %s: %s", row.id, exc)
+            self._retry(row, f"backend: {exc}"[:300])
+            return Outcome.NEXT
+        _mark_sent(row, self.name)
+        with self.counter_lock:
+            self.sent += 1
+        return Outcome.NEXT
 
     def _pause(self, row, text):
         """A permanent refusal that is not about the recipient: the row waits untouched and the send pauses."""
@@ -581,6 +609,33 @@ class Worker:
         with self.counter_lock:
             self.retried += 1
         return attempts
+
+
+class StillHeld:
+    """Whether a row a connection claimed may still go out: an editor may pause or cancel the send
+    while the connection holds a batch. Asked of the database (one small query for the rest of the
+    batch) at most every `every` seconds, so a pause or a cancel stops a running send within about
+    that time rather than after the batch; rows of a paused send are given back to waiting."""
+
+    def __init__(self, every: float):
+        self.every = every
+        self.token: str | None = None
+        self.allowed: set[int] = set()
+        self.checked = 0.0
+
+    def allows(self, row: Claimed, rest: list[Claimed]) -> bool:
+        now = time.monotonic()
+        if row.token != self.token:  # a batch claimed a moment ago: all of it is ours
+            self.token, self.allowed, self.checked = row.token, {row.id, *(r.id for r in rest)}, now
+        elif now - self.checked >= self.every:
+            remaining = [row, *rest]
+            self.allowed = set(
+                Delivery.objects.filter(pk__in=[r.id for r in remaining], status=DeliveryStatus.SENDING, worker=row.token)
+                .exclude(edition_id__in=SendPause.objects.values("edition_id")).values_list("pk", flat=True)
+            )
+            _release([r for r in remaining if r.id not in self.allowed], row.token)
+            self.checked = now
+        return row.id in self.allowed
 
 
 def transmit(smtp: smtplib.SMTP, sender: str, recipient: str, data: bytes):

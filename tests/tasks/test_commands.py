@@ -61,7 +61,7 @@ def edition(worked):
 @pytest.mark.parametrize("when, message", [
     ("tomorrow", "--at must be a date and time such as 2026-12-01T09:00, not 'tomorrow'."),
     ("2026-13-01T09:00", "--at must be a date and time such as 2026-12-01T09:00, not '2026-13-01T09:00'."),
-    ("2020-01-01T09:00", "--at 2020-01-01T09:00 is in the past; leave --at out to send now."),
+    ("2020-01-01T09:00", "--at: 2020-01-01 09:00 UTC is in the past; choose a later time, or send now."),
 ])
 def test_send_at_refuses_bad_times(edition, when, message):
     with pytest.raises(CommandError) as raised:

@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 
 class Command(BaseCommand):
-    help = "Demo content. `partnerpost demo load` adds the partners, items, users and edition of the 2020 Q4 newsletter; safe to run twice."
+    help = "Demo content. `partnerpost demo load` adds the partners, items, users and edition of the 2020 Q4 newsletter, and a few confirmed subscribers; safe to run twice."
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -11,6 +11,7 @@ class Command(BaseCommand):
         load.add_argument("--force", action="store_true", help="Load even in production mode.")
 
     def handle(self, *args, action, force=False, **options):
+        from partnerpost.audience import demo as audience_demo
         from partnerpost.content import demo
         from partnerpost.editions import demo as edition_demo
 
@@ -18,6 +19,7 @@ class Command(BaseCommand):
             raise CommandError("Refusing to load demo users with a known password in production. Use --force if you mean it.")
         demo.load(log=self.stdout.write)
         edition_demo.load(log=self.stdout.write)
+        audience_demo.load(log=self.stdout.write)
         self.stdout.write("")
         self.stdout.write("Demo sign-ins (password for all: %s):" % demo.DEMO_PASSWORD)
         for spec in demo.USERS:
