@@ -24,6 +24,7 @@ urlpatterns += i18n_patterns(
     path("", include("partnerpost.portal.urls")),
     path("", include("partnerpost.audience.urls")),
     path("", include("partnerpost.discovery.urls")),
+    path("", include("partnerpost.registration.urls")),
     path("workspace/imports/", include("partnerpost.importer.urls")),
     path("workspace/tokens/", include("partnerpost.api.workspace_urls")),
     path("workspace/editions/", include(sending_patterns)),

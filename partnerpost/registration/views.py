@@ -1,0 +1,115 @@
+"""Thin views: the public form, the registrant's signed link, and the organizer's settings page."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from partnerpost.content.models import Item
+from partnerpost.network import ratelimit
+from partnerpost.network.access import require
+from partnerpost.network.permissions import can_use_workspace
+
+from . import workflows
+from .enums import Status
+from .forms import RegisterForm, SettingsForm
+from .models import RegistrationSettings
+from .permissions import can_manage
+from .tokens import read_token
+
+
+def box_context(item, form=None) -> dict | None:
+    """What the event page shows about registration (None when the event takes none here)."""
+    config = workflows.settings_for(item) if item.is_event else None
+    if config is None or not config.enabled:
+        return None
+    config.item = item
+    figures = workflows.summary(item, config)
+    places_left = None if config.capacity is None else max(0, config.capacity - figures["confirmed"])
+    return {"config": config, "figures": figures, "places_left": places_left,
+            "form": form if form is not None else RegisterForm(config), "close": config.effective_close()}
+
+
+def _live_event(slug):
+    item = get_object_or_404(Item.objects.published().events().select_related("partner"), slug=slug)
+    return item
+
+
+@require_POST
+def register(request, slug):
+    item = _live_event(slug)
+    box = box_context(item)
+    if box is None:
+        raise Http404(_("This event takes no registrations here."))
+    form = RegisterForm(box["config"], request.POST)
+    verdict = ratelimit.hit(f"register:{ratelimit.client_ip(request) or 'unknown'}", settings.REGISTRATION_RATE, 3600)
+    refusal = None
+    if not verdict.allowed:
+        refusal = _("Too many registrations from this address. Please try again later.")
+    elif form.is_valid():
+        try:
+            registration = workflows.register(item, name=form.cleaned_data["name"], email=form.cleaned_data["email"],
+                                              answers=form.answers(), language=translation.get_language())
+        except workflows.Refused as exc:
+            form.add_refusal(exc.errors)
+            refusal = " ".join(exc.errors.get("registration", []) + exc.errors.get("email", []))
+        else:
+            return render(request, "registration/registered.html", {"item": item, "registration": registration})
+    box["form"] = form
+    return render(request, "registration/register.html", {"item": item, "box": box, "refusal": refusal}, status=400)
+
+
+def manage(request, token):
+    """The registrant's own page, reached from the signed link in their emails: see, cancel, accept an offer."""
+    registration = read_token(token)
+    if registration is None:
+        return render(request, "registration/bad_link.html", status=404)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "cancel":
+                workflows.cancel_registration(registration)
+                messages.success(request, _("Your registration is cancelled."))
+            elif action == "accept":
+                workflows.accept_offer(registration)
+                messages.success(request, _("The place is yours: your registration is confirmed."))
+            else:
+                raise Http404
+        except workflows.Refused as exc:
+            messages.error(request, " ".join(m for ms in exc.errors.values() for m in ms))
+        return redirect("registration:manage", token)
+    registration.refresh_from_db()
+    return render(request, "registration/manage.html", {
+        "registration": registration, "item": registration.item, "token": token,
+        "can_cancel": registration.status in (Status.PENDING_APPROVAL, Status.CONFIRMED, Status.WAITLISTED, Status.OFFERED),
+        "can_accept": registration.status == Status.OFFERED})
+
+
+def _managed_event(user, pk) -> Item:
+    item = get_object_or_404(Item.objects.events().select_related("partner"), pk=pk)
+    if not can_manage(user, item):
+        raise PermissionDenied
+    return item
+
+
+@require(can_use_workspace)
+def edit_settings(request, pk):
+    item = _managed_event(request.user, pk)
+    config = RegistrationSettings.objects.filter(item=item).first()
+    initial = {} if config else {"capacity": item.capacity, "fee_amount": item.fee_amount, "fee_currency": item.fee_currency}
+    form = SettingsForm(request.POST or None, instance=config, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            workflows.save_settings(request.user, item, form.values())
+        except ValidationError as exc:
+            form.add_domain_errors(exc.message_dict)
+        else:
+            messages.success(request, _("The registration settings are saved."))
+            return redirect("registration:settings", item.pk)
+    return render(request, "registration/settings.html", {"item": item, "form": form, "config": config})

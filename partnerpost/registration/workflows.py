@@ -1,0 +1,422 @@
+"""Every change to registrations, one function each: the public form, the API, the organizer's desk,
+the registrant's link, the tasks and the CLI all call these.
+
+Seats are counted under a lock on the event's row (select_for_update on PostgreSQL; on SQLite
+the settings open every transaction IMMEDIATE, so a transaction holds the database's write lock from
+its start): two registrations never see the same free seat, and a cancellation hands its seat to the
+first person waiting in the same transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from functools import partial
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from partnerpost.content.enums import EventStatus
+from partnerpost.content.models import Country, Item
+
+from . import emails
+from .enums import ACTIVE, SEAT_HOLDING, Action, Ask, QuestionType, Refusal, Status
+from .models import Registration, RegistrationAudit, RegistrationSettings
+from .permissions import can_manage
+
+#: How close to the start a freed place is offered rather than given.
+LAST_DAY = dt.timedelta(hours=24)
+KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+STANDARD = ("organization", "country", "position")
+
+
+class Refused(Exception):
+    """A registration or change that cannot be made. `code` is one of enums.Refusal; `errors` maps a field
+    ("name", "email", "answers.<key>", or "registration" for the event as a whole) to messages."""
+
+    def __init__(self, code: str, errors: dict[str, list[str]]):
+        self.code = code
+        self.errors = errors
+        super().__init__("; ".join(m for ms in errors.values() for m in ms))
+
+
+@dataclass
+class Outcome:
+    registration: Registration
+    #: registrations moved up from the waiting list by this change (already told by email)
+    promoted: list[Registration] = field(default_factory=list)
+
+
+def _audit(item, registration, action, actor=None, from_status="", to_status="", note=""):
+    RegistrationAudit.objects.create(
+        item=item, registration=registration, action=action, actor=actor if getattr(actor, "pk", None) else None,
+        from_status=from_status, to_status=to_status, note=note)
+
+
+def _later(template: str, registration: Registration, **kwargs):
+    transaction.on_commit(partial(emails.send, template, registration, **kwargs))
+
+
+def settings_for(item: Item) -> RegistrationSettings | None:
+    return RegistrationSettings.objects.select_related("item").filter(item=item).first()
+
+
+# -- settings -------------------------------------------------------------------------------------------
+
+SETTINGS_FIELDS = (
+    "enabled", "opens_at", "closes_at", "capacity", "waiting_list", "requires_approval", "ask_organization",
+    "ask_country", "ask_position", "questions", "fee_amount", "fee_currency", "early_fee_amount", "early_until",
+    "waived_organizations", "waived_countries", "bank_details", "payment_days", "offer_hours", "reminder_days",
+    "reminder_hours", "attendance_share",
+)
+
+
+def clean_questions(value) -> list[dict]:
+    """Check custom questions: [{"key", "label", "type", "choices", "required"}]. Raises ValidationError."""
+    if not isinstance(value, list):
+        raise ValidationError({"questions": _("Give a list of questions.")})
+    cleaned, seen = [], set(STANDARD)
+    for number, question in enumerate(value, start=1):
+        where = _("Question %(n)d") % {"n": number}
+        if not isinstance(question, dict):
+            raise ValidationError({"questions": _("%(where)s is not a question.") % {"where": where}})
+        key = str(question.get("key", "")).strip()
+        label = str(question.get("label", "")).strip()
+        kind = question.get("type", QuestionType.TEXT)
+        if not KEY.match(key) or key in seen:
+            raise ValidationError({"questions": _("%(where)s: the key must be unique, lower-case letters, digits "
+                                                  "and _ (e.g. diet).") % {"where": where}})
+        if not label or len(label) > 300:
+            raise ValidationError({"questions": _("%(where)s needs a label of at most 300 characters.") % {"where": where}})
+        if kind not in QuestionType.values:
+            raise ValidationError({"questions": _("%(where)s: the type must be text, choice or yes_no.") % {"where": where}})
+        choices = [str(c).strip() for c in question.get("choices") or [] if str(c).strip()]
+        if kind == QuestionType.CHOICE and len(choices) < 2:
+            raise ValidationError({"questions": _("%(where)s: a choice needs at least two options.") % {"where": where}})
+        seen.add(key)
+        cleaned.append({"key": key, "label": label, "type": kind, "choices": choices if kind == QuestionType.CHOICE else [],
+                        "required": bool(question.get("required"))})
+    if len(cleaned) > 10:
+        raise ValidationError({"questions": _("At most 10 custom questions.")})
+    return cleaned
+
+
+def save_settings(user, item: Item, values: dict) -> RegistrationSettings:
+    """Create or change an event's registration settings. Raises PermissionDenied or ValidationError."""
+    if not can_manage(user, item):
+        raise PermissionDenied(_("You may not manage registration for this event."))
+    with transaction.atomic():
+        Item.objects.select_for_update().filter(pk=item.pk).first()
+        current = RegistrationSettings.objects.filter(item=item).first() or RegistrationSettings(item=item)
+        for name, value in values.items():
+            if name not in SETTINGS_FIELDS:
+                raise ValidationError({name: _("Not a registration setting.")})
+            setattr(current, name, value)
+        errors = {}
+        try:
+            current.questions = clean_questions(current.questions)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+        current.fee_currency = (current.fee_currency or "").strip().upper()
+        if current.fee_amount and not re.fullmatch(r"[A-Z]{3}", current.fee_currency):
+            errors["fee_currency"] = [_("Give the fee's currency as a three-letter code, e.g. USD.")]
+        if current.early_fee_amount is not None and current.fee_amount is None:
+            errors["early_fee_amount"] = [_("An early-bird price needs a regular fee.")]
+        if current.early_fee_amount is not None and not current.early_until:
+            errors["early_until"] = [_("Say until which day the early-bird price holds.")]
+        if current.opens_at and current.closes_at and current.closes_at <= current.opens_at:
+            errors["closes_at"] = [_("Registration closes before it opens.")]
+        unknown = current.waived_country_codes() - set(Country.objects.values_list("code", flat=True))
+        if unknown:
+            errors["waived_countries"] = [_("Not ISO 3166 country codes: %(codes)s.") % {"codes": ", ".join(sorted(unknown))}]
+        try:
+            current.full_clean(exclude=["item", "questions"])
+        except ValidationError as exc:
+            for name, messages in exc.message_dict.items():
+                errors.setdefault(name, messages)
+        if errors:
+            raise ValidationError(errors)
+        current.save()
+        _audit(item, None, Action.SETTINGS, user)
+    return current
+
+
+# -- registering -----------------------------------------------------------------------------------------
+
+def _clean_person(config: RegistrationSettings, name, email, answers) -> tuple[str, str, dict, dict]:
+    errors: dict[str, list[str]] = {}
+    name = " ".join(str(name or "").split())
+    if not name:
+        errors["name"] = [_("Give your name.")]
+    elif len(name) > 200:
+        errors["name"] = [_("At most 200 characters.")]
+    email = str(email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        errors["email"] = [_("Give a valid email address.")]
+    if not isinstance(answers, dict):
+        errors["answers"] = [_("Answers must be an object of question keys and values.")]
+        answers = {}
+    asked = {"organization": config.ask_organization, "country": config.ask_country, "position": config.ask_position}
+    custom = {q["key"]: q for q in config.questions}
+    for key in answers:
+        if key not in custom and (key not in asked or asked[key] == Ask.OFF):
+            errors[f"answers.{key}"] = [_("This event asks no such question.")]
+    cleaned: dict = {}
+    for key, ask in asked.items():
+        if ask == Ask.OFF:
+            continue
+        value = answers.get(key)
+        value = " ".join(str(value).split()) if value is not None else ""
+        if not value:
+            if ask == Ask.REQUIRED:
+                errors[f"answers.{key}"] = [_("This answer is required.")]
+            continue
+        if key == "country":
+            value = value.upper()
+            if not Country.objects.filter(code=value).exists():
+                errors["answers.country"] = [_("Give an ISO 3166 country code, e.g. CR.")]
+                continue
+        elif len(value) > 300:
+            errors[f"answers.{key}"] = [_("At most 300 characters.")]
+            continue
+        cleaned[key] = value
+    for key, question in custom.items():
+        value = answers.get(key)
+        if question["type"] == QuestionType.YES_NO:
+            if value is None or value == "":
+                if question["required"]:
+                    errors[f"answers.{key}"] = [_("This answer is required.")]
+                continue
+            if not isinstance(value, bool):
+                errors[f"answers.{key}"] = [_("Answer true or false.")]
+                continue
+            cleaned[key] = value
+            continue
+        value = " ".join(str(value).split()) if value is not None else ""
+        if not value:
+            if question["required"]:
+                errors[f"answers.{key}"] = [_("This answer is required.")]
+            continue
+        if question["type"] == QuestionType.CHOICE and value not in question["choices"]:
+            errors[f"answers.{key}"] = [_("Choose one of: %(choices)s.") % {"choices": ", ".join(question["choices"])}]
+            continue
+        if len(value) > 500:
+            errors[f"answers.{key}"] = [_("At most 500 characters.")]
+            continue
+        cleaned[key] = value
+    return name, email, cleaned, errors
+
+
+def register(item: Item, *, name: str, email: str, answers: dict | None = None, language: str = "en",
+             now: dt.datetime | None = None) -> Registration:
+    """Register a person for an event. Returns the saved registration (confirmed, waitlisted or
+    pending_approval) or raises Refused, having written nothing."""
+    now = now or timezone.now()
+    answers = answers if answers is not None else {}
+    with transaction.atomic():
+        # The lock: every registration, cancellation and promotion of this event takes turns from here.
+        item = Item.objects.select_for_update().select_related("partner").get(pk=item.pk)
+        config = RegistrationSettings.objects.filter(item=item).first()
+        if config is None or not config.enabled:
+            raise Refused(Refusal.CLOSED, {"registration": [_("This event does not take registrations here.")]})
+        config.item = item
+        if item.event_status == EventStatus.CANCELLED:
+            raise Refused(Refusal.CANCELLED_EVENT, {"registration": [_("This event is cancelled.")]})
+        if not config.is_open(now):
+            raise Refused(Refusal.CLOSED, {"registration": [_("Registration for this event is closed.")]})
+        name, email, cleaned, errors = _clean_person(config, name, email, answers)
+        if errors:
+            raise Refused(Refusal.INVALID, errors)
+        if Registration.objects.filter(item=item, email=email, status__in=ACTIVE).exists():
+            raise Refused(Refusal.DUPLICATE, {"email": [_("This email address is already registered for this event.")]})
+        taken = Registration.objects.filter(item=item, status__in=SEAT_HOLDING).count()
+        waiting = Registration.objects.filter(item=item, status=Status.WAITLISTED).exists()
+        has_seat = config.capacity is None or (taken < config.capacity and not waiting)
+        if config.requires_approval:
+            status = Status.PENDING_APPROVAL
+        elif has_seat:
+            status = Status.CONFIRMED
+        elif config.waiting_list:
+            status = Status.WAITLISTED
+        else:
+            raise Refused(Refusal.FULL, {"registration": [_("This event is full and keeps no waiting list.")]})
+        organization, country = cleaned.get("organization", ""), cleaned.get("country", "")
+        fee = config.fee_for(organization, country, now.astimezone(config.event_zone()).date())
+        registration = Registration.objects.create(
+            item=item, name=name, email=email, organization=organization, country=country,
+            position=cleaned.get("position", ""),
+            answers={k: v for k, v in cleaned.items() if k not in STANDARD}, language=language[:10] or "en",
+            status=status, fee_amount=fee, fee_currency=config.fee_currency if fee is not None else "",
+            created_at=now, confirmed_at=now if status == Status.CONFIRMED else None)
+        _audit(item, registration, Action.REGISTER, None, "", status)
+        registration.item = item
+        _later("received", registration, ics=status == Status.CONFIRMED)
+    return registration
+
+
+# -- leaving, and the waiting list ------------------------------------------------------------------------
+
+def _fill_seats(item: Item, config: RegistrationSettings, now: dt.datetime, actor=None) -> list[Registration]:
+    """Hand free seats to the people waiting, first registered first. Inside the last 24 hours before
+    the start a seat is offered for config.offer_hours instead. Call with the event's row locked."""
+    if config.capacity is None:
+        free = None
+    else:
+        free = config.capacity - Registration.objects.filter(item=item, status__in=SEAT_HOLDING).count()
+    start = config.event_start()
+    late = start is not None and now >= start - LAST_DAY
+    promoted = []
+    for registration in Registration.objects.filter(item=item, status=Status.WAITLISTED).order_by("created_at", "pk"):
+        if free is not None and free <= 0:
+            break
+        if start is not None and now >= start:
+            break  # nothing is handed out once the event has begun
+        registration.item = item
+        if late:
+            registration.status = Status.OFFERED
+            registration.offer_expires_at = min(now + dt.timedelta(hours=config.offer_hours), start)
+            registration.save(update_fields=["status", "offer_expires_at"])
+            _audit(item, registration, Action.OFFER, actor, Status.WAITLISTED, Status.OFFERED)
+            _later("offered", registration, ics=True)
+        else:
+            registration.status = Status.CONFIRMED
+            registration.confirmed_at = now
+            registration.save(update_fields=["status", "confirmed_at"])
+            _audit(item, registration, Action.PROMOTE, actor, Status.WAITLISTED, Status.CONFIRMED)
+            _later("promoted", registration, ics=True)
+        promoted.append(registration)
+        if free is not None:
+            free -= 1
+    return promoted
+
+
+def _end(registration: Registration, action: str, status: str, actor, note: str, now, tell: str | None) -> Outcome:
+    with transaction.atomic():
+        item = Item.objects.select_for_update().get(pk=registration.item_id)
+        current = Registration.objects.get(pk=registration.pk)
+        if current.status not in ACTIVE:
+            raise Refused(Refusal.INVALID, {"registration": [_("This registration is no longer active.")]})
+        before = current.status
+        current.status = status
+        current.cancelled_at = now
+        current.offer_expires_at = None
+        current.save(update_fields=["status", "cancelled_at", "offer_expires_at"])
+        current.item = item
+        _audit(item, current, action, actor, before, status, note)
+        if tell:
+            _later(tell, current)
+        config = RegistrationSettings.objects.get(item=item)
+        config.item = item
+        promoted = _fill_seats(item, config, now, actor) if before in SEAT_HOLDING else []
+    return Outcome(current, promoted)
+
+
+def cancel_registration(registration: Registration, *, now: dt.datetime | None = None) -> Outcome:
+    """The registrant cancels (through their signed link). The first person waiting moves up."""
+    return _end(registration, Action.CANCEL, Status.CANCELLED, None, "", now or timezone.now(), "cancelled")
+
+
+def remove_registration(user, registration: Registration, *, note: str = "", now: dt.datetime | None = None) -> Outcome:
+    """The organizer removes a registration (or refuses one awaiting approval). The first person waiting moves up."""
+    if not can_manage(user, registration.item):
+        raise PermissionDenied(_("You may not manage registration for this event."))
+    return _end(registration, Action.REMOVE, Status.REMOVED, user, note, now or timezone.now(), "removed")
+
+
+def approve_registration(user, registration: Registration, *, now: dt.datetime | None = None) -> Registration:
+    """Approve one awaiting approval: confirmed if a seat is free, else waitlisted (or refused when full)."""
+    now = now or timezone.now()
+    if not can_manage(user, registration.item):
+        raise PermissionDenied(_("You may not manage registration for this event."))
+    with transaction.atomic():
+        item = Item.objects.select_for_update().get(pk=registration.item_id)
+        current = Registration.objects.get(pk=registration.pk)
+        if current.status != Status.PENDING_APPROVAL:
+            raise Refused(Refusal.INVALID, {"registration": [_("This registration is not awaiting approval.")]})
+        config = RegistrationSettings.objects.get(item=item)
+        taken = Registration.objects.filter(item=item, status__in=SEAT_HOLDING).count()
+        waiting = Registration.objects.filter(item=item, status=Status.WAITLISTED).exists()
+        if config.capacity is None or (taken < config.capacity and not waiting):
+            current.status, current.confirmed_at = Status.CONFIRMED, now
+        elif config.waiting_list:
+            current.status = Status.WAITLISTED
+        else:
+            raise Refused(Refusal.FULL, {"registration": [_("No place is free and the event keeps no waiting list.")]})
+        current.save(update_fields=["status", "confirmed_at"])
+        current.item = item
+        _audit(item, current, Action.APPROVE, user, Status.PENDING_APPROVAL, current.status)
+        _later("approved", current, ics=current.status == Status.CONFIRMED)
+    return current
+
+
+def accept_offer(registration: Registration, *, now: dt.datetime | None = None) -> Registration:
+    """The registrant takes a place offered in the last 24 hours, before the offer lapses."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        item = Item.objects.select_for_update().get(pk=registration.item_id)
+        current = Registration.objects.get(pk=registration.pk)
+        if current.status != Status.OFFERED or current.offer_expires_at is None or current.offer_expires_at <= now:
+            raise Refused(Refusal.CLOSED, {"registration": [_("This offer is no longer open.")]})
+        current.status, current.confirmed_at, current.offer_expires_at = Status.CONFIRMED, now, None
+        current.save(update_fields=["status", "confirmed_at", "offer_expires_at"])
+        current.item = item
+        _audit(item, current, Action.ACCEPT, None, Status.OFFERED, Status.CONFIRMED)
+        _later("accepted", current, ics=True)
+    return current
+
+
+def lapse_offers(now: dt.datetime | None = None) -> int:
+    """Offers not accepted in time pass on to the next person waiting. Returns how many lapsed."""
+    now = now or timezone.now()
+    lapsed = 0
+    due = (Registration.objects.filter(status=Status.OFFERED, offer_expires_at__lte=now)
+           .values_list("pk", flat=True).order_by("pk"))
+    for pk in list(due):
+        registration = Registration.objects.get(pk=pk)
+        try:
+            _end(registration, Action.LAPSE, Status.CANCELLED, None, _("The offer was not accepted in time."), now, "lapsed")
+        except Refused:
+            continue  # accepted or cancelled in the meantime
+        lapsed += 1
+    return lapsed
+
+
+# -- reading ----------------------------------------------------------------------------------------------
+
+def summary(item: Item, config: RegistrationSettings | None = None, now: dt.datetime | None = None) -> dict:
+    """The public figures of an event's registration (the API's GET .../registration)."""
+    config = config if config is not None else settings_for(item)
+    if config is None:
+        return {"open": False, "capacity": None, "waiting_list": False, "confirmed": 0, "waitlisted": 0}
+    config.item = item
+    counts = dict.fromkeys(Status.values, 0)
+    for status, in Registration.objects.filter(item=item).values_list("status"):
+        counts[status] += 1
+    return {"open": config.is_open(now), "capacity": config.capacity, "waiting_list": config.waiting_list,
+            "confirmed": counts[Status.CONFIRMED], "waitlisted": counts[Status.WAITLISTED]}
+
+
+def open_events_filter(now: dt.datetime | None = None):
+    """A filter on Item for events that take registrations now (the close is checked per row in Python
+    where it falls back to the enrolment deadline; see open_event_ids)."""
+    from django.db.models import Q
+
+    now = now or timezone.now()
+    return (Q(registration_settings__enabled=True)
+            & (Q(registration_settings__opens_at__isnull=True) | Q(registration_settings__opens_at__lte=now))
+            & ~Q(event_status=EventStatus.CANCELLED))
+
+
+def open_event_ids(queryset, now: dt.datetime | None = None) -> list[int]:
+    now = now or timezone.now()
+    ids = []
+    for config in RegistrationSettings.objects.select_related("item").filter(item__in=queryset.filter(open_events_filter(now))):
+        if config.is_open(now):
+            ids.append(config.item_id)
+    return ids
