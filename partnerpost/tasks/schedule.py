@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from partnerpost.content.tasks import publish_due_items
+from partnerpost.registration.tasks import registration_upkeep
 
 from .housekeeping import prune_task_history
 from .models import PeriodicRun
@@ -37,6 +38,7 @@ class Periodic:
 PERIODIC = (
     Periodic("publish_due_items", publish_due_items, 60),
     Periodic("prune_task_history", prune_task_history, 24 * 3600),
+    Periodic("registration_upkeep", registration_upkeep, 5 * 60),
 )
 
 
