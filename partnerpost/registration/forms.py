@@ -138,3 +138,11 @@ class SettingsForm(forms.ModelForm):
             target = "questions_text" if name == "questions" else name if name in self.fields else None
             for message in messages if isinstance(messages, list) else [messages]:
                 self.add_error(target, message)
+
+
+class EmailForm(forms.Form):
+    audience = forms.ChoiceField(label=gettext_lazy("To"), choices=[
+        ("all", gettext_lazy("Everyone registered (confirmed, waiting, awaiting approval)")),
+        ("waiting", gettext_lazy("Only the waiting list"))])
+    subject = forms.CharField(label=gettext_lazy("Subject"), max_length=200)
+    message = forms.CharField(label=gettext_lazy("Message"), max_length=20000, widget=forms.Textarea(attrs={"rows": 6}))

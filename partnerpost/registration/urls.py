@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
 
@@ -7,4 +7,8 @@ urlpatterns = [
     path("events/<slug:slug>/register/", views.register, name="register"),
     path("registrations/<str:token>/", views.manage, name="manage"),
     path("workspace/events/<int:pk>/registration/", views.edit_settings, name="settings"),
+    path("workspace/events/<int:pk>/registrations/", views.desk, name="desk"),
+    re_path(r"^workspace/events/(?P<pk>[0-9]+)/registrations/export\.(?P<fmt>csv|xlsx)$", views.export, name="export"),
+    path("workspace/events/<int:pk>/registrations/email/", views.email, name="email"),
+    path("workspace/events/<int:pk>/registrations/<int:registration_id>/<str:action>/", views.change, name="change"),
 ]

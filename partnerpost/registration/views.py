@@ -18,7 +18,7 @@ from partnerpost.network.permissions import can_use_workspace
 
 from . import workflows
 from .enums import Status
-from .forms import RegisterForm, SettingsForm
+from .forms import EmailForm, RegisterForm, SettingsForm
 from .models import RegistrationSettings
 from .permissions import can_manage
 from .tokens import read_token
@@ -113,3 +113,85 @@ def edit_settings(request, pk):
             messages.success(request, _("The registration settings are saved."))
             return redirect("registration:settings", item.pk)
     return render(request, "registration/settings.html", {"item": item, "form": form, "config": config})
+
+
+# -- the organizer's desk ---------------------------------------------------------------------------------
+
+@require(can_use_workspace)
+def desk(request, pk):
+    item = _managed_event(request.user, pk)
+    config = workflows.settings_for(item)
+    query, status = request.GET.get("q", "").strip()[:200], request.GET.get("status", "")
+    if status not in Status.values:
+        status = ""
+    rows = workflows.registrations_for(request.user, item, query=query, status=status)
+    counts = workflows.status_counts(item)
+    audit = item.registration_audit.select_related("actor", "registration").order_by("-at", "-pk")[:100]
+    return render(request, "registration/desk.html", {
+        "item": item, "config": config, "rows": rows, "query": query, "status": status,
+        "counts": [(value, label, counts[value]) for value, label in Status.choices], "audit": audit,
+        "email_form": EmailForm(), "statuses": Status})
+
+
+@require(can_use_workspace)
+def export(request, pk, fmt):
+    from django.http import HttpResponse
+
+    from . import exports
+
+    item = _managed_event(request.user, pk)
+    rows = workflows.registrations_for(request.user, item, query=request.GET.get("q", "")[:200],
+                                       status=request.GET.get("status", "") if request.GET.get("status") in Status.values else "")
+    config = workflows.settings_for(item)
+    if fmt == "csv":
+        response = HttpResponse(exports.as_csv(config, rows), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(exports.as_xlsx(config, rows),
+                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="registrations-{item.slug}.{fmt}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require(can_use_workspace)
+@require_POST
+def change(request, pk, registration_id, action):
+    from django.shortcuts import get_object_or_404 as get
+
+    from .models import Registration
+
+    item = _managed_event(request.user, pk)
+    registration = get(Registration, pk=registration_id, item=item)
+    try:
+        if action == "approve":
+            workflows.approve_registration(request.user, registration)
+            messages.success(request, _("Approved."))
+        elif action == "remove":
+            outcome = workflows.remove_registration(request.user, registration, note=request.POST.get("note", "")[:500])
+            messages.success(request, _("Removed.") + (" " + _("The first person waiting has the place.") if outcome.promoted else ""))
+        else:
+            raise Http404
+    except workflows.Refused as exc:
+        messages.error(request, " ".join(m for ms in exc.errors.values() for m in ms))
+    return redirect("registration:desk", item.pk)
+
+
+@require(can_use_workspace)
+@require_POST
+def email(request, pk):
+    item = _managed_event(request.user, pk)
+    form = EmailForm(request.POST)
+    if form.is_valid():
+        try:
+            count = workflows.email_registrants(request.user, item, **form.cleaned_data)
+        except ValidationError as exc:
+            for name, errors in exc.message_dict.items():
+                for error in errors:
+                    form.add_error(name if name in form.fields else None, error)
+        else:
+            from django.utils.translation import ngettext
+
+            messages.success(request, ngettext("%(n)d email is on its way.", "%(n)d emails are on their way.", count) % {"n": count})
+            return redirect("registration:desk", item.pk)
+    messages.error(request, " ".join(e for es in form.errors.values() for e in es))
+    return redirect("registration:desk", item.pk)

@@ -420,3 +420,91 @@ def open_event_ids(queryset, now: dt.datetime | None = None) -> list[int]:
         if config.is_open(now):
             ids.append(config.item_id)
     return ids
+
+
+# -- the organizer's desk ---------------------------------------------------------------------------------
+
+def registrations_for(user, item: Item, *, query: str = "", status: str = ""):
+    """The registrations an organizer may see, searched by name, email or organization, filtered by status."""
+    from django.db.models import Q
+
+    if not can_manage(user, item):
+        raise PermissionDenied(_("You may not see this event's registrations."))
+    rows = Registration.objects.filter(item=item, purged_at__isnull=True)
+    if query:
+        rows = rows.filter(Q(name__icontains=query) | Q(email__icontains=query) | Q(organization__icontains=query))
+    if status:
+        rows = rows.filter(status=status)
+    return rows.order_by("created_at", "pk")
+
+
+def status_counts(item: Item) -> dict[str, int]:
+    from django.db.models import Count
+
+    counts = dict.fromkeys(Status.values, 0)
+    for row in Registration.objects.filter(item=item).values("status").annotate(n=Count("pk")):
+        counts[row["status"]] = row["n"]
+    return counts
+
+
+AUDIENCES = {"all": ACTIVE, "waiting": (Status.WAITLISTED,)}
+
+
+def email_registrants(user, item: Item, *, audience: str, subject: str, message: str) -> int:
+    """Queue one email to each registrant of the audience ("all" active registrants, or "waiting").
+    Returns how many were queued."""
+    from .tasks import send_registrant_message
+
+    if not can_manage(user, item):
+        raise PermissionDenied(_("You may not write to this event's registrants."))
+    errors = {}
+    if audience not in AUDIENCES:
+        errors["audience"] = [_("Choose all registrants or the waiting list.")]
+    subject, message = " ".join((subject or "").split()), (message or "").strip()
+    if not subject or len(subject) > 200:
+        errors["subject"] = [_("Give a subject of at most 200 characters.")]
+    if not message or len(message) > 20000:
+        errors["message"] = [_("Write a message of at most 20,000 characters.")]
+    if errors:
+        raise ValidationError(errors)
+    ids = list(Registration.objects.filter(item=item, status__in=AUDIENCES[audience], purged_at__isnull=True)
+               .order_by("pk").values_list("pk", flat=True))
+    with transaction.atomic():
+        _audit(item, None, Action.EMAIL, user, note=f"{audience}: {len(ids)} · {subject}")
+        for pk in ids:
+            transaction.on_commit(partial(send_registrant_message.enqueue, pk, subject, message))
+    return len(ids)
+
+
+def _months_before(day: dt.date, months: int) -> dt.date:
+    month_index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(month_index, 12)
+    import calendar
+
+    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def purge_personal_data(now: dt.datetime | None = None, months: int | None = None) -> int:
+    """Delete the personal data of registrations to events that ended more than REGISTRATION_KEEP_MONTHS
+    months ago (name, email, organization, position, answers). Counts and the audit stay. Returns how many."""
+    now = now or timezone.now()
+    months = settings.REGISTRATION_KEEP_MONTHS if months is None else months
+    cutoff = _months_before(now.date(), months)
+    from django.db.models import Q
+
+    old = Registration.objects.filter(purged_at__isnull=True).filter(
+        Q(item__end_date__lt=cutoff) | Q(item__end_date__isnull=True, item__start_date__lt=cutoff))
+    purged = 0
+    for item_id in sorted(set(old.values_list("item_id", flat=True))):
+        with transaction.atomic():
+            rows = list(old.filter(item_id=item_id).select_for_update())
+            for registration in rows:
+                registration.name = ""
+                registration.email = f"purged-{registration.pk}@purged.invalid"
+                registration.organization = registration.position = ""
+                registration.answers = {}
+                registration.purged_at = now
+                registration.save(update_fields=["name", "email", "organization", "position", "answers", "purged_at"])
+            RegistrationAudit.objects.create(item_id=item_id, action=Action.PURGE, note=str(len(rows)))
+            purged += len(rows)
+    return purged
