@@ -315,6 +315,10 @@ API_TRUSTED_PROXIES = env_int("API_TRUSTED_PROXIES", 0)
 REGISTRATION_RATE = env_int("REGISTRATION_RATE", 20)
 REGISTRATION_LINK_DAYS = env_int("REGISTRATION_LINK_DAYS", 365)
 REGISTRATION_KEEP_MONTHS = env_int("REGISTRATION_KEEP_MONTHS", 24)
+# How fees are paid (registration/payments.py); only "bank_transfer" (an invoice paid by transfer) exists.
+REGISTRATION_PAYMENT_PROVIDER = env_str("REGISTRATION_PAYMENT_PROVIDER", "bank_transfer")
+if REGISTRATION_PAYMENT_PROVIDER not in {"bank_transfer"}:
+    raise ImproperlyConfigured(f"REGISTRATION_PAYMENT_PROVIDER must be bank_transfer, not {REGISTRATION_PAYMENT_PROVIDER!r}")
 # Rows per page when the caller gives no limit (at most 100), and how long public reads may be cached.
 API_PAGE_SIZE = min(100, max(1, env_int("API_PAGE_SIZE", 20)))
 API_CACHE_SECONDS = env_int("API_CACHE_SECONDS", 60)

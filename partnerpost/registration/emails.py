@@ -77,6 +77,11 @@ def send(template: str, registration, extra: dict | None = None, *, ics: bool = 
     message.attach_alternative(html, "text/html")
     if ics:
         message.attach("event.ics", event_ics(item, registration), "text/calendar; method=PUBLISH")
+    invoice = getattr(registration, "invoice", None) if ics and registration.holds_seat else None
+    if invoice is not None:
+        from .documents import invoice_pdf
+
+        message.attach(f"invoice-{invoice.number}.pdf", invoice_pdf(invoice), "application/pdf")
     for name, content, mimetype in attachments or []:
         message.attach(name, content, mimetype)
     try:

@@ -178,3 +178,41 @@ class RegistrationAudit(AuditRecord):
     class Meta(AuditRecord.Meta):
         verbose_name = _("registration audit entry")
         verbose_name_plural = _("registration audit")
+
+
+class InvoiceSequence(models.Model):
+    """The last invoice number a partner used in a year; locked while the next one is taken."""
+
+    partner = models.ForeignKey("network.Partner", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["partner", "year"], name="one_invoice_sequence_per_partner_year")]
+
+
+class Invoice(models.Model):
+    """The invoice of one registration's fee, numbered per partner and year (ICAP-2026-0001)."""
+
+    registration = models.OneToOneField(Registration, on_delete=models.CASCADE, related_name="invoice")
+    number = models.CharField(_("invoice number"), max_length=40, unique=True)
+    issued_at = models.DateTimeField(_("issued"), default=timezone.now)
+    due_on = models.DateField(_("due"))
+    amount = models.DecimalField(_("amount"), max_digits=10, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3)
+    bank_details = models.TextField(_("bank details"), blank=True)
+    provider = models.CharField(_("payment method"), max_length=30, default="bank_transfer")
+    paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
+    payment_reference = models.CharField(_("payment reference"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("invoice")
+        verbose_name_plural = _("invoices")
+        ordering = ["number"]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def is_paid(self) -> bool:
+        return self.paid_at is not None

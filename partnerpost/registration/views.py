@@ -124,7 +124,7 @@ def desk(request, pk):
     query, status = request.GET.get("q", "").strip()[:200], request.GET.get("status", "")
     if status not in Status.values:
         status = ""
-    rows = workflows.registrations_for(request.user, item, query=query, status=status)
+    rows = workflows.registrations_for(request.user, item, query=query, status=status).select_related("invoice")
     counts = workflows.status_counts(item)
     audit = item.registration_audit.select_related("actor", "registration").order_by("-at", "-pk")[:100]
     return render(request, "registration/desk.html", {
@@ -195,3 +195,80 @@ def email(request, pk):
             return redirect("registration:desk", item.pk)
     messages.error(request, " ".join(e for es in form.errors.values() for e in es))
     return redirect("registration:desk", item.pk)
+
+
+# -- invoices ---------------------------------------------------------------------------------------------
+
+def _pdf(content: bytes, filename: str):
+    from django.http import HttpResponse
+
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def invoice_for_registrant(request, token):
+    from .documents import invoice_pdf
+
+    registration = read_token(token)
+    invoice = getattr(registration, "invoice", None) if registration else None
+    if invoice is None:
+        raise Http404
+    return _pdf(invoice_pdf(invoice), f"invoice-{invoice.number}.pdf")
+
+
+@require(can_use_workspace)
+def invoice_for_organizer(request, pk, number):
+    from .documents import invoice_pdf
+    from .models import Invoice
+
+    item = _managed_event(request.user, pk)
+    invoice = get_object_or_404(Invoice.objects.select_related("registration__item__partner"), number=number, registration__item=item)
+    return _pdf(invoice_pdf(invoice), f"invoice-{invoice.number}.pdf")
+
+
+@require(can_use_workspace)
+@require_POST
+def mark_paid(request, pk, number):
+    from .models import Invoice
+
+    item = _managed_event(request.user, pk)
+    invoice = get_object_or_404(Invoice, number=number, registration__item=item)
+    try:
+        workflows.mark_invoice_paid(request.user, invoice, amount=request.POST.get("amount", ""),
+                                    reference=request.POST.get("reference", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(m for ms in exc.message_dict.values() for m in ms))
+    else:
+        messages.success(request, _("Invoice %(number)s is marked paid.") % {"number": number})
+    return redirect("registration:desk", item.pk)
+
+
+@require(can_use_workspace)
+def payments_upload(request, pk):
+    item = _managed_event(request.user, pk)
+    problems = []
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            problems = [_("Choose a CSV file.")]
+        elif upload.size > 2 * 1024 * 1024:
+            problems = [_("The file is larger than 2 MB.")]
+        else:
+            try:
+                text = upload.read().decode("utf-8")
+            except UnicodeDecodeError:
+                problems = [_("The file is not UTF-8 text.")]
+            else:
+                try:
+                    paid = workflows.import_payments(request.user, item, text)
+                except ValidationError as exc:
+                    problems = exc.message_dict.get("csv", [])
+                else:
+                    from django.utils.translation import ngettext
+
+                    messages.success(request, ngettext("%(n)d invoice marked paid.", "%(n)d invoices marked paid.", len(paid)) % {"n": len(paid)})
+                    return redirect("registration:desk", item.pk)
+    return render(request, "registration/payments.html", {"item": item, "problems": problems},
+                  status=400 if problems else 200)

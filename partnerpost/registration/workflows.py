@@ -25,7 +25,7 @@ from partnerpost.content.models import Country, Item
 
 from . import emails
 from .enums import ACTIVE, SEAT_HOLDING, Action, Ask, QuestionType, Refusal, Status
-from .models import Registration, RegistrationAudit, RegistrationSettings
+from .models import Invoice, InvoiceSequence, Registration, RegistrationAudit, RegistrationSettings
 from .permissions import can_manage
 
 #: How close to the start a freed place is offered rather than given.
@@ -256,6 +256,8 @@ def register(item: Item, *, name: str, email: str, answers: dict | None = None, 
             created_at=now, confirmed_at=now if status == Status.CONFIRMED else None)
         _audit(item, registration, Action.REGISTER, None, "", status)
         registration.item = item
+        if status == Status.CONFIRMED:
+            _issue_invoice(registration, config, now)
         _later("received", registration, ics=status == Status.CONFIRMED)
     return registration
 
@@ -289,6 +291,7 @@ def _fill_seats(item: Item, config: RegistrationSettings, now: dt.datetime, acto
             registration.confirmed_at = now
             registration.save(update_fields=["status", "confirmed_at"])
             _audit(item, registration, Action.PROMOTE, actor, Status.WAITLISTED, Status.CONFIRMED)
+            _issue_invoice(registration, config, now)
             _later("promoted", registration, ics=True)
         promoted.append(registration)
         if free is not None:
@@ -351,6 +354,8 @@ def approve_registration(user, registration: Registration, *, now: dt.datetime |
         current.save(update_fields=["status", "confirmed_at"])
         current.item = item
         _audit(item, current, Action.APPROVE, user, Status.PENDING_APPROVAL, current.status)
+        if current.status == Status.CONFIRMED:
+            _issue_invoice(current, config, now)
         _later("approved", current, ics=current.status == Status.CONFIRMED)
     return current
 
@@ -367,6 +372,7 @@ def accept_offer(registration: Registration, *, now: dt.datetime | None = None) 
         current.save(update_fields=["status", "confirmed_at", "offer_expires_at"])
         current.item = item
         _audit(item, current, Action.ACCEPT, None, Status.OFFERED, Status.CONFIRMED)
+        _issue_invoice(current, RegistrationSettings.objects.get(item=item), now)
         _later("accepted", current, ics=True)
     return current
 
@@ -508,3 +514,111 @@ def purge_personal_data(now: dt.datetime | None = None, months: int | None = Non
             RegistrationAudit.objects.create(item_id=item_id, action=Action.PURGE, note=str(len(rows)))
             purged += len(rows)
     return purged
+
+
+# -- fees and invoices ------------------------------------------------------------------------------------
+
+def _issue_invoice(registration: Registration, config: RegistrationSettings, now: dt.datetime) -> Invoice | None:
+    """Number and save the invoice of a registration that has a fee and now holds a place (once)."""
+    if not registration.fee_amount or Invoice.objects.filter(registration=registration).exists():
+        return None
+    partner = registration.item.partner
+    sequence, _created = InvoiceSequence.objects.select_for_update().get_or_create(partner=partner, year=now.year)
+    sequence.last += 1
+    sequence.save(update_fields=["last"])
+    from .payments import provider
+
+    invoice = Invoice.objects.create(
+        registration=registration, number=f"{partner.acronym.upper()}-{now.year}-{sequence.last:04d}", issued_at=now,
+        due_on=(now + dt.timedelta(days=config.payment_days)).date(), amount=registration.fee_amount,
+        currency=registration.fee_currency, bank_details=config.bank_details, provider=provider().key)
+    _audit(registration.item, registration, Action.INVOICE, None, registration.status, registration.status, invoice.number)
+    return invoice
+
+
+def mark_invoice_paid(user, invoice: Invoice, *, amount, reference: str = "", now: dt.datetime | None = None) -> Invoice:
+    """The organizer records a payment of exactly the invoiced amount."""
+    from decimal import Decimal, InvalidOperation
+
+    registration = invoice.registration
+    if not can_manage(user, registration.item):
+        raise PermissionDenied(_("You may not manage registration for this event."))
+    try:
+        amount = Decimal(str(amount))
+    except InvalidOperation:
+        raise ValidationError({"amount": [_("Give the amount paid as a number, e.g. 50.00.")]}) from None
+    with transaction.atomic():
+        current = Invoice.objects.select_for_update().select_related("registration__item").get(pk=invoice.pk)
+        if current.paid_at:
+            raise ValidationError({"invoice": [_("Invoice %(number)s is already paid.") % {"number": current.number}]})
+        if amount != current.amount:
+            raise ValidationError({"amount": [_("Invoice %(number)s is for %(due)s %(currency)s, not %(paid)s.") % {
+                "number": current.number, "due": current.amount, "currency": current.currency, "paid": amount}]})
+        current.paid_at = now or timezone.now()
+        current.payment_reference = (reference or "").strip()[:200]
+        current.save(update_fields=["paid_at", "payment_reference"])
+        _audit(current.registration.item, current.registration, Action.PAID, user, note=f"{current.number} {current.payment_reference}".strip())
+    return current
+
+
+def import_payments(user, item: Item, text: str, *, now: dt.datetime | None = None) -> list[Invoice]:
+    """Mark paid the invoices listed in a CSV of payments (columns invoice_number, amount and optionally
+    reference), matched on the invoice number. Every bad line is named; with any, nothing is applied."""
+    import csv
+    import io
+    from decimal import Decimal, InvalidOperation
+
+    if not can_manage(user, item):
+        raise PermissionDenied(_("You may not manage registration for this event."))
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    header = [h.strip().lower() for h in reader.fieldnames or []]
+    if "invoice_number" not in header or "amount" not in header:
+        raise ValidationError({"csv": [_("Line 1: the header must name the columns invoice_number and amount "
+                                         "(and optionally reference).")]})
+    invoices = {i.number: i for i in Invoice.objects.filter(registration__item=item).select_related("registration")}
+    problems, matched, seen = [], [], set()
+    for line, row in enumerate(reader, start=2):
+        row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
+        number, raw = row.get("invoice_number", ""), row.get("amount", "")
+        invoice = invoices.get(number)
+        try:
+            amount = Decimal(raw.replace(",", ""))
+        except InvalidOperation:
+            amount = None
+        if invoice is None:
+            problems.append(_("Line %(line)d: no invoice %(number)s for this event.") % {"line": line, "number": number or "—"})
+        elif number in seen:
+            problems.append(_("Line %(line)d: invoice %(number)s is listed twice.") % {"line": line, "number": number})
+        elif amount is None:
+            problems.append(_("Line %(line)d: the amount %(amount)s is not a number.") % {"line": line, "amount": raw or "—"})
+        elif amount != invoice.amount:
+            problems.append(_("Line %(line)d: invoice %(number)s is for %(due)s %(currency)s, not %(paid)s.") % {
+                "line": line, "number": number, "due": invoice.amount, "currency": invoice.currency, "paid": amount})
+        elif invoice.paid_at:
+            problems.append(_("Line %(line)d: invoice %(number)s is already paid.") % {"line": line, "number": number})
+        else:
+            matched.append((invoice, amount, row.get("reference", "")))
+        seen.add(number)
+    if problems:
+        raise ValidationError({"csv": problems})
+    if not matched:
+        raise ValidationError({"csv": [_("The file lists no payments.")]})
+    with transaction.atomic():
+        return [mark_invoice_paid(user, invoice, amount=amount, reference=reference, now=now)
+                for invoice, amount, reference in matched]
+
+
+def release_unpaid(now: dt.datetime | None = None) -> int:
+    """Registrations whose invoice is unpaid past its due day lose their place to the next person waiting."""
+    now = now or timezone.now()
+    released = 0
+    due = Invoice.objects.filter(paid_at__isnull=True, due_on__lt=now.date(),
+                                 registration__status__in=SEAT_HOLDING).values_list("registration_id", flat=True)
+    for pk in list(due):
+        try:
+            _end(Registration.objects.get(pk=pk), Action.UNPAID, Status.REMOVED, None,
+                 _("The invoice was not paid by its due date."), now, "removed")
+        except Refused:
+            continue
+        released += 1
+    return released
