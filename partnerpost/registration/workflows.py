@@ -17,6 +17,8 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import DateTimeField, F, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -622,3 +624,45 @@ def release_unpaid(now: dt.datetime | None = None) -> int:
             continue
         released += 1
     return released
+
+
+# -- reminders --------------------------------------------------------------------------------------------
+
+def send_reminders(now: dt.datetime | None = None) -> int:
+    """Remind confirmed registrants config.reminder_days days and config.reminder_hours hours before the
+    start. Each reminder is claimed by a conditional update before it is sent, so no two runs send the same
+    one; cancelled or removed registrations are never reminded. Returns how many were sent."""
+    now = now or timezone.now()
+    sent = 0
+    configs = RegistrationSettings.objects.select_related("item").filter(
+        enabled=True, item__start_date__gte=(now - dt.timedelta(days=1)).date(),
+        item__start_date__lte=(now + dt.timedelta(days=60)).date()).exclude(item__event_status=EventStatus.CANCELLED)
+    for config in configs:
+        start = config.event_start()
+        if start is None or now >= start:
+            continue
+        windows = []
+        if config.reminder_days:
+            windows.append(("reminded_days_at", start - dt.timedelta(days=config.reminder_days)))
+        if config.reminder_hours:
+            windows.append(("reminded_hours_at", start - dt.timedelta(hours=config.reminder_hours)))
+        due = [name for name, at in windows if now >= at]
+        if not due:
+            continue
+        # The latest due window is the one to send; earlier ones that were missed are marked as covered by it.
+        latest = max(due, key=lambda name: dict(windows)[name])
+        rows = Registration.objects.filter(item=config.item, status=Status.CONFIRMED, purged_at__isnull=True,
+                                           **{f"{latest}__isnull": True})
+        for registration in rows.order_by("pk"):
+            claimed = Registration.objects.filter(pk=registration.pk, status=Status.CONFIRMED,
+                                                  **{f"{latest}__isnull": True}).update(
+                **{name: Coalesce(F(name), Value(now, output_field=DateTimeField())) for name in due})
+            if not claimed:
+                continue
+            registration.item = config.item
+            with transaction.atomic():
+                _audit(config.item, registration, Action.REMIND, None, note=latest.removeprefix("reminded_").removesuffix("_at"))
+            sent += emails.send("reminder", registration, {"starts": start, "joining_url": config.item.online_url
+                                                           if config.item.event_format in ("online", "hybrid") else ""},
+                                ics=True)
+    return sent
