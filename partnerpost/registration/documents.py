@@ -33,3 +33,12 @@ def invoice_pdf(invoice) -> bytes:
     return render_pdf("registration/invoice.html", {
         "invoice": invoice, "registration": registration, "item": registration.item, "partner": registration.item.partner,
         "instructions": provider(invoice.provider).instructions(invoice)}, registration.language)
+
+
+def certificate_pdf(certificate) -> bytes:
+    from .workflows import certificate_url
+
+    registration = certificate.registration
+    return render_pdf("registration/certificate.html", {
+        "certificate": certificate, "registration": registration, "item": registration.item,
+        "partner": registration.item.partner, "verify_url": certificate_url(certificate)}, registration.language)

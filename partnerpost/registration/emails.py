@@ -82,6 +82,10 @@ def send(template: str, registration, extra: dict | None = None, *, ics: bool = 
         from .documents import invoice_pdf
 
         message.attach(f"invoice-{invoice.number}.pdf", invoice_pdf(invoice), "application/pdf")
+    if ics and registration.status == "confirmed":
+        from .tokens import checkin_qr_png
+
+        message.attach("check-in-qr.png", checkin_qr_png(registration), "image/png")
     for name, content, mimetype in attachments or []:
         message.attach(name, content, mimetype)
     try:

@@ -216,3 +216,43 @@ class Invoice(models.Model):
     @property
     def is_paid(self) -> bool:
         return self.paid_at is not None
+
+
+class EventSession(models.Model):
+    """One session of an event; attendance is marked per session. An event without sessions has one."""
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="registration_sessions")
+    position = models.PositiveSmallIntegerField(default=1)
+    title = models.CharField(_("title"), max_length=200)
+    starts_at = models.DateTimeField(_("starts"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [models.UniqueConstraint(fields=["item", "position"], name="one_session_per_position")]
+
+    def __str__(self):
+        return self.title
+
+
+class Attendance(models.Model):
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="attendances")
+    session = models.ForeignKey(EventSession, on_delete=models.CASCADE, related_name="attendances")
+    marked_at = models.DateTimeField(default=timezone.now)
+    marked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    method = models.CharField(max_length=10, default="list")  # list, csv or qr
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["registration", "session"], name="one_attendance_per_session")]
+
+
+class Certificate(models.Model):
+    """A certificate of attendance, verifiable at /certificates/<code>/ (the code is random, 128 bits)."""
+
+    registration = models.OneToOneField(Registration, on_delete=models.CASCADE, related_name="certificate")
+    code = models.CharField(max_length=40, unique=True)
+    issued_at = models.DateTimeField(default=timezone.now)
+    attended = models.PositiveSmallIntegerField()
+    sessions = models.PositiveSmallIntegerField()
+
+    def __str__(self):
+        return self.code

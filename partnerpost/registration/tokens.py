@@ -29,3 +29,32 @@ def read_token(token: str):
 
 def manage_url(registration) -> str:
     return settings.SITE_URL + reverse("registration:manage", args=[make_token(registration)])
+
+
+CHECKIN_SALT = "partnerpost.registration.checkin"
+
+
+def checkin_token(registration) -> str:
+    return signing.dumps(registration.pk, salt=CHECKIN_SALT)
+
+
+def read_checkin(token: str) -> int | None:
+    try:
+        return int(signing.loads(token, salt=CHECKIN_SALT, max_age=settings.REGISTRATION_LINK_DAYS * 24 * 3600))
+    except (signing.BadSignature, TypeError, ValueError):
+        return None
+
+
+def checkin_url(registration) -> str:
+    return settings.SITE_URL + reverse("registration:checkin", args=[checkin_token(registration)])
+
+
+def checkin_qr_png(registration) -> bytes:
+    """The QR code of the door check-in address, as PNG (shown by the registrant at the door)."""
+    import io
+
+    import segno
+
+    out = io.BytesIO()
+    segno.make(checkin_url(registration), error="m").save(out, kind="png", scale=6, border=2)
+    return out.getvalue()

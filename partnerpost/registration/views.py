@@ -272,3 +272,115 @@ def payments_upload(request, pk):
                     return redirect("registration:desk", item.pk)
     return render(request, "registration/payments.html", {"item": item, "problems": problems},
                   status=400 if problems else 200)
+
+
+# -- attendance and certificates --------------------------------------------------------------------------
+
+def _parse_sessions(text: str):
+    import datetime as dt
+
+    from django.utils import timezone as tz
+
+    sessions, problems = [], []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        when, _sep, title = line.partition("|")
+        when, title = when.strip(), title.strip()
+        starts = None
+        if when:
+            try:
+                starts = tz.make_aware(dt.datetime.strptime(when, "%Y-%m-%d %H:%M"), dt.UTC)
+            except ValueError:
+                problems.append(_("Line %(n)d: write the start as YYYY-MM-DD HH:MM (UTC), then | and the title.") % {"n": number})
+                continue
+        sessions.append((starts, title))
+    return sessions, problems
+
+
+@require(can_use_workspace)
+def attendance(request, pk):
+    from .models import Attendance, Registration
+
+    item = _managed_event(request.user, pk)
+    problems = []
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "sessions":
+                sessions, problems = _parse_sessions(request.POST.get("sessions", ""))
+                if not problems:
+                    workflows.save_sessions(request.user, item, sessions)
+                    messages.success(request, _("The sessions are saved."))
+            elif action == "mark":
+                session = get_object_or_404(workflows.EventSession, pk=request.POST.get("session"), item=item)
+                present = {int(v) for v in request.POST.getlist("present") if v.isdigit()}
+                for registration in Registration.objects.filter(item=item, status=Status.CONFIRMED):
+                    workflows.mark_attendance(request.user, session, registration, present=registration.pk in present)
+                messages.success(request, _("Attendance at “%(title)s” is saved.") % {"title": session.title})
+            elif action == "csv":
+                upload = request.FILES.get("file")
+                if upload is None or upload.size > 2 * 1024 * 1024:
+                    problems = [_("Choose a CSV file of at most 2 MB.")]
+                else:
+                    count = workflows.import_attendance(request.user, item, upload.read().decode("utf-8", errors="replace"))
+                    messages.success(request, _("%(n)d attendance marks added.") % {"n": count})
+            elif action == "certificates":
+                issued = workflows.issue_certificates(request.user, item)
+                messages.success(request, _("%(n)d certificates issued and emailed.") % {"n": len(issued)})
+        except ValidationError as exc:
+            problems = [m for ms in exc.message_dict.values() for m in ms]
+        if not problems:
+            return redirect("registration:attendance", item.pk)
+    sessions = workflows.sessions_for(item)
+    people = list(Registration.objects.filter(item=item, status=Status.CONFIRMED).select_related("certificate").order_by("name", "pk"))
+    marks = set(Attendance.objects.filter(session__item=item).values_list("registration_id", "session_id"))
+    rows = [{"registration": r, "marks": [(s, (r.pk, s.pk) in marks) for s in sessions],
+             "count": sum((r.pk, s.pk) in marks for s in sessions),
+             "certificate": getattr(r, "certificate", None)} for r in people]
+    sessions_text = "\n".join(f"{s.starts_at:%Y-%m-%d %H:%M} | {s.title}" if s.starts_at else f" | {s.title}" for s in sessions)
+    return render(request, "registration/attendance.html", {
+        "item": item, "sessions": sessions, "rows": rows, "problems": problems, "sessions_text": sessions_text,
+        "config": workflows.settings_for(item)}, status=400 if problems else 200)
+
+
+@require(can_use_workspace)
+def checkin(request, token):
+    from .models import Registration
+    from .tokens import read_checkin
+
+    pk = read_checkin(token)
+    registration = get_object_or_404(Registration.objects.select_related("item"), pk=pk) if pk else None
+    if registration is None:
+        raise Http404(_("This check-in code is not valid."))
+    item = _managed_event(request.user, registration.item_id)
+    sessions = workflows.sessions_for(item)
+    if request.method == "POST":
+        session = get_object_or_404(workflows.EventSession, pk=request.POST.get("session"), item=item)
+        try:
+            changed = workflows.mark_attendance(request.user, session, registration, method="qr")
+        except ValidationError as exc:
+            messages.error(request, " ".join(m for ms in exc.message_dict.values() for m in ms))
+        else:
+            messages.success(request, _("%(name)s is marked present at “%(title)s”.") % {"name": registration.name, "title": session.title}
+                             if changed else _("%(name)s was already marked present.") % {"name": registration.name})
+        return redirect("registration:checkin", token)
+    present = set(registration.attendances.values_list("session_id", flat=True))
+    return render(request, "registration/checkin.html", {"item": item, "registration": registration, "sessions": sessions,
+                                                         "present": present})
+
+
+def certificate_check(request, code):
+    from .models import Certificate
+
+    certificate = get_object_or_404(Certificate.objects.select_related("registration__item__partner"), code=code)
+    return render(request, "registration/certificate_check.html", {
+        "certificate": certificate, "registration": certificate.registration, "item": certificate.registration.item})
+
+
+def certificate_download(request, code):
+    from .documents import certificate_pdf
+    from .models import Certificate
+
+    certificate = get_object_or_404(Certificate.objects.select_related("registration__item__partner"), code=code)
+    return _pdf(certificate_pdf(certificate), f"certificate-{code[:8]}.pdf")

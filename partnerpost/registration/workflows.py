@@ -27,7 +27,16 @@ from partnerpost.content.models import Country, Item
 
 from . import emails
 from .enums import ACTIVE, SEAT_HOLDING, Action, Ask, QuestionType, Refusal, Status
-from .models import Invoice, InvoiceSequence, Registration, RegistrationAudit, RegistrationSettings
+from .models import (
+    Attendance,
+    Certificate,
+    EventSession,
+    Invoice,
+    InvoiceSequence,
+    Registration,
+    RegistrationAudit,
+    RegistrationSettings,
+)
 from .permissions import can_manage
 
 #: How close to the start a freed place is offered rather than given.
@@ -666,3 +675,145 @@ def send_reminders(now: dt.datetime | None = None) -> int:
                                                            if config.item.event_format in ("online", "hybrid") else ""},
                                 ics=True)
     return sent
+
+
+# -- sessions, attendance and certificates ------------------------------------------------------------------
+
+def sessions_for(item: Item) -> list[EventSession]:
+    """The event's sessions; an event that has none gets one, covering the whole event."""
+    sessions = list(EventSession.objects.filter(item=item))
+    if not sessions:
+        config = settings_for(item)
+        session, _created = EventSession.objects.get_or_create(
+            item=item, position=1, defaults={"title": item.title[:200], "starts_at": config.event_start() if config else None})
+        sessions = [session]
+    return sessions
+
+
+def save_sessions(user, item: Item, sessions: list[tuple[dt.datetime | None, str]]) -> list[EventSession]:
+    """Replace the event's sessions (only while no attendance is marked)."""
+    if not can_manage(user, item):
+        raise PermissionDenied(_("You may not manage registration for this event."))
+    errors = []
+    for number, (_starts, title) in enumerate(sessions, start=1):
+        if not title or len(title) > 200:
+            errors.append(_("Session %(n)d needs a title of at most 200 characters.") % {"n": number})
+    if len(sessions) > 50:
+        errors.append(_("At most 50 sessions."))
+    if errors:
+        raise ValidationError({"sessions": errors})
+    with transaction.atomic():
+        Item.objects.select_for_update().filter(pk=item.pk).first()
+        if Attendance.objects.filter(session__item=item).exists():
+            raise ValidationError({"sessions": [_("Attendance is already marked; the sessions can no longer change.")]})
+        EventSession.objects.filter(item=item).delete()
+        saved = [EventSession.objects.create(item=item, position=n, title=title, starts_at=starts)
+                 for n, (starts, title) in enumerate(sessions, start=1)]
+        _audit(item, None, Action.SETTINGS, user, note=_("%(n)d sessions") % {"n": len(saved)})
+    return saved
+
+
+def mark_attendance(user, session: EventSession, registration: Registration, *, present: bool = True,
+                    method: str = "list") -> bool:
+    """Mark (or unmark) one confirmed registrant present at one session. Returns whether anything changed."""
+    if not can_manage(user, session.item):
+        raise PermissionDenied(_("You may not manage registration for this event."))
+    if registration.item_id != session.item_id:
+        raise ValidationError({"registration": [_("This registration is for another event.")]})
+    if registration.status != Status.CONFIRMED:
+        raise ValidationError({"registration": [_("Only confirmed registrants can attend.")]})
+    with transaction.atomic():
+        if present:
+            _row, changed = Attendance.objects.get_or_create(registration=registration, session=session,
+                                                             defaults={"marked_by": user if user.pk else None, "method": method})
+        else:
+            changed = bool(Attendance.objects.filter(registration=registration, session=session).delete()[0])
+        if changed:
+            _audit(session.item, registration, Action.ATTEND, user,
+                   note=f"{session.position}. {session.title}: {'present' if present else 'absent'} ({method})")
+    return changed
+
+
+def import_attendance(user, item: Item, text: str) -> int:
+    """Mark attendance from a CSV with the columns email and session (the session's number). Every bad line is
+    named; with any, nothing is marked. Returns how many marks were new."""
+    import csv
+    import io
+
+    if not can_manage(user, item):
+        raise PermissionDenied(_("You may not manage registration for this event."))
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    header = [h.strip().lower() for h in reader.fieldnames or []]
+    if "email" not in header or "session" not in header:
+        raise ValidationError({"csv": [_("Line 1: the header must name the columns email and session.")]})
+    sessions = {str(s.position): s for s in sessions_for(item)}
+    people = {r.email: r for r in Registration.objects.filter(item=item, status=Status.CONFIRMED)}
+    problems, marks = [], []
+    for line, row in enumerate(reader, start=2):
+        row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
+        registration, session = people.get(row.get("email", "").lower()), sessions.get(row.get("session", ""))
+        if registration is None:
+            problems.append(_("Line %(line)d: %(email)s is not a confirmed registrant of this event.") % {
+                "line": line, "email": row.get("email") or "—"})
+        elif session is None:
+            problems.append(_("Line %(line)d: there is no session %(session)s (use 1 to %(last)d).") % {
+                "line": line, "session": row.get("session") or "—", "last": len(sessions)})
+        else:
+            marks.append((session, registration))
+    if problems:
+        raise ValidationError({"csv": problems})
+    with transaction.atomic():
+        return sum(mark_attendance(user, session, registration, method="csv") for session, registration in marks)
+
+
+def attendance_share(registration: Registration, total: int) -> tuple[int, int]:
+    return registration.attendances.count(), total
+
+
+def issue_certificates(user, item: Item, *, now: dt.datetime | None = None) -> list[Certificate]:
+    """Issue a certificate to each confirmed registrant who attended at least the set share of sessions, and
+    email it (a PDF in the person's language, naming its verification address). Returns the new ones."""
+    import secrets
+
+    if not can_manage(user, item):
+        raise PermissionDenied(_("You may not manage registration for this event."))
+    config = settings_for(item)
+    share = config.attendance_share if config else 75
+    total = len(sessions_for(item))
+    issued = []
+    with transaction.atomic():
+        Item.objects.select_for_update().filter(pk=item.pk).first()
+        rows = (Registration.objects.filter(item=item, status=Status.CONFIRMED, certificate__isnull=True, purged_at__isnull=True)
+                .annotate(attended=models_count("attendances")))
+        for registration in rows:
+            if registration.attended * 100 < share * total:
+                continue
+            certificate = Certificate.objects.create(registration=registration, code=secrets.token_urlsafe(16),
+                                                     issued_at=now or timezone.now(), attended=registration.attended,
+                                                     sessions=total)
+            _audit(item, registration, Action.CERTIFY, user, note=f"{registration.attended}/{total}")
+            registration.item = item
+            transaction.on_commit(partial(_send_certificate, certificate.pk))
+            issued.append(certificate)
+    return issued
+
+
+def models_count(name):
+    from django.db.models import Count
+
+    return Count(name, distinct=True)
+
+
+def _send_certificate(certificate_id: int) -> int:
+    from .documents import certificate_pdf
+
+    certificate = Certificate.objects.select_related("registration__item__partner").get(pk=certificate_id)
+    return emails.send("certificate", certificate.registration, {"certificate": certificate,
+                       "verify_url": certificate_url(certificate)},
+                       attachments=[(f"certificate-{certificate.code[:8]}.pdf", certificate_pdf(certificate), "application/pdf")])
+
+
+def certificate_url(certificate: Certificate) -> str:
+    from django.urls import reverse
+
+    return settings.SITE_URL + reverse("certificate", args=[certificate.code])

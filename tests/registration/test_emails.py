@@ -59,7 +59,7 @@ def test_cancelling_five_with_emailed_links_confirms_the_next_five(client, smtp,
     for n in range(5, 10):
         told = _mail_to(smtp, f"p{n}@example.org")
         assert [m["Subject"] for m in told] == [f"You are on the waiting list: {item.title}", f"A place is now yours: {item.title}"]
-        assert [p.get_filename() for p in told[1].iter_attachments()] == ["event.ics"]
+        assert [p.get_filename() for p in told[1].iter_attachments()] == ["event.ics", "check-in-qr.png"]
     for n in range(5):
         assert _mail_to(smtp, f"p{n}@example.org")[-1]["Subject"] == f"Registration cancelled: {item.title}"
     assert RegistrationAudit.objects.filter(action=Action.PROMOTE).count() == 5
