@@ -36,8 +36,7 @@ class RegisterForm(forms.Form):
                 self.fields[key] = forms.ChoiceField(label=labels[key], choices=choices, required=False)
             else:
                 self.fields[key] = forms.CharField(label=labels[key], max_length=300, required=False)
-            self.fields[key].widget.is_required = ask == Ask.REQUIRED
-            self.fields[key].asked_required = ask == Ask.REQUIRED
+            self.fields[key].required = ask == Ask.REQUIRED
         for question in config.questions:
             key = f"q_{question['key']}"
             if question["type"] == QuestionType.CHOICE:

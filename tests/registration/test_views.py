@@ -23,7 +23,7 @@ def test_form_refusal_shows_the_reason_and_writes_nothing(client, event):
     assert again.status_code == 400
     assert b"This email address is already registered for this event." in again.content
     missing = client.post(f"/events/{event.slug}/register/", {"name": "Bo", "email": "bo@example.org"})
-    assert b"This answer is required." in missing.content
+    assert b"This field is required." in missing.content
     assert Registration.objects.count() == 1
 
 
