@@ -3,8 +3,7 @@
 Run:  PYTHONPATH=. .venv/bin/python bench/registration.py [--posts 1000] [--clients 50] [--places 200]
                                                           [--postgres postgres://postgres@127.0.0.1:5432/pp_bench]
 
-For each database (a fresh SQLite file, and PostgreSQL when --postgres names a database that may be
-emptied), it migrates, makes one published event with registration, starts `partnerpost serve`
+For each database (a fresh SQLite file, and PostgreSQL when --postgres names a database), it migrates, makes one published event with registration, starts `partnerpost serve`
 (granian, 2 workers x 4 threads) in a subprocess on 127.0.0.1, and posts the registrations from C
 client threads over HTTP. It prints throughput, p50 and p95 latency, the count of each answer, and
 the database's own count of confirmed and waitlisted registrations, which must be exactly P and N-P.
@@ -74,10 +73,8 @@ def environment(database_url: str, var: str) -> dict:
     return env
 
 
-def prepare(env: dict, places: int, *, fresh_postgres: bool = False) -> None:
-    if fresh_postgres:
-        subprocess.run([PYTHON, "-m", "partnerpost", "flush", "--no-input"], env=env, check=True, cwd=ROOT,
-                       capture_output=True)
+def prepare(env: dict, places: int) -> None:
+    """Migrate, then (re)make the bench event: SETUP deletes an earlier run's event and its registrations."""
     subprocess.run([PYTHON, "-m", "partnerpost", "migrate", "-v", "0"], env=env, check=True, cwd=ROOT)
     subprocess.run([PYTHON, "-c", SETUP, str(places)], env=env, check=True, cwd=ROOT)
 
@@ -165,10 +162,10 @@ def counts(env: dict) -> tuple[int, int]:
     return int(confirmed), int(waitlisted)
 
 
-def run(database_url: str, posts: int, clients: int, places: int, *, postgres: bool = False) -> dict:
+def run(database_url: str, posts: int, clients: int, places: int) -> dict:
     var = tempfile.mkdtemp(prefix="partnerpost-bench-reg-")
     env = environment(database_url, var)
-    prepare(env, places, fresh_postgres=postgres)
+    prepare(env, places)
     server = Server(env)
     try:
         baseline = fire(server.url, posts, clients, read=True)
@@ -185,13 +182,13 @@ def main():
     parser.add_argument("--posts", type=int, default=1000)
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--places", type=int, default=200)
-    parser.add_argument("--postgres", help="a PostgreSQL URL whose database may be emptied")
+    parser.add_argument("--postgres", help="a PostgreSQL URL (the bench event is made and replaced there)")
     args = parser.parse_args()
-    runs = [("SQLite", f"sqlite:///{tempfile.mkdtemp(prefix='partnerpost-bench-sqlite-')}/bench.sqlite3", False)]
+    runs = [("SQLite", f"sqlite:///{tempfile.mkdtemp(prefix='partnerpost-bench-sqlite-')}/bench.sqlite3")]
     if args.postgres:
-        runs.append(("PostgreSQL", args.postgres, True))
-    for name, url, is_pg in runs:
-        r = run(url, args.posts, args.clients, args.places, postgres=is_pg)
+        runs.append(("PostgreSQL", args.postgres))
+    for name, url in runs:
+        r = run(url, args.posts, args.clients, args.places)
         b = r["baseline"]
         print(f"{name}: {r['requests']} registrations by {args.clients} clients to {args.places} places")
         print(f"  registrations: {r['per_second']:.0f}/s, p50 {r['p50_ms']:.0f} ms, p95 {r['p95_ms']:.0f} ms "
