@@ -67,3 +67,12 @@ def test_settings_page_anonymous_goes_to_sign_in(client, people):
     item = make_event(people.icap)
     assert client.get(f"/workspace/events/{item.pk}/registration/").status_code == 302
     open_registration(item)
+
+
+def test_form_rate_limit(client, event, settings):
+    settings.REGISTRATION_RATE = 1
+    client.post(f"/events/{event.slug}/register/", {"name": "Ana", "email": "ana@example.org", "organization": "ICAP"})
+    second = client.post(f"/events/{event.slug}/register/", {"name": "Bo", "email": "bo@example.org", "organization": "ICAP"})
+    assert second.status_code == 400
+    assert b"Too many registrations from this address. Please try again later." in second.content
+    assert list(Registration.objects.values_list("email", flat=True)) == ["ana@example.org"]
