@@ -232,7 +232,7 @@ def register(item: Item, *, name: str, email: str, answers: dict | None = None, 
     answers = answers if answers is not None else {}
     with transaction.atomic():
         # The lock: every registration, cancellation and promotion of this event takes turns from here.
-        item = Item.objects.select_for_update().select_related("partner").get(pk=item.pk)
+        item = Item.objects.select_for_update().get(pk=item.pk)  # the event row only, not its partner
         config = RegistrationSettings.objects.filter(item=item).first()
         if config is None or not config.enabled:
             raise Refused(Refusal.CLOSED, {"registration": [_("This event does not take registrations here.")]})
