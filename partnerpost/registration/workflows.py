@@ -412,9 +412,7 @@ def summary(item: Item, config: RegistrationSettings | None = None, now: dt.date
     if config is None:
         return {"open": False, "capacity": None, "waiting_list": False, "confirmed": 0, "waitlisted": 0}
     config.item = item
-    counts = dict.fromkeys(Status.values, 0)
-    for status, in Registration.objects.filter(item=item).values_list("status"):
-        counts[status] += 1
+    counts = status_counts(item)
     return {"open": config.is_open(now), "capacity": config.capacity, "waiting_list": config.waiting_list,
             "confirmed": counts[Status.CONFIRMED], "waitlisted": counts[Status.WAITLISTED]}
 
