@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "partnerpost.content",
     "partnerpost.editions",
     "partnerpost.audience",
+    "partnerpost.registration",
     "partnerpost.discovery",
     "partnerpost.mailing",
     "partnerpost.importer",
@@ -383,6 +384,16 @@ API_READ_RATE = env_int("API_READ_RATE", 300)
 API_WRITE_RATE = env_int("API_WRITE_RATE", 60)
 API_RATE_WINDOW = env_int("API_RATE_WINDOW", 60)
 API_TRUSTED_PROXIES = env_int("API_TRUSTED_PROXIES", 0)
+
+# Event registration: posts (form and API) per client address per hour, 0 for no limit; how long a
+# registrant's signed link works; how long after an event its registrants' personal data is kept.
+REGISTRATION_RATE = env_int("REGISTRATION_RATE", 20)
+REGISTRATION_LINK_DAYS = env_int("REGISTRATION_LINK_DAYS", 365)
+REGISTRATION_KEEP_MONTHS = env_int("REGISTRATION_KEEP_MONTHS", 24)
+# How fees are paid (registration/payments.py); only "bank_transfer" (an invoice paid by transfer) exists.
+REGISTRATION_PAYMENT_PROVIDER = env_str("REGISTRATION_PAYMENT_PROVIDER", "bank_transfer")
+if REGISTRATION_PAYMENT_PROVIDER not in {"bank_transfer"}:
+    raise ImproperlyConfigured(f"REGISTRATION_PAYMENT_PROVIDER must be bank_transfer, not {REGISTRATION_PAYMENT_PROVIDER!r}")
 # Rows per page when the caller gives no limit (at most 100), and how long public reads may be cached.
 API_PAGE_SIZE = min(100, max(1, env_int("API_PAGE_SIZE", 20)))
 API_CACHE_SECONDS = env_int("API_CACHE_SECONDS", 60)

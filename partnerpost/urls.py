@@ -8,6 +8,7 @@ from partnerpost.editions.urls import compose_patterns
 from partnerpost.mailing.urls import sending_patterns
 from partnerpost.network import signin
 from partnerpost.portal.media import serve_media
+from partnerpost.registration.urls import certificate_patterns
 
 # Pages come in every interface language: English at the unprefixed addresses (so every address
 # published so far keeps working), the others under /fr/, /es/, /ar/, /zh-hans/ and /ru/. The API,
@@ -20,12 +21,15 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # Uploads, in development and production alike: checked, typed by content, never run as the site.
     path("media/<path:path>", serve_media, name="media"),
+    # A certificate's verification address is printed on it: one address, in no language prefix.
+    *certificate_patterns,
     *root_patterns,
 ]
 urlpatterns += i18n_patterns(
     path("", include("partnerpost.portal.urls")),
     path("", include("partnerpost.audience.urls")),
     path("", include("partnerpost.discovery.urls")),
+    path("", include("partnerpost.registration.urls")),
     path("workspace/imports/", include("partnerpost.importer.urls")),
     path("workspace/feeds/", include("partnerpost.importer.feed_urls")),
     path("workspace/tokens/", include("partnerpost.api.workspace_urls")),

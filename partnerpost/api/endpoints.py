@@ -20,6 +20,7 @@ from . import handlers  # noqa: F401 - registers the exception handlers on `api`
 # OpenAPI document and of the URL patterns): the public reads first, then the partner's.
 from . import read_routes  # noqa: F401, I001
 from . import partner_routes  # noqa: F401, I001
+from . import registration_routes  # noqa: F401, I001
 from .auth import INVALID_TOKEN, MISSING_TOKEN, SAFE_METHODS, BearerToken, auth
 from .conditional import guarded
 from .openapi import DESCRIPTION, PartnerpostApi, api

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from django.conf import settings
 from django.db.models import DateField, Value
@@ -16,6 +17,7 @@ from partnerpost.content.models import Item, Theme
 from partnerpost.discovery import search as engine
 from partnerpost.editions.models import Edition
 from partnerpost.network.models import Partner
+from partnerpost.registration.workflows import open_event_ids
 
 from . import output, pagination
 from .errors import InvalidInput, NotFound
@@ -124,6 +126,7 @@ def list_events(
     country: CountryCode = Query(None),
     region: RegionCode = Query(None),
     format: EventFormat = Query(None, description="online, in_person or hybrid."),  # noqa: A002
+    registration: Literal["open"] = Query(None, description="`open`: only events that take registrations now."),
     limit: int = LIMIT,
     cursor: str = CURSOR,
 ):
@@ -137,6 +140,8 @@ def list_events(
         queryset = queryset.filter(start_date__lte=end)
     if format:
         queryset = queryset.filter(event_format=format)
+    if registration == "open":
+        queryset = queryset.filter(pk__in=open_event_ids(queryset))
     queryset = queryset.annotate(key_date=Coalesce("start_date", Value(NO_DATE), output_field=DateField()))
     limit = _limit(limit)
     rows, following = EVENT_ORDER.page(queryset, cursor, limit)

@@ -14,6 +14,7 @@ from partnerpost.content.models import Item
 from partnerpost.editions.models import Edition
 from partnerpost.lib import datebounds
 from partnerpost.network.models import Partner
+from partnerpost.registration.views import box_context as registration_box
 from partnerpost.content.permissions import can
 
 from .forms import ArchiveFilterForm
@@ -184,6 +185,7 @@ def item_detail(request, slug):
         "supporters": [o for o in orgs if o.role == "supporter"],
         "preview": not item.is_live,
         "versions": [{"item": v, "name": _language_name(v)} for v in versions],
+        "box": registration_box(item) if item.is_live else None,
     }
     return render(request, "portal/item.html", context)
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from partnerpost.content.tasks import publish_due_items
 from partnerpost.importer.feed_tasks import poll_partner_feeds
+from partnerpost.registration.tasks import registration_upkeep
 
 from .housekeeping import prune_task_history
 from .models import PeriodicRun
@@ -40,6 +41,7 @@ PERIODIC = (
     Periodic("publish_due_items", publish_due_items, 60),
     Periodic("prune_task_history", prune_task_history, 24 * 3600),
     Periodic("poll_partner_feeds", poll_partner_feeds, max(1, settings.FEEDS_POLL_MINUTES) * 60),
+    Periodic("registration_upkeep", registration_upkeep, 5 * 60),
 )
 
 

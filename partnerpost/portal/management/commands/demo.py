@@ -14,12 +14,14 @@ class Command(BaseCommand):
         from partnerpost.audience import demo as audience_demo
         from partnerpost.content import demo
         from partnerpost.editions import demo as edition_demo
+        from partnerpost.registration import demo as registration_demo
 
         if settings.PRODUCTION and not force:
             raise CommandError("Refusing to load demo users with a known password in production. Use --force if you mean it.")
         demo.load(log=self.stdout.write)
         edition_demo.load(log=self.stdout.write)
         audience_demo.load(log=self.stdout.write)
+        registration_demo.load(log=self.stdout.write)
         self.stdout.write("")
         self.stdout.write("Demo sign-ins (password for all: %s):" % demo.DEMO_PASSWORD)
         for spec in demo.USERS:
