@@ -2,14 +2,14 @@
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
 #: Failures in a row after which a feed is paused and its partner told.
 PAUSE_AFTER_FAILURES = 5
 
 
 class FeedState(models.TextChoices):
-    ACTIVE = "active", _("polled")
+    ACTIVE = "active", pgettext_lazy("feed state", "active")
     PAUSED = "paused", _("paused")
 
 

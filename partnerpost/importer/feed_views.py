@@ -6,7 +6,6 @@ from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from partnerpost.network.access import require
@@ -59,12 +58,9 @@ def feed_poll(request, pk):
     elif report["status"] == "not_modified":
         messages.info(request, _("The feed has not changed since the last poll."))
     else:
-        messages.success(request, _("%(new)s, %(updated)s, %(skipped)s.") % {
-            "new": ngettext("%(n)d new draft", "%(n)d new drafts", report["new"]) % {"n": report["new"]},
-            "updated": ngettext("%(n)d updated", "%(n)d updated", report["updated"]) % {"n": report["updated"]},
-            "skipped": ngettext("%(n)d entry unchanged or already known", "%(n)d entries unchanged or already known",
-                                report["skipped"]) % {"n": report["skipped"]},
-        })
+        messages.success(request, _("Feed read. New drafts: %(new)d. Drafts updated: %(updated)d. "
+                                    "Entries unchanged or already known: %(skipped)d.") % {
+            "new": report["new"], "updated": report["updated"], "skipped": report["skipped"]})
         for problem in report["errors"]:
             messages.warning(request, _("Entry not saved: %(problem)s") % {"problem": problem})
     return redirect("importer_feeds:list")

@@ -22,7 +22,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _, gettext_lazy
+from django.utils.translation import gettext as _, gettext_lazy, ngettext
 
 from partnerpost.audience.models import Subscriber
 from partnerpost.audience.workflows import AddressError, check_address
@@ -364,7 +364,7 @@ def cancel_send(user, edition) -> Cancelled:
         status=DeliveryStatus.CANCELLED, lease_until=None, last_error=f"cancelled by {name}"[:300])
     if count:
         SendPause.objects.filter(edition=edition).delete()
-        _audit(edition, user, SendAction.CANCEL, _("%(n)d waiting deliveries cancelled") % {"n": count})
+        _audit(edition, user, SendAction.CANCEL, ngettext("%(n)d waiting delivery cancelled", "%(n)d waiting deliveries cancelled", count) % {"n": count})
     if schedule is None and not count:
         counts = send_counts(edition)
         if counts["total"]:

@@ -96,7 +96,7 @@ def test_read_now_and_resume_from_the_page(client, people, settings):
         response = client.post(reverse("importer_feeds:resume", args=[feed.pk]), follow=True)
         assert f"The feed {url} will be polled again." in response.content.decode()
         response = client.post(reverse("importer_feeds:poll", args=[feed.pk]), follow=True)
-        assert "3 new drafts, 0 updated, 0 entries unchanged or already known." in response.content.decode()
+        assert "Feed read. New drafts: 3. Drafts updated: 0. Entries unchanged or already known: 0." in response.content.decode()
         assert Item.objects.filter(partner=people.eropa, state="draft").count() == 3
         response = client.post(reverse("importer_feeds:poll", args=[feed.pk]), follow=True)
         assert "The feed has not changed since the last poll." in response.content.decode()

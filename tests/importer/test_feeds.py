@@ -325,7 +325,7 @@ def test_fifth_failure_in_a_row_pauses_the_feed_and_tells_the_partner(server, pe
     assert (feed.state, feed.failures, feed.last_error) == (FeedState.PAUSED, 5, "The server answered 404 Not Found.")
     [(recipients, message)] = smtp.messages
     assert recipients == ["eri@example.org"]
-    assert message["Subject"] == "EROPA's feed is paused"
+    assert message["Subject"] == "Feed of EROPA paused"
     text = message.get_body(("plain",)).get_content()
     assert f"Partnerpost could not read the feed {url} 5 times in a row, so it has stopped reading it." in text
     assert "The last attempt gave: The server answered 404 Not Found." in text
