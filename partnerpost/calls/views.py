@@ -188,7 +188,12 @@ def step(request, slug, step):
         except workflows.AnswerErrors as error:
             errors = error.errors
         submission.refresh_from_db()
-    form = call_forms.answer_form(specs, initial=call_forms.stored_initial(specs, submission.answers), countries=countries)
+    if errors:
+        # show what was typed, with each refusal at its field
+        form = call_forms.answer_form(specs, request.POST, countries=countries)
+        form.is_valid()
+    else:
+        form = call_forms.answer_form(specs, initial=call_forms.stored_initial(specs, submission.answers), countries=countries)
     for name, problems in errors.items():
         target = name if name in form.fields else (f"{name}__name" if f"{name}__name" in form.fields else None)
         form.add_error(target, problems)

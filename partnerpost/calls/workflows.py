@@ -504,9 +504,17 @@ def start_submission(call: Call, *, user=None, email: str = "", partner=None, la
     return submission
 
 
-@transaction.atomic
 def answer_eligibility(submission: Submission, answers: dict, *, actor=None, now=None) -> None:
-    """Record the eligibility answers; the first answer that stops raises NotEligible with its reason."""
+    """Record the eligibility answers; the first answer that stops raises NotEligible with its reason
+    (the answers stay recorded, so the page shows them and submitting stays refused)."""
+    with transaction.atomic():
+        _record_eligibility(submission, answers, now)
+    for question in submission.call.eligibility.all():
+        if submission.eligibility_answers[question.name] != question.expected:
+            raise NotEligible(question)
+
+
+def _record_eligibility(submission, answers, now) -> None:
     locked = Submission.objects.select_for_update().get(pk=submission.pk)
     if locked.state not in EDITABLE_STATES:
         raise WorkflowError(_("This submission can no longer be changed."))
@@ -525,9 +533,6 @@ def answer_eligibility(submission: Submission, answers: dict, *, actor=None, now
         raise AnswerErrors(errors)
     submission.eligibility_answers = given
     submission.save(update_fields=["eligibility_answers", "updated_at"])
-    for question in submission.call.eligibility.all():
-        if given[question.name] != question.expected:
-            raise NotEligible(question)
 
 
 def eligibility_problem(submission: Submission):
