@@ -166,16 +166,19 @@ def create_submission(request, response: HttpResponse, payload: CallAnswersIn, s
 @v1.get("/calls/{slug}/entries", response={200: CatalogueEntryPage, **ONE}, summary="A catalogue's published entries", tags=PUBLIC_TAGS)
 def list_entries(request, slug: Slug = Path(...), area: str = Query("", max_length=200),
                  region: str = Query("", max_length=3), country: str = Query("", max_length=2),
-                 year: Optional[int] = Query(None, ge=1900, le=2999), q: str = Query("", max_length=200)):
+                 year: Optional[int] = Query(None, ge=1900, le=2999), q: str = Query("", max_length=200),
+                 limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0)):
     """Accepted entries of a compendium call, filtered by the catalogue's facets (`area`, `region` as an
-    M49 code, `country` as an ISO code, `year`) and words (`q`), with the counts of each facet."""
+    M49 code, `country` as an ISO code, `year`) and words (`q`), with the counts of each facet. `count` is
+    the number of matching entries; `results` holds `limit` of them (at most 1000) from `offset`, by title."""
     call = _public_call(slug)
     if not call.is_catalogue:
         raise NotFound("This call publishes no catalogue.")
     filters = catalogue.Filters(area=area, region=region, country=country.upper(), year=year, q=q)
     rows = catalogue.entries(call, filters)
-    counts = catalogue.facet_counts(call, rows)
+    counts = catalogue.facet_counts(call, rows, filters.active())
     names = dict(Country.objects.values_list("code", "name"))
-    results = [catalogue.entry_data(call, s, names) for s in rows.order_by("title", "id").prefetch_related("area_rows")]
-    return {"count": len(results), "results": results,
+    window = rows.order_by("title", "id").prefetch_related("area_rows")[offset:offset + limit]
+    results = [catalogue.entry_data(call, s, names) for s in window]
+    return {"count": rows.count(), "results": results,
             "facets": {facet: {str(value): n for value, _label, n in values} for facet, values in counts.items()}}

@@ -60,21 +60,33 @@ def entries(call: Call, filters: Filters):
     return rows
 
 
-def facet_counts(call: Call, rows) -> dict:
-    """{"area": [(value, label, n)], "region": [...], "country": [...], "year": [...]} for the rows."""
+def summarize(call: Call, rows, filtered: bool = True) -> dict:
+    """Everything the catalogue page counts: the facet counts and the months for the chart over time.
+    One GROUP BY per facet, each read from an index of (call, state, facet)."""
+    def grouped(column):
+        return dict(rows.order_by().values_list(column).annotate(n=Count("pk")))
+
+    if filtered:
+        areas = SubmissionArea.objects.filter(submission__in=rows.order_by().values("pk"))
+    else:  # the whole catalogue: counted from the (call, is_public, area) index alone
+        areas = SubmissionArea.objects.filter(call=call, is_public=True)
+    by_area = dict(areas.order_by().values_list("area").annotate(n=Count("pk")))
+    by_region, by_country, by_year, by_month = grouped("region"), grouped("country"), grouped("year"), grouped("month")
     area_field = call.field_by_role(FieldRole.AREA)
-    ids = rows.values("pk")
-    by_area = dict(SubmissionArea.objects.filter(submission_id__in=ids).values_list("area").annotate(n=Count("id")))
-    by_region = dict(rows.order_by().values_list("region").annotate(n=Count("id")))
-    by_country = dict(rows.order_by().values_list("country").annotate(n=Count("id")))
-    by_year = dict(rows.order_by().values_list("year").annotate(n=Count("id")))
-    names = dict(Country.objects.filter(code__in=list(by_country)).values_list("code", "name"))
-    return {
+    names = dict(Country.objects.filter(code__in=[c for c in by_country if c]).values_list("code", "name"))
+    counts = {
         "area": [(a, a, by_area.get(a, 0)) for a in (area_field.choices if area_field else [])],
         "region": [(r, m49.REGIONS[r][0], by_region.get(r, 0)) for r in REGIONS],
         "country": sorted(((c, names.get(c, c), n) for c, n in by_country.items() if c), key=lambda t: t[1]),
         "year": sorted(((y, str(y), n) for y, n in by_year.items() if y), reverse=True),
     }
+    return {"counts": counts, "months": sorted((m, n) for m, n in by_month.items() if m),
+            "total": sum(by_region.values())}
+
+
+def facet_counts(call: Call, rows, filtered: bool = True) -> dict:
+    """{"area": [(value, label, n)], "region": [...], "country": [...], "year": [...]} for the rows."""
+    return summarize(call, rows, filtered)["counts"]
 
 
 def entry_data(call: Call, submission: Submission, names: dict | None = None) -> dict:

@@ -199,6 +199,8 @@ class Submission(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     year = models.PositiveSmallIntegerField(null=True, blank=True, db_index=True)
+    #: "2020-04": the month it was (last) sent, in the call's time zone, for the catalogue's chart over time.
+    month = models.CharField(max_length=7, blank=True)
 
     objects = SubmissionQuerySet.as_manager()
 
@@ -209,6 +211,7 @@ class Submission(models.Model):
             models.Index(fields=["call", "state", "country"], name="calls_sub_country_idx"),
             models.Index(fields=["call", "state", "region"], name="calls_sub_region_idx"),
             models.Index(fields=["call", "state", "year"], name="calls_sub_year_idx"),
+            models.Index(fields=["call", "state", "month"], name="calls_sub_month_idx"),
         ]
 
     def __str__(self):
@@ -229,10 +232,15 @@ class SubmissionArea(models.Model):
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="area_rows")
     area = models.CharField(max_length=200, db_index=True)
+    # Copied from the submission (workflows keep them in step) so that a catalogue's area counts are
+    # read from one index, without a join.
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="+")
+    is_public = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["id"]
         constraints = [models.UniqueConstraint(fields=["submission", "area"], name="calls_unique_area")]
+        indexes = [models.Index(fields=["call", "is_public", "area"], name="calls_area_count_idx")]
 
 
 def attachment_path(instance, filename: str) -> str:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import catalogue_views, views
 
 app_name = "calls"
 urlpatterns = [
@@ -12,6 +12,11 @@ urlpatterns = [
     path("<slug:slug>/answer/step-<int:step>/", views.step, name="step"),
     path("<slug:slug>/answer/review/", views.review, name="review"),
     path("<slug:slug>/answer/sent/", views.mine, name="mine"),
+    path("<slug:slug>/catalogue/", catalogue_views.catalogue, name="catalogue"),
+    path("<slug:slug>/catalogue/entries.csv", catalogue_views.export_csv, name="catalogue_csv"),
+    path("<slug:slug>/catalogue/entries.json", catalogue_views.export_json, name="catalogue_json"),
+    path("<slug:slug>/catalogue/catalogue.pdf", catalogue_views.export_pdf, name="catalogue_pdf"),
+    path("<slug:slug>/catalogue/<int:pk>/", catalogue_views.entry, name="entry"),
 ]
 
 manage_patterns = ([

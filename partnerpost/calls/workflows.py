@@ -574,7 +574,9 @@ def _save_areas(submission: Submission) -> None:
     wanted = [value] if isinstance(value, str) else list(value or [])
     submission.area_rows.exclude(area__in=wanted).delete()
     have = set(submission.area_rows.values_list("area", flat=True))
-    SubmissionArea.objects.bulk_create([SubmissionArea(submission=submission, area=a) for a in wanted if a not in have])
+    SubmissionArea.objects.bulk_create([
+        SubmissionArea(submission=submission, area=a, call_id=submission.call_id,
+                       is_public=submission.state == SubmissionState.ACCEPTED) for a in wanted if a not in have])
 
 
 def save_answers(submission: Submission, answers: dict, files: dict | None = None, *, actor=None,
@@ -677,10 +679,12 @@ def submit_submission(submission: Submission, *, actor=None, now: dt.datetime | 
     before = locked.state
     locked.state = SubmissionState.SUBMITTED
     locked.submitted_at = now
-    locked.year = now.astimezone(call.tzinfo).year
+    local = now.astimezone(call.tzinfo)
+    locked.year = local.year
+    locked.month = f"{local:%Y-%m}"
     locked.return_reason = ""
     locked.duplicate_of = find_duplicate(locked)
-    locked.save(update_fields=["state", "submitted_at", "year", "return_reason", "duplicate_of", "updated_at"])
+    locked.save(update_fields=["state", "submitted_at", "year", "month", "return_reason", "duplicate_of", "updated_at"])
     _audit(locked, actor, SubmissionAction.SUBMIT, before, SubmissionState.SUBMITTED,
            _("possible duplicate of #%(pk)d") % {"pk": locked.duplicate_of_id} if locked.duplicate_of_id else "")
     _send(locked, "call-receipt")
@@ -744,6 +748,7 @@ def decide_submission(user, submission: Submission, decision: str, reason: str =
     locked.return_reason = reason if decision == "return" else ""
     locked.decision_note = reason
     locked.save(update_fields=["state", "decided_at", "return_reason", "decision_note", "updated_at"])
+    SubmissionArea.objects.filter(submission=locked).update(is_public=to_state == SubmissionState.ACCEPTED)
     _audit(locked, user, action, before, to_state, reason)
     _send(locked, f"call-{decision}")
     submission.state = locked.state
