@@ -657,7 +657,8 @@ def _answered(submission: Submission, spec: CallField) -> bool:
 
 
 @transaction.atomic
-def submit_submission(submission: Submission, *, actor=None, now: dt.datetime | None = None) -> Submission:
+def submit_submission(submission: Submission, *, actor=None, now: dt.datetime | None = None,
+                      quiet: bool = False) -> Submission:
     """Send the answers: every required answer given, eligibility passed, before the close. A receipt
     with a copy of the answers goes to the submitter's address; a possible duplicate is flagged."""
     locked = Submission.objects.select_for_update().get(pk=submission.pk)
@@ -687,7 +688,8 @@ def submit_submission(submission: Submission, *, actor=None, now: dt.datetime | 
     locked.save(update_fields=["state", "submitted_at", "year", "month", "return_reason", "duplicate_of", "updated_at"])
     _audit(locked, actor, SubmissionAction.SUBMIT, before, SubmissionState.SUBMITTED,
            _("possible duplicate of #%(pk)d") % {"pk": locked.duplicate_of_id} if locked.duplicate_of_id else "")
-    _send(locked, "call-receipt")
+    if not quiet:  # the demo loader is quiet: its fictional submitters get no receipt
+        _send(locked, "call-receipt")
     return locked
 
 
@@ -725,7 +727,7 @@ def submission_link(submission: Submission) -> str:
 # --- moderation ------------------------------------------------------------------------------------------
 
 @transaction.atomic
-def decide_submission(user, submission: Submission, decision: str, reason: str = "") -> Submission:
+def decide_submission(user, submission: Submission, decision: str, reason: str = "", *, quiet: bool = False) -> Submission:
     """Accept, return for changes (with a reason; the submitter may edit again) or decline."""
     locked = Submission.objects.select_for_update().select_related("call__item").get(pk=submission.pk)
     if not can_manage_call(user, locked.call.item):
@@ -750,6 +752,7 @@ def decide_submission(user, submission: Submission, decision: str, reason: str =
     locked.save(update_fields=["state", "decided_at", "return_reason", "decision_note", "updated_at"])
     SubmissionArea.objects.filter(submission=locked).update(is_public=to_state == SubmissionState.ACCEPTED)
     _audit(locked, user, action, before, to_state, reason)
-    _send(locked, f"call-{decision}")
+    if not quiet:
+        _send(locked, f"call-{decision}")
     submission.state = locked.state
     return locked

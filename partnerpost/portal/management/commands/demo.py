@@ -11,6 +11,7 @@ class Command(BaseCommand):
         load.add_argument("--force", action="store_true", help="Load even in production mode.")
 
     def handle(self, *args, action, force=False, **options):
+        from partnerpost.calls import demo as calls_demo
         from partnerpost.content import demo
         from partnerpost.editions import demo as edition_demo
 
@@ -18,6 +19,7 @@ class Command(BaseCommand):
             raise CommandError("Refusing to load demo users with a known password in production. Use --force if you mean it.")
         demo.load(log=self.stdout.write)
         edition_demo.load(log=self.stdout.write)
+        calls_demo.load(log=self.stdout.write)
         self.stdout.write("")
         self.stdout.write("Demo sign-ins (password for all: %s):" % demo.DEMO_PASSWORD)
         for spec in demo.USERS:
