@@ -27,8 +27,8 @@ PAGE_SIZE = 50
 
 
 def _catalogue_call(slug) -> Call:
-    call = Call.objects.public().select_related("item__partner").filter(item__slug=slug, is_catalogue=True).first()
-    if call is None:
+    call = Call.objects.select_related("item__partner").filter(item__slug=slug, is_catalogue=True).first()
+    if call is None or not call.item.is_live:
         raise Http404
     return call
 

@@ -126,7 +126,11 @@ def answer(request, slug):
         return redirect("calls:eligibility", slug=slug)
     steps = call.steps()
     following = [s for s in steps if s > submission.step_reached]
-    return redirect("calls:step", slug=slug, step=following[0] if following else steps[-1])
+    if submission.state == SubmissionState.RETURNED:
+        return redirect("calls:step", slug=slug, step=steps[0])  # changes asked for: start from the top
+    if not following:
+        return redirect("calls:review", slug=slug)
+    return redirect("calls:step", slug=slug, step=following[0])
 
 
 def _editable(request, call) -> Submission:

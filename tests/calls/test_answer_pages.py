@@ -40,7 +40,7 @@ def test_answer_in_steps_with_an_emailed_link(client, people, smtp, django_captu
     client.cookies.clear()
     assert client.get(f"/calls/{call.slug}/answer/step-2/").status_code == 403
     client.get(link)
-    assert client.get(f"/calls/{call.slug}/answer/").url == f"/calls/{call.slug}/answer/step-2/"
+    assert client.get(f"/calls/{call.slug}/answer/").url == f"/calls/{call.slug}/answer/review/"
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(f"/calls/{call.slug}/answer/review/")
     assert response.url == f"/calls/{call.slug}/answer/sent/"
