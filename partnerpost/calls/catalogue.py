@@ -55,9 +55,20 @@ def entries(call: Call, filters: Filters):
         rows = rows.filter(country=filters.country)
     if filters.year:
         rows = rows.filter(year=filters.year)
-    for word in fold(filters.q).lower().split()[:8]:
+    words = fold(filters.q).lower().split()[:8]
+    for word in words:
         rows = rows.filter(search_text__contains=word)
+    if words:
+        # A word search scans the folded text of every entry; the page then counts five facets and
+        # reads a page of the matches. Scan once and let the others read the matching ids.
+        ids = list(rows.values_list("pk", flat=True)[:MATERIALIZE_LIMIT + 1])
+        if len(ids) <= MATERIALIZE_LIMIT:
+            rows = published(call).filter(pk__in=ids)
     return rows
+
+
+#: Most matching ids kept in a list (SQLite takes at most 32,766 query parameters).
+MATERIALIZE_LIMIT = 20_000
 
 
 def summarize(call: Call, rows, filtered: bool = True) -> dict:
