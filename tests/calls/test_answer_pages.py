@@ -82,3 +82,10 @@ def test_members_calls_ask_for_sign_in(client, people):
 def test_an_unpublished_calls_pages_are_hidden(client, people):
     call = make_call(people.icap, state="draft")
     assert client.get(f"/calls/{call.slug}/").status_code == 404
+
+
+def test_the_call_items_page_links_to_its_form(client, people):
+    call = make_call(people.icap, title="Compendium call", is_catalogue=True)
+    page = client.get(call.item.get_absolute_url()).content.decode()
+    assert f'<a href="/calls/{call.slug}/">Answer online</a>' in page
+    assert f'<a href="/calls/{call.slug}/catalogue/">Catalogue of accepted entries</a>' in page
