@@ -67,8 +67,8 @@ def entries(call: Call, filters: Filters):
     return rows
 
 
-#: Most matching ids kept in a list (SQLite takes at most 32,766 query parameters).
-MATERIALIZE_LIMIT = 20_000
+#: Most matching ids kept in a list: beyond this, reading a long list of ids costs more than scanning again.
+MATERIALIZE_LIMIT = 1_000
 
 
 def summarize(call: Call, rows, filtered: bool = True) -> dict:
