@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     "partnerpost.discovery",
     "partnerpost.mailing",
     "partnerpost.importer",
+    "partnerpost.calls",
     "partnerpost.api",
     "partnerpost.portal",
     "partnerpost.tasks",
@@ -265,6 +266,11 @@ MAX_UPLOAD_MB = env_int("MAX_UPLOAD_MB", 20)
 # by browsers and proxies this long; the others are never kept. MEDIA_ACCEL_REDIRECT (e.g. /protected-media/)
 # hands the bytes to the front web server with X-Accel-Redirect after the checks.
 MEDIA_CACHE_SECONDS = env_int("MEDIA_CACHE_SECONDS", 600)
+# Calls for inputs: how long a signed "continue your answers" link works, and the virus scan of attached
+# files: empty (no scan), a dotted path to a callable `scan(file) -> None | reason`, or "cmd:" and a
+# command line that gets the file's path appended (exit 0 clean, 1 infected), e.g. "cmd:clamdscan --no-summary".
+CALLS_LINK_DAYS = env_int("CALLS_LINK_DAYS", 14)
+CALLS_VIRUS_SCAN = env_str("CALLS_VIRUS_SCAN")
 MEDIA_ACCEL_REDIRECT = env_str("MEDIA_ACCEL_REDIRECT")
 # Newsletter import: the largest file and the most PDF pages one import may have.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_MB", 25) * 1024 * 1024

@@ -59,3 +59,30 @@ def move_to(item, state, editor):
         step(editor, item)
     item.refresh_from_db()
     return item
+
+
+def make_call(partner, *, title="Call for inputs", opens=None, closes=None, time_zone="UTC", audience="email",
+              fields=None, eligibility=(), invitations=(), is_catalogue=False, languages=("en",), state=None):
+    """A call item (published unless `state` says otherwise) with its form, saved through the calls workflow."""
+    from partnerpost.calls import workflows as call_workflows
+    from partnerpost.network.permissions import OPERATOR
+
+    item = make_item(partner, kind=ItemKind.CALL, title=title, state=state or ItemState.PUBLISHED, call_type="inputs")
+    specs = fields if fields is not None else [
+        call_workflows.FieldSpec("title", "text", "Name of the initiative", required=True, role="title"),
+        call_workflows.FieldSpec("country", "country", "Country", required=True, role="country"),
+        call_workflows.FieldSpec("areas", "choices", "Action areas", required=True, role="area",
+                                 choices=["Information sharing", "E-participation", "E-health"]),
+        call_workflows.FieldSpec("description", "long_text", "Description", step=2),
+        call_workflows.FieldSpec("website", "url", "Website", step=2),
+        call_workflows.FieldSpec("report", "file", "Report", step=2),
+        call_workflows.FieldSpec("contact", "contact", "Contact person", step=2),
+        call_workflows.FieldSpec("started", "date", "Started on", step=2),
+        call_workflows.FieldSpec("national", "yes_no", "National scale", step=2),
+        call_workflows.FieldSpec("level", "choice", "Level of government", step=2, choices=["National", "Local"]),
+    ]
+    data = call_workflows.CallInput(
+        opens=opens or dt.datetime(2020, 1, 1, 0, 0), closes=closes or dt.datetime(2099, 12, 31, 23, 59),
+        time_zone=time_zone, languages=list(languages), audience=audience, is_catalogue=is_catalogue,
+        fields=specs, eligibility=list(eligibility), invitations=list(invitations))
+    return call_workflows.save_call(OPERATOR, item, data)

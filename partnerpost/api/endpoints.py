@@ -10,7 +10,7 @@ This module puts the API together; each seam has its module:
 - conditional: read limits per client address, ETag, Cache-Control and 304 answers;
 - handlers: errors mapped to {"detail", "errors"} answers;
 - routing: the /v1 router, paging and shared response sets;
-- read_routes, partner_routes: the operations.
+- read_routes, partner_routes, call_routes: the operations.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from . import handlers  # noqa: F401 - registers the exception handlers on `api`
 from . import read_routes  # noqa: F401, I001
 from . import partner_routes  # noqa: F401, I001
 from . import registration_routes  # noqa: F401, I001
+from . import call_routes  # noqa: F401, I001
 from .auth import INVALID_TOKEN, MISSING_TOKEN, SAFE_METHODS, BearerToken, auth
 from .conditional import guarded
 from .openapi import DESCRIPTION, PartnerpostApi, api

@@ -233,6 +233,17 @@ def _fetcher_class():
     return Fetcher
 
 
+def render_print(template: str, context: dict, language: str = "en") -> bytes:
+    """Another app's print document through this renderer: its template may use the edition's fonts
+    (`url("fonts/...")`, resolved against editions/static/editions/) and gets the same tagged PDF.
+    The calls catalogue uses it; editions never import their users."""
+    from weasyprint import HTML
+
+    with translation.override(language):
+        html = render_to_string(template, {**context, "static": STATIC.as_uri()})
+    return HTML(string=html, base_url=STATIC.as_uri() + "/").write_pdf(pdf_tags=True)
+
+
 def render_standalone(context: dict) -> str:
     """The web rendering as one self-contained page."""
     with translation.override(context.get("language") or "en"):

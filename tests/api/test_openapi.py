@@ -53,6 +53,8 @@ def test_document_is_valid_openapi_and_complete():
         ("GET", "/api/v1/editions/{slug}"), ("GET", "/api/v1/search"), ("GET", "/api/v1/partner"),
         ("GET", "/api/v1/partner/items"), ("GET", "/api/v1/partner/items/{slug}"),
         ("GET", "/api/v1/events/{slug}/registration"), ("POST", "/api/v1/events/{slug}/registrations"),
+        ("GET", "/api/v1/calls"), ("GET", "/api/v1/calls/{slug}"), ("POST", "/api/v1/calls/{slug}/submissions"),
+        ("GET", "/api/v1/calls/{slug}/entries"),
     ])
     for (method, path), op in operations.items():
         codes = set(op["responses"])

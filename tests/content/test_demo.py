@@ -18,8 +18,9 @@ def test_demo_load_is_complete_and_safe_to_repeat(db, capsys):
     call_command("demo", "load")
     assert "0 partners, 0 users, 0 items created" in capsys.readouterr().out
     assert (Partner.objects.count(), User.objects.count(), Item.objects.count(), AuditEntry.objects.count()) == counts
-    # Beside the newsletter's items, the registration demo adds one future event (see registration/demo.py).
-    assert Item.objects.published().exclude(title=registration_demo.FUTURE_TITLE).count() == len(demo.ITEMS)
+    # Beside the newsletter's items: one future event of the registration demo (see registration/demo.py)
+    # and the three call items of the calls demo (partnerpost.calls.demo).
+    assert Item.objects.published().exclude(title=registration_demo.FUTURE_TITLE).count() == len(demo.ITEMS) + 3
 
 
 def test_demo_items_hold_the_sample_facts_as_fields(db):

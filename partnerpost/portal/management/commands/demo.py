@@ -12,6 +12,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, action, force=False, **options):
         from partnerpost.audience import demo as audience_demo
+        from partnerpost.calls import demo as calls_demo
         from partnerpost.content import demo
         from partnerpost.editions import demo as edition_demo
         from partnerpost.registration import demo as registration_demo
@@ -22,6 +23,7 @@ class Command(BaseCommand):
         edition_demo.load(log=self.stdout.write)
         audience_demo.load(log=self.stdout.write)
         registration_demo.load(log=self.stdout.write)
+        calls_demo.load(log=self.stdout.write)
         self.stdout.write("")
         self.stdout.write("Demo sign-ins (password for all: %s):" % demo.DEMO_PASSWORD)
         for spec in demo.USERS:

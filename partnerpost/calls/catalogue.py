@@ -1,0 +1,127 @@
+"""A compendium call's published entries: filters by facet, counts per facet, rows for exports.
+
+Shared by the catalogue pages, the exports, the PDF and `GET /api/v1/calls/{slug}/entries`, so every
+face filters the same way. Facets: action area (the field with the role "area"), UN M49 region (the
+continent, from lib.m49), country and year; `q` matches every word in the folded answers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count
+
+from partnerpost.content.models import Country
+from partnerpost.lib import m49
+from partnerpost.lib.text import fold
+
+from .enums import FieldRole, SubmissionState
+from .models import Call, Submission, SubmissionArea
+
+#: The M49 regions a catalogue groups countries by (the continents under "World").
+REGIONS = ["002", "019", "142", "150", "009"]
+
+
+@dataclass
+class Filters:
+    area: str = ""
+    region: str = ""
+    country: str = ""
+    year: int | None = None
+    q: str = ""
+
+    @classmethod
+    def from_query(cls, params) -> "Filters":
+        year = params.get("year", "")
+        return cls(area=params.get("area", "")[:200], region=params.get("region", "")[:3],
+                   country=params.get("country", "")[:2].upper(), year=int(year) if year.isdigit() else None,
+                   q=params.get("q", "")[:200].strip())
+
+    def active(self) -> bool:
+        return bool(self.area or self.region or self.country or self.year or self.q)
+
+
+def published(call: Call):
+    return Submission.objects.filter(call=call, state=SubmissionState.ACCEPTED)
+
+
+def entries(call: Call, filters: Filters):
+    rows = published(call)
+    if filters.area:
+        rows = rows.filter(pk__in=SubmissionArea.objects.filter(area=filters.area).values("submission_id"))
+    if filters.region:
+        rows = rows.filter(region=filters.region)
+    if filters.country:
+        rows = rows.filter(country=filters.country)
+    if filters.year:
+        rows = rows.filter(year=filters.year)
+    words = fold(filters.q).lower().split()[:8]
+    for word in words:
+        rows = rows.filter(search_text__contains=word)
+    if words:
+        # A word search scans the folded text of every entry; the page then counts five facets and
+        # reads a page of the matches. Scan once and let the others read the matching ids.
+        ids = list(rows.values_list("pk", flat=True)[:MATERIALIZE_LIMIT + 1])
+        if len(ids) <= MATERIALIZE_LIMIT:
+            rows = published(call).filter(pk__in=ids)
+    return rows
+
+
+#: Most matching ids kept in a list: beyond this, reading a long list of ids costs more than scanning again.
+MATERIALIZE_LIMIT = 1_000
+
+
+def summarize(call: Call, rows, filtered: bool = True) -> dict:
+    """Everything the catalogue page counts: the facet counts and the months for the chart over time.
+    One GROUP BY per facet, each read from an index of (call, state, facet)."""
+    def grouped(column):
+        return dict(rows.order_by().values_list(column).annotate(n=Count("pk")))
+
+    if filtered:
+        areas = SubmissionArea.objects.filter(submission__in=rows.order_by().values("pk"))
+    else:  # the whole catalogue: counted from the (call, is_public, area) index alone
+        areas = SubmissionArea.objects.filter(call=call, is_public=True)
+    by_area = dict(areas.order_by().values_list("area").annotate(n=Count("pk")))
+    by_region, by_country, by_year, by_month = grouped("region"), grouped("country"), grouped("year"), grouped("month")
+    area_field = call.field_by_role(FieldRole.AREA)
+    names = dict(Country.objects.filter(code__in=[c for c in by_country if c]).values_list("code", "name"))
+    counts = {
+        "area": [(a, a, by_area.get(a, 0)) for a in (area_field.choices if area_field else [])],
+        "region": [(r, m49.REGIONS[r][0], by_region.get(r, 0)) for r in REGIONS],
+        "country": sorted(((c, names.get(c, c), n) for c, n in by_country.items() if c), key=lambda t: t[1]),
+        "year": sorted(((y, str(y), n) for y, n in by_year.items() if y), reverse=True),
+    }
+    return {"counts": counts, "months": sorted((m, n) for m, n in by_month.items() if m),
+            "total": sum(by_region.values())}
+
+
+def facet_counts(call: Call, rows, filtered: bool = True) -> dict:
+    """{"area": [(value, label, n)], "region": [...], "country": [...], "year": [...]} for the rows."""
+    return summarize(call, rows, filtered)["counts"]
+
+
+def entry_data(call: Call, submission: Submission, names: dict | None = None) -> dict:
+    """One entry as the exports and the API give it: its public answers (no contact, no files)."""
+    from .enums import FieldType
+
+    names = names if names is not None else {}
+    answers = {}
+    for spec in call.ordered_fields():
+        if spec.type in {FieldType.CONTACT, FieldType.FILE}:
+            continue
+        value = submission.answers.get(spec.name)
+        if value is not None:
+            answers[spec.name] = value
+    return {
+        "id": submission.pk, "title": submission.title, "country": submission.country or None,
+        "country_name": names.get(submission.country) or None,
+        "region": submission.region or None,
+        "region_name": m49.REGIONS[submission.region][0] if submission.region else None,
+        "year": submission.year, "areas": [a.area for a in submission.area_rows.all()], "answers": answers,
+    }
+
+
+def public_fields(call: Call) -> list:
+    from .enums import FieldType
+
+    return [f for f in call.ordered_fields() if f.type not in {FieldType.CONTACT, FieldType.FILE}]

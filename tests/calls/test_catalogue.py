@@ -1,0 +1,102 @@
+import csv
+import io
+import json
+
+import pytest
+
+from partnerpost.calls import workflows
+from tests.factories import make_call
+
+pytestmark = pytest.mark.django_db
+
+AREAS = ["Information sharing", "E-participation", "E-health"]
+
+
+@pytest.fixture
+def compendium(people):
+    call = make_call(people.icap, title="Compendium", is_catalogue=True)
+    made = {}
+    for n, (title, country, areas) in enumerate([
+        ("Citizen alerts by text message", "KE", ["Information sharing"]),
+        ("Online consultation on the recovery plan", "UY", ["E-participation", "Information sharing"]),
+        ("Remote doctor visits", "JP", ["E-health"]),
+        ("Village health workers app", "KE", ["E-health"]),
+        ("Draft that was declined", "FR", ["E-health"]),
+    ]):
+        submission = workflows.start_submission(call, email=f"p{n}@gov.example")
+        workflows.save_answers(submission, {"title": title, "country": country, "areas": areas,
+                                            "description": f"How {title.lower()} works.",
+                                            "contact": {"name": "Private Person", "email": "private@gov.example"}})
+        workflows.submit_submission(submission)
+        workflows.decide_submission(people.editor, submission, "decline" if "declined" in title else "accept")
+        made[title] = submission
+    return call, made
+
+
+def test_catalogue_shows_every_area_with_counts_and_only_accepted_entries(client, compendium):
+    call, made = compendium
+    page = client.get(f"/calls/{call.slug}/catalogue/").content.decode()
+    assert "4 published entries" in page
+    assert "Draft that was declined" not in page
+    for area, n in (("Information sharing", 2), ("E-participation", 1), ("E-health", 2)):
+        assert f'{area}</a> <span class="count">{n}</span>' in page
+    assert 'Africa</a> <span class="count">2</span>' in page
+    assert "<svg" in page and "Kenya: 2" in page
+
+
+def test_catalogue_filters_by_facets_and_words(client, compendium):
+    call, made = compendium
+    page = client.get(f"/calls/{call.slug}/catalogue/", {"area": "E-health", "region": "002"}).content.decode()
+    assert "1 published entry" in page and "Village health workers app" in page
+    page = client.get(f"/calls/{call.slug}/catalogue/", {"q": "DOCTOR visits"}).content.decode()
+    assert "1 published entry" in page and "Remote doctor visits" in page
+
+
+def test_csv_export_parses_with_one_row_per_published_entry(client, compendium):
+    call, made = compendium
+    response = client.get(f"/calls/{call.slug}/catalogue/entries.csv")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert sorted(r["title"] for r in rows) == ["Citizen alerts by text message", "Online consultation on the recovery plan",
+                                                "Remote doctor visits", "Village health workers app"]
+    uy = next(r for r in rows if r["country"] == "UY")
+    assert (uy["country_name"], uy["region_name"], uy["areas"]) == ("Uruguay", "Americas", "Information sharing; E-participation")
+    assert "contact" not in rows[0] and "private@gov.example" not in response.content.decode()
+
+
+def test_json_export_and_api_entries_filter_alike(client, compendium):
+    call, made = compendium
+    body = json.loads(client.get(f"/calls/{call.slug}/catalogue/entries.json", {"country": "KE"}).content)
+    assert [e["title"] for e in body["entries"]] == ["Citizen alerts by text message", "Village health workers app"]
+    api = client.get(f"/api/v1/calls/{call.slug}/entries", {"country": "KE", "area": "E-health"}).json()
+    assert api["count"] == 1
+    entry = api["results"][0]
+    assert (entry["title"], entry["areas"], entry["region"], entry["answers"]["description"]) == (
+        "Village health workers app", ["E-health"], "002", "How village health workers app works.")
+    assert "contact" not in entry["answers"]
+    assert api["facets"]["area"] == {"Information sharing": 0, "E-participation": 0, "E-health": 1}
+
+
+def test_entry_page_shows_a_published_entry_only(client, compendium):
+    call, made = compendium
+    page = client.get(f"/calls/{call.slug}/catalogue/{made['Remote doctor visits'].pk}/").content.decode()
+    assert "Remote doctor visits" in page and "Japan" in page and "Private Person" not in page
+    assert client.get(f"/calls/{call.slug}/catalogue/{made['Draft that was declined'].pk}/").status_code == 404
+
+
+def test_the_pdf_has_a_section_per_action_area(client, compendium):
+    import pypdfium2
+
+    call, made = compendium
+    response = client.get(f"/calls/{call.slug}/catalogue/catalogue.pdf")
+    assert response["Content-Type"] == "application/pdf"
+    pdf = pypdfium2.PdfDocument(response.content)
+    text = "\n".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
+    pdf.close()
+    for area in AREAS:
+        assert text.count(area) >= 2, area  # in the contents and as a section heading
+    assert "CONTENTS BY ACTION AREA" in text and "Village health workers app" in text
+
+
+def test_a_call_without_a_catalogue_has_none(client, people):
+    call = make_call(people.icap)
+    assert client.get(f"/calls/{call.slug}/catalogue/").status_code == 404
