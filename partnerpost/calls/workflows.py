@@ -27,7 +27,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, ngettext
 
 from partnerpost.content.enums import AuditAction, ItemKind
 from partnerpost.content.models import CONTENT_LANGUAGES, AuditEntry, Country, Item, web_url
@@ -300,7 +300,7 @@ def save_call(user, item: Item, data: CallInput) -> Call:
     call.invitations.all().delete()
     Invitation.objects.bulk_create([Invitation(call=call, email=a.strip().lower()) for a in sorted(set(data.invitations))])
     CallAudit.objects.create(call=call, actor=_actor(user), action=action,
-                             note=_("%(n)d fields, closes %(when)s") % {"n": len(data.fields), "when": _when(call.local_close(), call)})
+                             note=ngettext("%(n)d field, closes %(when)s", "%(n)d fields, closes %(when)s", len(data.fields)) % {"n": len(data.fields), "when": _when(call.local_close(), call)})
     # The item's deadline is the close's local day: the calendar, feeds and editions show it.
     close_day = call.local_close().date()
     if item.deadline != close_day:

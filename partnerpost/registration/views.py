@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, ngettext
 from django.views.decorators.http import require_POST
 
 from partnerpost.content.models import Item
@@ -324,10 +324,10 @@ def attendance(request, pk):
                     problems = [_("Choose a CSV file of at most 2 MB.")]
                 else:
                     count = workflows.import_attendance(request.user, item, upload.read().decode("utf-8", errors="replace"))
-                    messages.success(request, _("%(n)d attendance marks added.") % {"n": count})
+                    messages.success(request, ngettext("%(n)d attendance mark added.", "%(n)d attendance marks added.", count) % {"n": count})
             elif action == "certificates":
                 issued = workflows.issue_certificates(request.user, item)
-                messages.success(request, _("%(n)d certificates issued and emailed.") % {"n": len(issued)})
+                messages.success(request, ngettext("%(n)d certificate issued and emailed.", "%(n)d certificates issued and emailed.", len(issued)) % {"n": len(issued)})
         except ValidationError as exc:
             problems = [m for ms in exc.message_dict.values() for m in ms]
         if not problems:
