@@ -171,6 +171,10 @@ def submission_institution(submission: Submission) -> str:
     return ""
 
 
+def _key(text: str) -> str:
+    return " ".join(fold(text).casefold().split())
+
+
 def _profile(reviewer) -> ReviewerProfile:
     try:
         return reviewer.reviewer_profile
@@ -184,7 +188,7 @@ def conflict_reason(reviewer, submission: Submission) -> str:
     if profile.country and submission.country and profile.country == submission.country:
         return _("The submission comes from the reviewer's own country.")
     institution = submission_institution(submission)
-    if profile.institution and institution and fold(profile.institution) == fold(institution):
+    if profile.institution and institution and _key(profile.institution) == _key(institution):
         return _("The submission comes from the reviewer's own institution.")
     if submission.user_id and submission.user_id == reviewer.pk:
         return _("The reviewer sent this submission.")
@@ -493,3 +497,80 @@ def _tell_outcome(stage, submission, decision) -> None:
                 "submission": submission, "call": stage.call, "accepted": decision == "accept",
                 "comments": comments})
     transaction.on_commit(send)
+
+
+# --- invitations ------------------------------------------------------------------------------------------
+
+INVITATION_SALT = "partnerpost.calls.reviewer-invitation"
+
+
+def invitation_token(stage: ReviewStage, email: str) -> str:
+    from django.core import signing
+
+    return signing.dumps({"st": stage.pk, "e": email}, salt=INVITATION_SALT, compress=True)
+
+
+def read_invitation(token: str) -> tuple[ReviewStage, str] | None:
+    """(stage, address) for a genuine invitation not older than CALLS_LINK_DAYS; None otherwise."""
+    from django.conf import settings
+    from django.core import signing
+
+    try:
+        data = signing.loads(token, salt=INVITATION_SALT, max_age=settings.CALLS_LINK_DAYS * 24 * 3600)
+    except signing.BadSignature:
+        return None
+    stage = ReviewStage.objects.select_related("call__item").filter(pk=data.get("st")).first()
+    return (stage, data.get("e", "")) if stage else None
+
+
+def invite_reviewer(user, stage: ReviewStage, email: str, *, country: str = "", institution: str = "") -> str:
+    """Email a signed, expiring invitation to review in this stage; returns the link."""
+    from django.conf import settings
+    from django.core.validators import validate_email
+    from django.urls import reverse
+
+    from partnerpost import notify
+
+    _require_manager(user, stage.call)
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValidationError({"email": [_("Enter a valid email address.")]}) from None
+    link = settings.SITE_URL + reverse("calls_review:invitation", args=[invitation_token(stage, email)])
+    _audit(stage, user, ReviewAction.ASSIGN, note=_("Invitation sent to %(email)s") % {"email": email})
+    transaction.on_commit(lambda: notify.send_templated("review-invitation", [email], {
+        "stage": stage, "call": stage.call, "link": link, "days": settings.CALLS_LINK_DAYS}))
+    return link
+
+
+@transaction.atomic
+def accept_invitation(token: str, reviewer, *, country: str = "", institution: str = "") -> ReviewStage:
+    """The invited person (signed in, or just registered) joins the stage's reviewers."""
+    found = read_invitation(token)
+    if found is None:
+        raise WorkflowError(_("This invitation link is not valid or has expired; ask the editors for a new one."))
+    stage, email = found
+    profile, _created = ReviewerProfile.objects.get_or_create(user=reviewer)
+    if country or institution:
+        profile.country = (country or profile.country).upper()
+        profile.institution = institution or profile.institution
+        profile.save()
+    StageReviewer.objects.get_or_create(stage=stage, user=reviewer)
+    _audit(stage, reviewer, ReviewAction.ASSIGN, note=_("%(user)s accepted the invitation sent to %(email)s") % {
+        "user": reviewer.get_username(), "email": email})
+    return stage
+
+
+def may_review(user) -> bool:
+    return bool(user.is_authenticated and StageReviewer.objects.filter(user=user).exists())
+
+
+def visible_answers(assignment: Assignment) -> list:
+    """The answers a reviewer sees: every row, except the submitter's identity when the stage is anonymised."""
+    from .workflows import answer_rows
+
+    rows = answer_rows(assignment.submission)
+    if not assignment.stage.anonymised:
+        return rows
+    return [(spec, value) for spec, value in rows if spec.name not in IDENTITY_FIELDS and spec.type != "contact"]
