@@ -475,11 +475,11 @@ def decide_outcome(user, stage: ReviewStage, submission: Submission, decision: s
     outcome.decision, outcome.reason, outcome.decided_at = decision, reason, timezone.now()
     outcome.save(update_fields=["decision", "reason", "decided_at"])
     _audit(stage, user, ReviewAction.DECIDE, submission, f"{decision}: {reason}")
-    _tell_outcome(stage, submission, decision)
+    _tell_outcome(stage, submission, decision, outcome.decided_at)
     return outcome
 
 
-def _tell_outcome(stage, submission, decision) -> None:
+def _tell_outcome(stage, submission, decision, decided_at) -> None:
     from django.conf import settings
     from django.utils import translation
 
@@ -495,7 +495,7 @@ def _tell_outcome(stage, submission, decision) -> None:
         with translation.override(language):
             notify.send_templated("review-outcome", [address], {
                 "submission": submission, "call": stage.call, "accepted": decision == "accept",
-                "comments": comments})
+                "comments": comments, "decided_at": decided_at})
     transaction.on_commit(send)
 
 
