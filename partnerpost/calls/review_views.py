@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from partnerpost.content.models import Country
+from partnerpost.content.models import AwardProgramme, Country, Item
 from partnerpost.network.access import require
 from partnerpost.network.permissions import can_use_workspace
 
@@ -145,6 +145,16 @@ def manage(request, slug):
                     rw.decide_outcome(request.user, stage, submission, request.POST.get("decision", ""),
                                       request.POST.get("reason", ""))
                     messages.success(request, _("Decision recorded; the submitter has been emailed."))
+                elif action == "publish_winners":
+                    programme = AwardProgramme.objects.filter(pk=request.POST.get("programme") or None).first()
+                    year = request.POST.get("year", "")
+                    item = rw.publish_winners(request.user, stage, programme, int(year) if year.isdigit() else 0)
+                    messages.success(request, _("Winners published as “%(title)s”.") % {"title": item.title})
+                elif action == "publish_programme":
+                    event = Item.objects.filter(pk=request.POST.get("event") or None, kind="event").first()
+                    count = rw.publish_programme(request.user, stage, event)
+                    messages.success(request, _("%(count)s accepted papers listed on “%(event)s”.") % {
+                        "count": count, "event": event.title})
                 else:
                     raise Http404
                 return redirect(f"{reverse('calls_manage:review', args=[slug])}#stage-{stage.pk}")
@@ -158,4 +168,7 @@ def manage(request, slug):
         stages.append({"stage": stage, "results": rw.stage_results(stage),
                        "reviewers": [(m.user, loads[m.user_id]) for m in stage.stage_reviewers.all()],
                        "history": stage.audit_entries.select_related("actor", "submission").order_by("-at", "-id")[:20]})
-    return render(request, "calls/review/manage.html", {"call": call, "stages": stages, "stage_form": stage_form})
+    return render(request, "calls/review/manage.html", {
+        "call": call, "stages": stages, "stage_form": stage_form, "programmes": AwardProgramme.objects.all(),
+        "events": Item.objects.filter(kind="event", partner=call.item.partner).order_by("-start_date")[:50],
+        "this_year": call.closes_at.year})

@@ -574,3 +574,105 @@ def visible_answers(assignment: Assignment) -> list:
     if not assignment.stage.anonymised:
         return rows
     return [(spec, value) for spec, value in rows if spec.name not in IDENTITY_FIELDS and spec.type != "contact"]
+
+
+# --- outcomes published -----------------------------------------------------------------------------------
+
+def _accepted_outcomes(stage: ReviewStage):
+    return (stage.outcomes.filter(decision="accept", submission__state=SubmissionState.ACCEPTED)
+            .select_related("submission").prefetch_related("submission__area_rows").order_by("submission_id"))
+
+
+def winner_name(submission: Submission) -> str:
+    for name in ("nominee", "institution", "organization", "organisation"):
+        value = submission.answers.get(name)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return submission.title
+
+
+@transaction.atomic
+def publish_winners(user, stage: ReviewStage, programme, year: int, *, title: str = "", summary: str = ""):
+    """The accepted submissions of the stage become one published award item (content kind "award") with a
+    winner per submission: its category (the submission's area), name and country. Made through
+    content.workflows.save_item, submitted, approved and published, so the edition composer offers it for
+    the edition whose period holds today. Declined submissions are never named."""
+    from partnerpost.content import workflows as content_workflows
+    from partnerpost.content.enums import ItemKind
+    from partnerpost.content.models import AwardCategory, Country
+
+    _require_manager(user, stage.call)
+    outcomes = list(_accepted_outcomes(stage))
+    errors = {}
+    if not outcomes:
+        errors["winners"] = [_("No submission of this stage is accepted yet: decide first.")]
+    if programme is None:
+        errors["programme"] = [_("Choose the award programme.")]
+    if not isinstance(year, int) or not 1900 <= year <= 2100:
+        errors["year"] = [_("Give the year of the awards, e.g. 2021.")]
+    if errors:
+        raise ValidationError(errors)
+    categories, winners = [], []
+    for position, outcome in enumerate(outcomes):
+        area = _category(outcome.submission)
+        category = None
+        if area:
+            category, _created = AwardCategory.objects.get_or_create(
+                programme=programme, name=area, defaults={"position": programme.categories.count()})
+            if category not in categories:
+                categories.append(category)
+        winners.append(content_workflows.Winner(
+            name=winner_name(outcome.submission), category=category,
+            country=Country.objects.filter(pk=outcome.submission.country).first()))
+    call = stage.call
+    item_title = title.strip() or _("%(programme)s %(year)s: the winners") % {"programme": programme.name, "year": year}
+    data = content_workflows.ItemInput(values={
+        "kind": ItemKind.AWARD, "partner": call.item.partner, "title": item_title[:300],
+        "summary": summary.strip() or _("The winners of %(call)s, chosen by its review panel.") % {"call": call.title},
+        "language": call.item.language, "award_programme": programme, "award_year": year,
+        "published_on": timezone.localdate()},
+        related=content_workflows.Related(award_categories=categories, winners=winners))
+    item = content_workflows.save_item(user, data, submit=True)
+    item = content_workflows.approve_item(user, item)
+    item = content_workflows.publish_item(user, item)
+    for outcome in outcomes:
+        outcome.published_item = item
+        outcome.save(update_fields=["published_item"])
+        _audit(stage, user, ReviewAction.PUBLISH, outcome.submission, item.title)
+    return item
+
+
+@transaction.atomic
+def publish_programme(user, stage: ReviewStage, event) -> int:
+    """The accepted papers of the stage become the programme list shown on the conference's event page."""
+    from partnerpost.content.enums import ItemKind
+
+    _require_manager(user, stage.call)
+    if event is None or event.kind != ItemKind.EVENT:
+        raise ValidationError({"event": [_("Choose the conference's event.")]})
+    outcomes = list(_accepted_outcomes(stage))
+    if not outcomes:
+        raise ValidationError({"event": [_("No submission of this stage is accepted yet: decide first.")]})
+    for outcome in outcomes:
+        outcome.published_item = event
+        outcome.save(update_fields=["published_item"])
+        _audit(stage, user, ReviewAction.PUBLISH, outcome.submission, event.title)
+    return len(outcomes)
+
+
+def programme_for(event) -> list[dict]:
+    """The accepted papers listed on an event's page: title, authors and country, in order. Only accepted
+    submissions whose outcome was published to this event; nothing declined, no reviewer's word."""
+    from partnerpost.content.models import Country
+
+    rows = []
+    outcomes = (StageOutcome.objects.filter(published_item=event, decision="accept",
+                                            submission__state=SubmissionState.ACCEPTED)
+                .select_related("submission").order_by("submission__title", "submission_id"))
+    names = dict(Country.objects.values_list("code", "name"))
+    for outcome in outcomes:
+        s = outcome.submission
+        authors = s.answers.get("authors") or s.answers.get("author") or ""
+        rows.append({"title": s.title, "authors": authors if isinstance(authors, str) else "",
+                     "country": names.get(s.country, "")})
+    return rows
