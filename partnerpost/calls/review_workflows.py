@@ -51,7 +51,7 @@ REVIEWABLE_STATES = {SubmissionState.SUBMITTED, SubmissionState.ACCEPTED}
 #: Answer names read as the submitter's institution (for the conflict rule and anonymised review).
 INSTITUTION_FIELDS = ("institution", "organization", "organisation")
 #: Answer names hidden from reviewers when a stage is anonymised.
-IDENTITY_FIELDS = INSTITUTION_FIELDS + ("contact", "name", "nominee", "author", "authors", "email")
+IDENTITY_FIELDS = INSTITUTION_FIELDS + ("contact", "name", "nominee", "author", "authors", "coauthors", "email")
 
 
 @dataclass
@@ -673,6 +673,8 @@ def programme_for(event) -> list[dict]:
     for outcome in outcomes:
         s = outcome.submission
         authors = s.answers.get("authors") or s.answers.get("author") or ""
+        if isinstance(authors, dict):  # a contact answer: its name only, never the address
+            authors = authors.get("name", "")
         rows.append({"title": s.title, "authors": authors if isinstance(authors, str) else "",
                      "country": names.get(s.country, "")})
     return rows
