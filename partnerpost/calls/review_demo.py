@@ -101,10 +101,10 @@ def _decide_best_per_category(editor, stage, rw, reason_accept, reason_decline):
         if result.category not in seen and result.rank == 1:
             seen.add(result.category)
             rw.shortlist_submission(editor, stage, result.submission)
-            rw.decide_outcome(editor, stage, result.submission, "accept", reason_accept)
+            rw.decide_outcome(editor, stage, result.submission, "accept", reason_accept, quiet=True)
             winners.append(result.submission)
         else:
-            rw.decide_outcome(editor, stage, result.submission, "decline", reason_decline)
+            rw.decide_outcome(editor, stage, result.submission, "decline", reason_decline, quiet=True)
     return winners
 
 
@@ -146,7 +146,7 @@ def load(log=print) -> dict:
                     "summary": f"{title}: an illustrative nomination written for the demo.", "started": "2018-03-01",
                     "nominator": {"name": f"Nominator {n + 1}", "email": f"nominator{n + 1}@demo.invalid"}},
                     f"nominator{n + 1}@demo.invalid", language)
-            rw.save_stage(editor, call, rw.StageInput(
+            screening = rw.save_stage(editor, call, rw.StageInput(
                 name="Eligibility screening", position=1, closes_at=later, reviews_per_submission=1,
                 categories=[rw.CategorySpec("eligible", "Meets the rules of the round", 1, 0, 1, {"0": "No", "1": "Yes"})]))
             stage = rw.save_stage(editor, call, rw.StageInput(
@@ -154,6 +154,15 @@ def load(log=print) -> dict:
                 categories=[rw.CategorySpec("impact", "Impact and results", 3, 1, 5, {"1": "Little", "3": "Clear", "5": "Exceptional"}),
                             rw.CategorySpec("innovation", "Innovation", 2, 1, 5, {"1": "Routine", "5": "Ground-breaking"}),
                             rw.CategorySpec("transferability", "Can others adapt it?", 1, 1, 5, {"1": "Hardly", "5": "Readily"})]))
+            # screening: one reviewer checks each nomination against the rules; all pass
+            _reviewers(editor, screening, rw)
+            rw.auto_assign(editor, screening)
+            for assignment in screening.assignments.select_related("submission", "reviewer"):
+                rw.declare_conflict(assignment.reviewer, assignment, False)
+                rw.submit_review(assignment.reviewer, assignment, {"eligible": 1}, recommendation="accept",
+                                 comment_to_panel="Run by a public institution for more than two years.")
+            for submission in call.submissions.filter(state="submitted"):
+                rw.decide_outcome(editor, screening, submission, "accept", "Meets the rules of the round.", quiet=True)
             users = _reviewers(editor, stage, rw)
             rw.auto_assign(editor, stage)
             _score_all(stage, users, {t: m for t, _i, _c, _k, _l, m in UNPSA_NOMINATIONS}, rw)
@@ -232,7 +241,8 @@ def load(log=print) -> dict:
             for title, _a, _c, ok, _m in PAPERS:
                 submission = call.submissions.get(title=title)
                 rw.decide_outcome(editor, stage, submission, "accept" if ok else "decline",
-                                  "Fits the theme, with sound evidence." if ok else "Outside the conference's theme.")
+                                  "Fits the theme, with sound evidence." if ok else "Outside the conference's theme.",
+                                  quiet=True)
             made["papers"] = rw.publish_programme(editor, stage, event)
             made["stages"] += 1
     log(f"Review panels: {made['stages']} stages created, {made['winners']} winners published, "

@@ -195,8 +195,21 @@ def conflict_reason(reviewer, submission: Submission) -> str:
     return ""
 
 
+def previous_stage(stage: ReviewStage) -> ReviewStage | None:
+    return stage.call.review_stages.filter(position__lt=stage.position).order_by("-position").first()
+
+
+def is_last_stage(stage: ReviewStage) -> bool:
+    return not stage.call.review_stages.filter(position__gt=stage.position).exists()
+
+
 def _reviewable(stage: ReviewStage):
-    return stage.call.submissions.filter(state__in=REVIEWABLE_STATES).order_by("id")
+    """Submitted answers; after the first stage, only those the previous stage let through."""
+    submissions = stage.call.submissions.filter(state__in=REVIEWABLE_STATES)
+    before = previous_stage(stage)
+    if before is not None:
+        submissions = submissions.filter(stage_outcomes__stage=before, stage_outcomes__decision="accept")
+    return submissions.order_by("id")
 
 
 @transaction.atomic
@@ -456,11 +469,14 @@ def comments_for_submitter(stage: ReviewStage, submission: Submission) -> list[s
 
 
 @transaction.atomic
-def decide_outcome(user, stage: ReviewStage, submission: Submission, decision: str, reason: str) -> StageOutcome:
-    """Accept or decline a reviewed submission, with a reason (audited); the submitter is told by email in
-    their language, with the reviewers' comments meant for them (never the panel's)."""
-    from partnerpost.calls.workflows import decide_submission
+def decide_outcome(user, stage: ReviewStage, submission: Submission, decision: str, reason: str, *,
+                   quiet: bool = False) -> StageOutcome:
+    """Accept or decline a reviewed submission, with a reason (audited).
 
+    Accepting in a stage that has a later one lets the submission through to it (its state stays
+    "submitted" and nobody is emailed yet). Accepting in the last stage, or declining in any stage,
+    is final: the submission becomes accepted or declined, and the submitter is told by email in their
+    language with the reviewers' comments meant for them (never the panel's)."""
     _require_manager(user, stage.call)
     reason = (reason or "").strip()
     errors = {}
@@ -470,13 +486,43 @@ def decide_outcome(user, stage: ReviewStage, submission: Submission, decision: s
         errors["reason"] = [_("Give the reason for the decision: it is kept in the audit log.")]
     if errors:
         raise ValidationError(errors)
-    decide_submission(user, submission, decision, reason, quiet=True)
-    outcome, _created = StageOutcome.objects.select_for_update().get_or_create(stage=stage, submission=submission)
+    locked = Submission.objects.select_for_update().get(pk=submission.pk)
+    if locked.call_id != stage.call_id or not _reviewable(stage).filter(pk=locked.pk).exists():
+        raise WorkflowError(_("This submission is not under review in the stage “%(stage)s”.") % {"stage": stage.name})
+    outcome, _created = StageOutcome.objects.select_for_update().get_or_create(stage=stage, submission=locked)
+    if outcome.decision:
+        raise WorkflowError(_("This submission was already decided in this stage."))
+    final = decision == "decline" or is_last_stage(stage)
+    if final:
+        _settle(user, locked, decision, reason)
     outcome.decision, outcome.reason, outcome.decided_at = decision, reason, timezone.now()
     outcome.save(update_fields=["decision", "reason", "decided_at"])
-    _audit(stage, user, ReviewAction.DECIDE, submission, f"{decision}: {reason}")
-    _tell_outcome(stage, submission, decision, outcome.decided_at)
+    _audit(stage, user, ReviewAction.DECIDE, locked, f"{decision}: {reason}")
+    submission.state = locked.state
+    if final and not quiet:
+        _tell_outcome(stage, locked, decision, outcome.decided_at)
     return outcome
+
+
+def _settle(user, submission: Submission, decision: str, reason: str) -> None:
+    """The submission's final state, through the moderation workflow when it is still "submitted"; a
+    submission the moderators had already accepted before review is declined here, with the same audit."""
+    from .enums import SubmissionAction
+    from .models import SubmissionArea, SubmissionAudit
+    from .workflows import decide_submission
+
+    if submission.state == SubmissionState.SUBMITTED:
+        decide_submission(user, submission, decision, reason, quiet=True)
+        submission.refresh_from_db()
+        return
+    if decision == "accept":  # accepted before review, and still accepted
+        return
+    before = submission.state
+    submission.state, submission.decided_at, submission.decision_note = SubmissionState.DECLINED, timezone.now(), reason
+    submission.save(update_fields=["state", "decided_at", "decision_note", "updated_at"])
+    SubmissionArea.objects.filter(submission=submission).update(is_public=False)
+    SubmissionAudit.objects.create(submission=submission, actor=user, action=SubmissionAction.DECLINE,
+                                   from_state=before, to_state=SubmissionState.DECLINED, note=reason)
 
 
 def _tell_outcome(stage, submission, decision, decided_at) -> None:

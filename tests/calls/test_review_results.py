@@ -87,3 +87,32 @@ def test_shortlist_and_decision_are_audited_and_the_submitter_is_told_in_their_l
         rw.decide_outcome(people.editor, stage, first, "decline", "Second thoughts.")
     with pytest.raises(rw.PermissionDenied):
         rw.decide_outcome(people.eropa_contributor, stage, second, "decline", "Not mine to decide.")
+
+
+def test_two_stages_screening_lets_through_and_only_the_last_decision_is_final(people, smtp, django_capture_on_commit_callbacks):
+    call = make_call(people.icap, title="Two-stage awards")
+    screening = rw.save_stage(people.editor, call, rw.StageInput(
+        name="Screening", position=1, closes_at=timezone.now() + dt.timedelta(days=3), reviews_per_submission=1,
+        categories=[rw.CategorySpec("eligible", "Eligible", 1, 0, 1)]))
+    jury = rw.save_stage(people.editor, call, rw.StageInput(
+        name="Jury", position=2, closes_at=timezone.now() + dt.timedelta(days=9), reviews_per_submission=1,
+        categories=[rw.CategorySpec("merit", "Merit", 1, 1, 5)]))
+    passed = sent(call, "Passes screening", "KE", "a@gov.example", "E-health")
+    stopped = sent(call, "Stopped at screening", "UY", "b@gov.example", "E-health")
+    with django_capture_on_commit_callbacks(execute=True):
+        rw.decide_outcome(people.editor, screening, passed, "accept", "Eligible.")
+    passed.refresh_from_db()
+    assert passed.state == "submitted" and smtp.messages == []
+    with django_capture_on_commit_callbacks(execute=True):
+        rw.decide_outcome(people.editor, screening, stopped, "decline", "Runs for less than two years.")
+    stopped.refresh_from_db()
+    assert stopped.state == "declined" and [m[1]["To"] for m in smtp.messages] == ["b@gov.example"]
+    assert list(rw._reviewable(jury)) == [passed]
+    with pytest.raises(workflows.WorkflowError) as caught:
+        rw.decide_outcome(people.editor, jury, stopped, "accept", "Second chance.")
+    assert str(caught.value) == "This submission is not under review in the stage “Jury”."
+    with pytest.raises(workflows.WorkflowError):
+        rw.decide_outcome(people.editor, screening, passed, "decline", "Changed my mind.")
+    rw.decide_outcome(people.editor, jury, passed, "accept", "Best of the round.")
+    passed.refresh_from_db()
+    assert passed.state == "accepted"
