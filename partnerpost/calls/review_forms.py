@@ -77,6 +77,14 @@ class ReviewerSignUpForm(forms.Form):
             raise forms.ValidationError(_("This user name is taken."))
         return name
 
+    def clean_country(self):
+        from partnerpost.content.models import Country
+
+        code = self.cleaned_data["country"].strip().upper()
+        if not Country.objects.filter(pk=code).exists():
+            raise forms.ValidationError(_("Give your country as its two-letter ISO code, e.g. “KE”."))
+        return code
+
     def clean_password(self):
         password = self.cleaned_data["password"]
         validate_password(password)

@@ -86,12 +86,16 @@ def invitation(request, token):
     form = review_forms.ReviewerSignUpForm()
     if request.method == "POST":
         if request.user.is_authenticated:
-            rw.accept_invitation(token, request.user, country=request.POST.get("country", "")[:2],
-                                 institution=request.POST.get("institution", ""))
-            messages.success(request, _("You are a reviewer of “%(stage)s”.") % {"stage": stage.name})
-            return redirect("calls_review:mine")
+            try:
+                rw.accept_invitation(token, request.user, country=request.POST.get("country", "")[:2],
+                                     institution=request.POST.get("institution", ""))
+            except ValidationError as error:
+                messages.error(request, _errors(error))
+            else:
+                messages.success(request, _("You are a reviewer of “%(stage)s”.") % {"stage": stage.name})
+                return redirect("calls_review:mine")
         form = review_forms.ReviewerSignUpForm(request.POST)
-        if form.is_valid():
+        if not request.user.is_authenticated and form.is_valid():
             data = form.cleaned_data
             user = get_user_model().objects.create_user(username=data["username"], email=email,
                                                         password=data["password"])
@@ -133,6 +137,12 @@ def manage(request, slug):
                 if action == "invite":
                     rw.invite_reviewer(request.user, stage, request.POST.get("email", ""))
                     messages.success(request, _("Invitation sent."))
+                elif action == "assign_one":
+                    submission = get_object_or_404(call.submissions, pk=request.POST.get("submission") or 0)
+                    member = get_object_or_404(stage.stage_reviewers.select_related("user"),
+                                               user_id=request.POST.get("reviewer") or 0)
+                    rw.assign_reviewer(request.user, stage, submission, member.user)
+                    messages.success(request, _("Reviewer assigned."))
                 elif action == "assign":
                     made = rw.auto_assign(request.user, stage)
                     messages.success(request, _("%(count)s assignments made.") % {"count": len(made)})
@@ -165,7 +175,7 @@ def manage(request, slug):
     stages = []
     for stage in call.review_stages.prefetch_related("categories", "stage_reviewers__user__reviewer_profile"):
         loads = rw._loads(stage)
-        stages.append({"stage": stage, "results": rw.stage_results(stage),
+        stages.append({"stage": stage, "results": rw.stage_results(stage), "reviewable": rw._reviewable(stage),
                        "reviewers": [(m.user, loads[m.user_id]) for m in stage.stage_reviewers.all()],
                        "history": stage.audit_entries.select_related("actor", "submission").order_by("-at", "-id")[:20]})
     return render(request, "calls/review/manage.html", {

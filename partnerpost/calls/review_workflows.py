@@ -151,8 +151,16 @@ def save_stage(user, call: Call, data: StageInput) -> ReviewStage:
 
 # --- reviewers and assignments --------------------------------------------------------------------------
 
+def _check_country(country: str) -> None:
+    from partnerpost.content.models import Country
+
+    if country and not Country.objects.filter(pk=country.strip().upper()).exists():
+        raise ValidationError({"country": [_("Give your country as its two-letter ISO code, e.g. “KE”.")]})
+
+
 def add_reviewer(user, stage: ReviewStage, reviewer, *, country: str = "", institution: str = "") -> StageReviewer:
     _require_manager(user, stage.call)
+    _check_country(country)
     with transaction.atomic():
         profile, _created = ReviewerProfile.objects.get_or_create(user=reviewer)
         if country or institution:
@@ -597,6 +605,7 @@ def accept_invitation(token: str, reviewer, *, country: str = "", institution: s
     if found is None:
         raise WorkflowError(_("This invitation link is not valid or has expired; ask the editors for a new one."))
     stage, email = found
+    _check_country(country)
     profile, _created = ReviewerProfile.objects.get_or_create(user=reviewer)
     if country or institution:
         profile.country = (country or profile.country).upper()

@@ -82,8 +82,9 @@ def test_an_editor_invites_and_the_invitee_creates_an_account(client, setup, peo
     path = link.split("testserver", 1)[-1] if "testserver" in link else "/" + link.split("/", 3)[3]
     client.logout()
     assert client.get(path[:-3] + "xx/").status_code == 400
-    bad = client.post(path, {"username": "rev1", "password": "long-enough-pass-42", "country": "ME", "institution": "ReSPA"})
+    bad = client.post(path, {"username": "rev1", "password": "long-enough-pass-42", "country": "QQ", "institution": "ReSPA"})
     assert "This user name is taken." in bad.content.decode()
+    assert "Give your country as its two-letter ISO code" in bad.content.decode()
     ok = client.post(path, {"username": "jury", "password": "long-enough-pass-42", "country": "ME", "institution": "ReSPA"})
     assert ok.status_code == 302
     jury = StageReviewer.objects.get(stage=stage, user__username="jury").user
@@ -114,3 +115,35 @@ def test_the_editor_page_defines_a_stage_and_refuses_bad_lines(client, setup, pe
     assert [(c.name, c.scale_labels) for c in screening.categories.all()] == [("eligible", {"0": "No", "1": "Yes"})]
     client.force_login(people.eropa_contributor)
     assert client.get(url).status_code == 403
+
+
+def test_the_editor_assigns_by_hand_and_the_rules_hold(client, setup, people):
+    call, stage, subs, mine, theirs, a1, a2 = setup
+    local = make_user("albanian")
+    rw.add_reviewer(people.editor, stage, local, country="AL")
+    client.force_login(people.editor)
+    url = reverse("calls_manage:review", args=[call.slug])
+    refused = client.post(url, {"action": "assign_one", "stage": stage.pk, "submission": subs[0].pk,
+                                "reviewer": local.pk}, follow=True)
+    assert "The submission comes from the reviewer&#x27;s own country." in refused.content.decode()
+    assert not Assignment.objects.filter(reviewer=local).exists()
+    client.post(url, {"action": "assign_one", "stage": stage.pk, "submission": subs[1].pk, "reviewer": local.pk})
+    assert list(Assignment.objects.filter(reviewer=local).values_list("submission_id", flat=True)) == [subs[1].pk]
+    # someone who is not a reviewer of the stage is not found
+    assert client.post(url, {"action": "assign_one", "stage": stage.pk, "submission": subs[1].pk,
+                             "reviewer": people.outsider.pk}).status_code == 404
+
+
+def test_a_signed_in_person_accepts_an_invitation(client, setup, people):
+    call, stage, *_ = setup
+    token = rw.invitation_token(stage, "olga@example.org")
+    client.force_login(people.outsider)
+    page = client.get(reverse("calls_review:invitation", args=[token])).content.decode()
+    assert "You are signed in as olga." in page
+    bad = client.post(reverse("calls_review:invitation", args=[token]), {"country": "QQ", "institution": "X"})
+    assert "Give your country as its two-letter ISO code, e.g. “KE”." in bad.content.decode()
+    assert not StageReviewer.objects.filter(user=people.outsider).exists()
+    client.post(reverse("calls_review:invitation", args=[token]), {"country": "lt", "institution": "Vilnius University"})
+    profile = people.outsider.reviewer_profile
+    assert (profile.country, profile.institution) == ("LT", "Vilnius University")
+    assert client.get(reverse("calls_review:mine")).status_code == 200
