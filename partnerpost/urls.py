@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from partnerpost.calls.review_urls import reviewer_patterns as call_review_patterns
 from partnerpost.calls.urls import manage_patterns as call_manage_patterns
 from partnerpost.discovery.urls import root_patterns
 from partnerpost.editions.urls import compose_patterns
@@ -31,6 +32,7 @@ urlpatterns += i18n_patterns(
     path("", include("partnerpost.audience.urls")),
     path("", include("partnerpost.discovery.urls")),
     path("", include("partnerpost.registration.urls")),
+    path("calls/review/", include(call_review_patterns)),
     path("calls/", include("partnerpost.calls.urls")),
     path("workspace/calls/", include(call_manage_patterns)),
     path("workspace/imports/", include("partnerpost.importer.urls")),

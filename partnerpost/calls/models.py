@@ -266,3 +266,17 @@ class SubmissionAudit(AuditRecord):
     class Meta(AuditRecord.Meta):
         verbose_name = _("submission audit entry")
         verbose_name_plural = _("submission audit log")
+
+
+# Review panels (issue 16) live in their own module.
+from .review_models import (  # noqa: E402,F401
+    Assignment,
+    ReviewAudit,
+    Review,
+    ReviewerProfile,
+    ReviewStage,
+    Score,
+    ScoreCategory,
+    StageOutcome,
+    StageReviewer,
+)

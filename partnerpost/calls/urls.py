@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import catalogue_views, views
+from . import catalogue_views, review_urls, views
 
 app_name = "calls"
 urlpatterns = [
@@ -25,4 +25,5 @@ manage_patterns = ([
     path("<slug:slug>/queue/", views.queue, name="queue"),
     path("<slug:slug>/submissions/<int:pk>/", views.moderate, name="moderate"),
     path("<slug:slug>/submissions/<int:pk>/files/<slug:field>/", views.attachment, name="attachment"),
+    *review_urls.manage_patterns,
 ], "calls_manage")

@@ -13,6 +13,7 @@ class Command(BaseCommand):
     def handle(self, *args, action, force=False, **options):
         from partnerpost.audience import demo as audience_demo
         from partnerpost.calls import demo as calls_demo
+        from partnerpost.calls import review_demo
         from partnerpost.content import demo
         from partnerpost.editions import demo as edition_demo
         from partnerpost.registration import demo as registration_demo
@@ -24,9 +25,12 @@ class Command(BaseCommand):
         audience_demo.load(log=self.stdout.write)
         registration_demo.load(log=self.stdout.write)
         calls_demo.load(log=self.stdout.write)
+        review_demo.load(log=self.stdout.write)
         self.stdout.write("")
         self.stdout.write("Demo sign-ins (password for all: %s):" % demo.DEMO_PASSWORD)
         for spec in demo.USERS:
             role = "secretariat editor" if spec["secretariat"] else (
                 f"{spec['partner'][0]} {spec['partner'][1]}" if spec["partner"] else "reader, no workspace")
             self.stdout.write(f"  {spec['username']:<8} {role}")
+        for username, *_rest in review_demo.REVIEWERS:
+            self.stdout.write(f"  {username:<8} reviewer (calls' review panels)")
