@@ -172,7 +172,7 @@ ROOT_URLCONF = "partnerpost.urls"
 WSGI_APPLICATION = "partnerpost.wsgi.application"
 AUTH_USER_MODEL = "network.User"
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "workspace:dashboard"
+LOGIN_REDIRECT_URL = "portal:after_sign_in"  # the workspace, a reviewer's page or home, by who signs in
 LOGOUT_REDIRECT_URL = "portal:home"
 
 TEMPLATES = [

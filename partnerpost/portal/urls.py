@@ -5,6 +5,7 @@ from . import views
 app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("welcome/", views.after_sign_in, name="after_sign_in"),
     path("items/", views.archive, name="archive"),
     path("items/<slug:slug>/", views.item_detail, name="item"),
     path("events/", views.events, name="events"),

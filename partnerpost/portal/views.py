@@ -206,3 +206,21 @@ def partner_detail(request, slug):
         request, "portal/partner.html",
         {"partner": partner, "page": page, "items": page.object_list, "upcoming": upcoming, "query": ""},
     )
+
+
+def after_sign_in(request):
+    """Where a sign-in lands: the workspace for partners' members and editors, the review page for a
+    call's reviewers, otherwise the home page (nobody lands on a page that refuses them)."""
+    from django.shortcuts import redirect
+
+    from partnerpost.calls.review_models import StageReviewer
+    from partnerpost.network.permissions import can_use_workspace
+
+    user = request.user
+    if not user.is_authenticated:
+        return redirect("portal:home")
+    if can_use_workspace(user):
+        return redirect("workspace:dashboard")
+    if StageReviewer.objects.filter(user=user).exists():
+        return redirect("calls_review:mine")
+    return redirect("portal:home")

@@ -147,3 +147,17 @@ def test_a_signed_in_person_accepts_an_invitation(client, setup, people):
     profile = people.outsider.reviewer_profile
     assert (profile.country, profile.institution) == ("LT", "Vilnius University")
     assert client.get(reverse("calls_review:mine")).status_code == 200
+
+
+def test_signing_in_lands_each_person_on_a_page_they_may_use(client, setup, people):
+    """A call's reviewer is no partner's member: the sign-in takes them to their reviews, not to a refusing workspace."""
+    reviewer = setup[3]
+    for user, landing in ((reviewer, "/calls/review/"), (people.icap_contributor, "/workspace/"),
+                          (people.editor, "/workspace/"), (people.outsider, "/")):
+        client.force_login(user)
+        response = client.get("/welcome/")
+        assert (response.status_code, response["Location"]) == (302, landing), user
+        assert client.get(landing).status_code == 200, user
+        client.logout()
+    response = client.post("/accounts/login/", {"username": reviewer.username, "password": "test-pass-123"})
+    assert response.status_code == 302 and response["Location"] == "/welcome/"

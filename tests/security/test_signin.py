@@ -106,7 +106,7 @@ def test_editor_must_set_up_two_factor_then_give_a_code_at_each_sign_in(client, 
 
 def test_contributor_may_choose_two_factor_and_turn_it_off(client, accounts, settings):
     settings.REQUIRE_EDITOR_2FA = True
-    assert sign_in(client, "ana")["Location"] == reverse("workspace:dashboard")  # not required of contributors
+    assert sign_in(client, "ana")["Location"] == reverse("portal:after_sign_in")  # not required of contributors
     client.get(reverse("two-factor"))
     device = TOTPDevice.objects.get(user=accounts.icap_contributor)
     client.post(reverse("two-factor"), {"action": "confirm", "code": _code(device)})
@@ -117,7 +117,7 @@ def test_contributor_may_choose_two_factor_and_turn_it_off(client, accounts, set
 
 def test_editors_work_without_two_factor_when_it_is_not_required(client, accounts, settings):
     settings.REQUIRE_EDITOR_2FA = False
-    assert sign_in(client, "editor")["Location"] == reverse("workspace:dashboard")
+    assert sign_in(client, "editor")["Location"] == reverse("portal:after_sign_in")
     assert client.get(reverse("workspace:dashboard")).status_code == 200
 
 
@@ -137,7 +137,7 @@ def test_verify_does_not_redirect_elsewhere(client, accounts, settings):
     sign_in(client, "ana")
     device.refresh_from_db()
     response = client.post(reverse("two-factor-verify"), {"code": _code(device, drift=1), "next": "https://evil.example/"})
-    assert response["Location"] == reverse("workspace:dashboard")
+    assert response["Location"] == reverse("portal:after_sign_in")
 
 
 def test_production_requires_two_factor_of_editors_by_default():
