@@ -36,7 +36,7 @@ def test_contributor_registers_a_feed_and_reads_it(browser, live_server, setting
         s.wait_message("is registered")
         before = Item.objects.filter(partner__acronym="EROPA", state="draft").count()
         s.click_through(f"button[aria-label='Read {url} now']")
-        s.wait_message("3 new drafts, 0 updated, 0 entries unchanged or already known.")
+        s.wait_message("Feed read. New drafts: 3. Drafts updated: 0. Entries unchanged or already known: 0.")
         assert Item.objects.filter(partner__acronym="EROPA", state="draft").count() == before + 3
         s.click_through(f"button[aria-label='Read {broken} now']")
         s.wait_message("The feed could not be read: The server answered 404 Not Found.")

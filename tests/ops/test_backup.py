@@ -115,13 +115,16 @@ def test_backup_then_restore_round_trips_every_table(site, tmp_path, settings):
     archive = tmp_path / "partnerpost-backup.tar.gz"
     out = io.StringIO()
     call_command("backup", str(archive), stdout=out)
-    assert out.getvalue().splitlines()[-1] == f"Backup written to {archive}: the database and 1 media file(s)."
+    # The uploaded report and the pictures the demo draws (partner badges, item images, a masthead).
+    media = sorted(str(path.relative_to(settings.MEDIA_ROOT)) for path in Path(settings.MEDIA_ROOT).rglob("*") if path.is_file())
+    assert "uploads/2020/report.txt" in media and len(media) > 1
+    assert out.getvalue().splitlines()[-1] == f"Backup written to {archive}: the database and {len(media)} media file(s)."
 
     with tarfile.open(archive) as opened:
         names = opened.getnames()
         manifest = json.load(opened.extractfile("manifest.json"))
     database_file = "database/partnerpost.sqlite3" if connection.vendor == "sqlite" else "database/partnerpost.pgdump"
-    assert names == ["manifest.json", database_file, "media/uploads/2020/report.txt"]
+    assert names[:2] == ["manifest.json", database_file] and sorted(names[2:]) == [f"media/{name}" for name in media]
     assert manifest["engine"] == connection.vendor and manifest["format"] == 1 and manifest["media"] == "included"
     assert manifest["files"]["media/uploads/2020/report.txt"] == {
         "sha256": hashlib.sha256(b"Annual report of the network\n").hexdigest(),
@@ -136,13 +139,15 @@ def test_backup_then_restore_round_trips_every_table(site, tmp_path, settings):
             source["(sequences)"] = sorted(cursor.fetchall())
     done, restored, _target = _restore_in_new_process(archive, tmp_path)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.splitlines()[-1] == f"1 media file(s) restored into {tmp_path / 'restored-media'}."
+    assert done.stdout.splitlines()[-1] == f"{len(media)} media file(s) restored into {tmp_path / 'restored-media'}."
 
     assert sorted(restored) == sorted(source)
     for table, rows in source.items():
         assert restored[table] == rows, table
     assert len(source["mailing_delivery"]) == 3 and len(source["content_item"]) == Item.objects.count() > 10
     assert (tmp_path / "restored-media/uploads/2020/report.txt").read_bytes() == b"Annual report of the network\n"
+    for name in media:
+        assert (tmp_path / "restored-media" / name).read_bytes() == (Path(settings.MEDIA_ROOT) / name).read_bytes(), name
 
 
 def test_restore_refuses_a_database_that_is_not_empty(site, tmp_path):
