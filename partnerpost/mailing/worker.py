@@ -139,13 +139,18 @@ def _skip_gone_registrants(rows: list[Claimed]) -> list[Claimed]:
     keep = []
     for broadcast in Broadcast.objects.select_related("item").filter(pk__in={row.broadcast_id for row in rows}):
         mine = [row for row in rows if row.broadcast_id == broadcast.pk]
-        still = set(audience_of(broadcast.item, broadcast.audience).filter(pk__in=[row.registration_id for row in mine])
-                    .values_list("pk", flat=True))
+        # The address is read from the registration now, not copied into the outbox: when the
+        # registrant's personal data is deleted (REGISTRATION_KEEP_MONTHS), no copy stays here.
+        still = dict(audience_of(broadcast.item, broadcast.audience).filter(pk__in=[row.registration_id for row in mine])
+                     .values_list("pk", "email"))
         gone = [row.id for row in mine if row.registration_id not in still]
         if gone:
             Delivery.objects.filter(pk__in=gone, worker=rows[0].token).update(
                 status=DeliveryStatus.SKIPPED, lease_until=None, last_error="skipped: no longer among the message's recipients")
-        keep += [row for row in mine if row.registration_id in still]
+        for row in mine:
+            if row.registration_id in still:
+                row.email = still[row.registration_id]
+                keep.append(row)
     return keep
 
 

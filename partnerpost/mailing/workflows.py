@@ -417,7 +417,6 @@ def send_to_registrants(user, event, audience: str, subject: str, body: str):
     from django.db import transaction
     from django.utils import timezone
 
-    from partnerpost.registration.models import Registration
     from partnerpost.registration.workflows import check_registrants_message, record_registrants_message
 
     from .models import Broadcast, Delivery, DeliveryStatus
@@ -427,10 +426,11 @@ def send_to_registrants(user, event, audience: str, subject: str, body: str):
     with transaction.atomic():
         broadcast = Broadcast.objects.create(created_by=user if getattr(user, "pk", None) else None, item=event,
                                              audience=audience, subject=subject, text=body)
+        # No address in the outbox: the worker reads it from the registration when it sends, so the
+        # registration's own deletion of personal data leaves no copy in mailing's tables.
         Delivery.objects.bulk_create([
-            Delivery(broadcast=broadcast, registration_id=pk, email=email, language=language or "",
-                     status=DeliveryStatus.PENDING, next_attempt_at=now)
-            for pk, email, language in Registration.objects.filter(pk__in=ids).order_by("pk").values_list("pk", "email", "language")
+            Delivery(broadcast=broadcast, registration_id=pk, email="", language="", status=DeliveryStatus.PENDING, next_attempt_at=now)
+            for pk in ids
         ])
         record_registrants_message(user, event, audience=audience, count=len(ids), subject=subject)
     return broadcast
