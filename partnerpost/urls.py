@@ -7,7 +7,7 @@ from partnerpost.calls.review_urls import reviewer_patterns as call_review_patte
 from partnerpost.calls.urls import manage_patterns as call_manage_patterns
 from partnerpost.discovery.urls import root_patterns
 from partnerpost.editions.urls import compose_patterns
-from partnerpost.mailing.urls import sending_patterns
+from partnerpost.mailing.urls import registrant_patterns, sending_patterns
 from partnerpost.network import signin
 from partnerpost.portal.media import serve_media
 from partnerpost.registration.urls import certificate_patterns
@@ -38,6 +38,7 @@ urlpatterns += i18n_patterns(
     path("workspace/imports/", include("partnerpost.importer.urls")),
     path("workspace/feeds/", include("partnerpost.importer.feed_urls")),
     path("workspace/tokens/", include("partnerpost.api.workspace_urls")),
+    path("workspace/events/", include(registrant_patterns)),
     path("workspace/editions/", include(sending_patterns)),
     path("workspace/editions/", include(compose_patterns)),
     path("workspace/", include("partnerpost.content.urls")),

@@ -224,8 +224,8 @@ def record(finding: Finding, fingerprint: str, source: str) -> str:
                 fingerprint=fingerprint, kind=finding.kind, delivery=delivery, subscriber_id=delivery.subscriber_id,
                 status=finding.status, diagnostic=finding.diagnostic, source=source[:300],
             )
-            if finding.kind == BounceKind.SOFT:
-                return "logged"
+            if finding.kind == BounceKind.SOFT or delivery.subscriber_id is None:
+                return "logged"  # a message to registrants: nobody's newsletter subscription to change
             if finding.kind == BounceKind.HARD:
                 # Counted once per delivery: the lock on the delivery row orders two readers of two reports.
                 Delivery.objects.select_for_update().filter(pk=delivery.pk).first()

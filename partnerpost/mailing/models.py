@@ -36,8 +36,36 @@ class DeliveryStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+class Broadcast(models.Model):
+    """A message written once and sent to a list of people who are not subscribers of the newsletter
+    (today: an event organizer's message to its registrants). Each recipient is a Delivery row with
+    this broadcast (and no edition), sent by the same worker as the editions.
+
+    The rows also keep the audit: who wrote what to whom, and when."""
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    #: The event whose registrants receive it.
+    item = models.ForeignKey("content.Item", null=True, blank=True, on_delete=models.CASCADE, related_name="broadcasts")
+    #: Who was chosen: "all" active registrants or the "waiting" list.
+    audience = models.CharField(max_length=20)
+    subject = models.CharField(max_length=200)
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("message to registrants")
+        verbose_name_plural = _("messages to registrants")
+
+    def __str__(self):
+        return self.subject
+
+
 class Delivery(models.Model):
     """One email of one edition to one subscriber: the outbox row that makes sending resumable.
+
+    Or one email of a Broadcast to one registrant (edition and subscriber empty, broadcast and
+    registration set): the worker claims, leases, retries and fences both kinds the same way.
 
     pending → sending (claimed with a lease) → sent, or back to pending with a later
     next_attempt_at after a temporary failure, or failed after a permanent one, or skipped
@@ -45,8 +73,10 @@ class Delivery(models.Model):
     the relay that is not about the recipient puts the row back to pending untouched.
     """
 
-    edition = models.ForeignKey("editions.Edition", on_delete=models.PROTECT, related_name="deliveries")
-    subscriber = models.ForeignKey("audience.Subscriber", on_delete=models.PROTECT, related_name="deliveries")
+    edition = models.ForeignKey("editions.Edition", null=True, blank=True, on_delete=models.PROTECT, related_name="deliveries")
+    subscriber = models.ForeignKey("audience.Subscriber", null=True, blank=True, on_delete=models.PROTECT, related_name="deliveries")
+    broadcast = models.ForeignKey(Broadcast, null=True, blank=True, on_delete=models.CASCADE, related_name="deliveries")
+    registration = models.ForeignKey("registration.Registration", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     email = models.CharField(max_length=254)
     language = models.CharField(max_length=10)
     status = models.CharField(max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
@@ -58,13 +88,19 @@ class Delivery(models.Model):
     last_error = models.CharField(max_length=300, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["edition", "subscriber"], name="one_delivery_per_subscriber")]
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "subscriber"], name="one_delivery_per_subscriber"),
+            models.UniqueConstraint(fields=["broadcast", "registration"], name="one_delivery_per_registrant"),
+            models.CheckConstraint(condition=models.Q(edition__isnull=False, subscriber__isnull=False, broadcast__isnull=True)
+                                   | models.Q(edition__isnull=True, subscriber__isnull=True, broadcast__isnull=False),
+                                   name="delivery_of_an_edition_or_a_broadcast"),
+        ]
         indexes = [models.Index(fields=["status", "next_attempt_at"]), models.Index(fields=["edition", "status"])]
         verbose_name = _("delivery")
         verbose_name_plural = _("deliveries")
 
     def __str__(self):
-        return f"{self.edition_id} → {self.email} ({self.status})"
+        return f"{self.edition_id or 'broadcast %s' % self.broadcast_id} → {self.email} ({self.status})"
 
 
 class SendPause(models.Model):

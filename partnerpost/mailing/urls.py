@@ -17,3 +17,9 @@ sending_patterns = ([
     path("<int:pk>/sending/report.csv", views.report_csv, name="report_csv"),
     path("<int:pk>/sending/<str:verb>/", views.sending_action, name="action"),
 ], "sending")
+
+#: Under workspace/events/: an event organizer's messages to its registrants, sent by the mailing worker.
+#: (Here and not in registration: registration is a layer below mailing and cannot call it.)
+registrant_patterns = ([
+    path("<int:pk>/registrations/messages/", views.registrant_messages, name="messages"),
+], "registrant_messages")

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _, ngettext
 from django.views.decorators.http import require_POST
 
 from partnerpost.editions.models import Edition
-from partnerpost.network.permissions import is_editor
+from partnerpost.network.permissions import can_use_workspace, is_editor
 from partnerpost.network.access import require
 
 from . import outbox as sending
@@ -144,3 +144,36 @@ def report_csv(request, pk):
     response = StreamingHttpResponse(workflows.report_csv_lines(edition), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="deliveries-{edition.slug}.csv"'
     return response
+
+
+@require(can_use_workspace)
+def registrant_messages(request, pk):
+    """An event's messages to its registrants: the form to write one, and how each is going
+    (sent, waiting, failed). The registration desk loads it as a fragment (htmx); alone, a page."""
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from partnerpost.content.models import Item
+    from partnerpost.registration.forms import EmailForm
+    from partnerpost.registration.permissions import can_manage
+
+    event = get_object_or_404(Item.objects.events(), pk=pk)
+    if not can_manage(request.user, event):
+        raise PermissionDenied
+    form = EmailForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                broadcast = workflows.send_to_registrants(request.user, event, data["audience"], data["subject"], data["message"])
+            except ValidationError as exc:
+                for name, errors in exc.message_dict.items():
+                    for error in errors:
+                        form.add_error(name if name in form.fields else None, error)
+            else:
+                count = broadcast.deliveries.count()
+                messages.success(request, ngettext("%(n)d email is on its way.", "%(n)d emails are on their way.", count) % {"n": count})
+                return redirect("registration:desk", event.pk)
+    context = {"item": event, "form": form, "broadcasts": workflows.registrant_messages(request.user, event)}
+    fragment = request.headers.get("HX-Request") == "true" and request.method == "GET"
+    return render(request, "mailing/_registrant_messages.html" if fragment else "mailing/registrant_messages.html", context,
+                  status=400 if request.method == "POST" else 200)

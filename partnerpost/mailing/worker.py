@@ -71,6 +71,9 @@ class Claimed:
     token: str = ""
     #: The partners and themes the subscriber follows (targeting.selections); empty: everything.
     selection: tuple = ()
+    #: A message to registrants (models.Broadcast) instead of an edition: then edition_id and subscriber_id are None.
+    broadcast_id: int | None = None
+    registration_id: int | None = None
 
 
 def claim(worker: str, limit: int, lease_seconds: int) -> list[Claimed]:
@@ -85,16 +88,20 @@ def claim(worker: str, limit: int, lease_seconds: int) -> list[Claimed]:
     sql = (
         f"UPDATE {table} SET status = %s, lease_until = %s, worker = %s "
         f"WHERE id IN (SELECT id FROM {table} WHERE ((status = %s AND next_attempt_at <= %s) "
-        f"OR (status = %s AND lease_until < %s)) AND edition_id NOT IN (SELECT edition_id FROM {SendPause._meta.db_table}) "
+        f"OR (status = %s AND lease_until < %s)) AND (edition_id IS NULL OR edition_id NOT IN (SELECT edition_id FROM {SendPause._meta.db_table})) "
         f"ORDER BY id LIMIT %s{lock}) "
-        f"RETURNING id, edition_id, subscriber_id, email, language, attempts"
+        f"RETURNING id, edition_id, subscriber_id, email, language, attempts, broadcast_id, registration_id"
     )
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(sql, [DeliveryStatus.SENDING, lease, worker, DeliveryStatus.PENDING, now, DeliveryStatus.SENDING, now, limit])
-        rows = [Claimed(*row, token=worker) for row in cursor.fetchall()]
+        rows = [Claimed(*row[:6], token=worker, broadcast_id=row[6], registration_id=row[7]) for row in cursor.fetchall()]
+        messages = [row for row in rows if row.broadcast_id is not None]
+        rows = [row for row in rows if row.broadcast_id is None]
         if rows:
             rows = _skip_departed(rows)
             _attach_selections(rows)
+        if messages:
+            rows += _skip_gone_registrants(messages)
     rows.sort(key=lambda row: row.id)
     return rows
 
@@ -120,6 +127,47 @@ def _skip_departed(rows: list[Claimed]) -> list[Claimed]:
             status=DeliveryStatus.SKIPPED, lease_until=None, last_error=f"skipped: the subscriber is {status} now"[:300],
         )
     return [row for row in rows if row.subscriber_id in receiving]
+
+
+def _skip_gone_registrants(rows: list[Claimed]) -> list[Claimed]:
+    """Mark skipped the claimed message rows whose registrant left the message's audience since it
+    was queued (cancelled, removed, or personal data deleted); return the others."""
+    from partnerpost.registration.workflows import audience_of
+
+    from .models import Broadcast
+
+    keep = []
+    for broadcast in Broadcast.objects.select_related("item").filter(pk__in={row.broadcast_id for row in rows}):
+        mine = [row for row in rows if row.broadcast_id == broadcast.pk]
+        # The address is read from the registration now, not copied into the outbox: when the
+        # registrant's personal data is deleted (REGISTRATION_KEEP_MONTHS), no copy stays here.
+        still = dict(audience_of(broadcast.item, broadcast.audience).filter(pk__in=[row.registration_id for row in mine])
+                     .values_list("pk", "email"))
+        gone = [row.id for row in mine if row.registration_id not in still]
+        if gone:
+            Delivery.objects.filter(pk__in=gone, worker=rows[0].token).update(
+                status=DeliveryStatus.SKIPPED, lease_until=None, last_error="skipped: no longer among the message's recipients")
+        for row in mine:
+            if row.registration_id in still:
+                row.email = still[row.registration_id]
+                keep.append(row)
+    return keep
+
+
+def _broadcast_bytes(row: Claimed) -> bytes:
+    """The registrant's message, rendered in their language by the registration app, as bytes ready for DATA."""
+    from partnerpost.registration import emails
+    from partnerpost.registration.models import Registration
+
+    from .models import Broadcast
+
+    broadcast = Broadcast.objects.get(pk=row.broadcast_id)
+    registration = Registration.objects.select_related("item").get(pk=row.registration_id)
+    message = emails.build("message", registration, {"subject": broadcast.subject, "message": broadcast.text})
+    import re
+
+    data = message.message().as_bytes(linesep="\r\n")
+    return re.sub(rb"(?m)^\.", b"..", data)  # dot-stuffed once, as transmit expects
 
 
 def _attach_selections(rows: list[Claimed]):
@@ -500,9 +548,12 @@ class Worker:
 
         reused = smtp is not None
         try:
-            template = self.templates.get(row.edition_id, row.language, row.selection)
-            personal = _links_for(row)
-            data = template.fill(to=row.email, message_id=message_id(row.id, row.edition_id), **personal)
+            if row.broadcast_id is not None:
+                data = _broadcast_bytes(row)
+            else:
+                template = self.templates.get(row.edition_id, row.language, row.selection)
+                personal = _links_for(row)
+                data = template.fill(to=row.email, message_id=message_id(row.id, row.edition_id), **personal)
         except Exception as exc:  # a broken edition must not stop the whole send
             log.exception("Could not build delivery %s", row.id)
             _fail(row, f"build: {exc}"[:300], self.name)
@@ -567,6 +618,12 @@ class Worker:
         """A permanent refusal that is not about the recipient: the row waits untouched and the send pauses."""
         from .outbox import pause_send
 
+        if row.edition_id is None:
+            # A message to registrants has no send to pause: the refusal is its failure, shown on the desk.
+            _fail(row, text, self.name)
+            with self.counter_lock:
+                self.failed += 1
+            return
         _give_back(row, self.name, text)
         pause_send(row.edition_id, text)
 
@@ -589,7 +646,8 @@ class Worker:
             _fail(row, text, self.name)
             from partnerpost.audience.workflows import record_hard_bounce
 
-            record_hard_bounce(row.subscriber_id, text)
+            if row.subscriber_id is not None:
+                record_hard_bounce(row.subscriber_id, text)
             with self.counter_lock:
                 self.failed += 1
         return Outcome.NEXT

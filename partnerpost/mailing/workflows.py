@@ -404,3 +404,61 @@ def desk(edition) -> dict:
         "recipients": recipients_count(edition) if sendable and schedule is None else 0,
         "polling": phase in {"scheduled", "sending"},
     }
+
+
+# Messages to an event's registrants ------------------------------------------------------------
+
+def send_to_registrants(user, event, audience: str, subject: str, body: str):
+    """Queue an organizer's message to the event's registrants ("all" active ones, or the "waiting"
+    list): one Broadcast row and one Delivery row per registrant, sent by the mailing worker.
+
+    Permission and validation are the registration app's (the owning partner's members and the
+    secretariat); it also writes the desk's audit row. Returns the Broadcast."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from partnerpost.registration.workflows import check_registrants_message, record_registrants_message
+
+    from .models import Broadcast, Delivery, DeliveryStatus
+
+    subject, body, ids = check_registrants_message(user, event, audience=audience, subject=subject, message=body)
+    now = timezone.now()
+    with transaction.atomic():
+        broadcast = Broadcast.objects.create(created_by=user if getattr(user, "pk", None) else None, item=event,
+                                             audience=audience, subject=subject, text=body)
+        # No address in the outbox: the worker reads it from the registration when it sends, so the
+        # registration's own deletion of personal data leaves no copy in mailing's tables.
+        Delivery.objects.bulk_create([
+            Delivery(broadcast=broadcast, registration_id=pk, email="", language="", status=DeliveryStatus.PENDING, next_attempt_at=now)
+            for pk in ids
+        ])
+        record_registrants_message(user, event, audience=audience, count=len(ids), subject=subject)
+    return broadcast
+
+
+def registrant_messages(user, event) -> list:
+    """The event's messages to registrants, newest first, each with its counts by delivery status."""
+    from django.core.exceptions import PermissionDenied
+    from django.db.models import Count
+    from django.utils.translation import gettext as _
+
+    from partnerpost.registration.permissions import can_manage
+
+    from .models import Broadcast, Delivery, DeliveryStatus
+
+    if not can_manage(user, event):
+        raise PermissionDenied(_("You may not see this event's messages."))
+    broadcasts = list(Broadcast.objects.filter(item=event).select_related("created_by"))
+    counts = {}
+    for row in (Delivery.objects.filter(broadcast__in=broadcasts).values("broadcast_id", "status")
+                .annotate(n=Count("id")).order_by()):
+        counts.setdefault(row["broadcast_id"], {})[row["status"]] = row["n"]
+    for broadcast in broadcasts:
+        mine = counts.get(broadcast.pk, {})
+        broadcast.counts = {
+            "sent": mine.get(DeliveryStatus.SENT, 0),
+            "waiting": mine.get(DeliveryStatus.PENDING, 0) + mine.get(DeliveryStatus.SENDING, 0),
+            "failed": mine.get(DeliveryStatus.FAILED, 0),
+            "skipped": mine.get(DeliveryStatus.SKIPPED, 0) + mine.get(DeliveryStatus.CANCELLED, 0),
+        }
+    return broadcasts

@@ -59,10 +59,8 @@ def event_ics(item, registration=None) -> bytes:
     return calendar.to_ical()
 
 
-def send(template: str, registration, extra: dict | None = None, *, ics: bool = False,
-         attachments: list[tuple[str, bytes, str]] | None = None) -> int:
-    """Render emails/registration-<template>-{subject,body}.txt/.html in the registrant's language and send it.
-    Returns 1 when the server took it. A failure is logged, never raised: the change it reports is saved."""
+def build(template: str, registration, extra: dict | None = None) -> EmailMultiAlternatives:
+    """Render emails/registration-<template>-{subject,body}.txt/.html in the registrant's language."""
     item = registration.item
     with translation.override(registration.language or settings.LANGUAGE_CODE):
         context = {
@@ -75,6 +73,15 @@ def send(template: str, registration, extra: dict | None = None, *, ics: bool = 
         html = render_to_string(f"emails/registration-{template}-body.html", context)
     message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [registration.email])
     message.attach_alternative(html, "text/html")
+    return message
+
+
+def send(template: str, registration, extra: dict | None = None, *, ics: bool = False,
+         attachments: list[tuple[str, bytes, str]] | None = None) -> int:
+    """Render emails/registration-<template>-{subject,body}.txt/.html in the registrant's language and send it.
+    Returns 1 when the server took it. A failure is logged, never raised: the change it reports is saved."""
+    item = registration.item
+    message = build(template, registration, extra)
     if ics:
         message.attach("event.ics", event_ics(item, registration), "text/calendar; method=PUBLISH")
     invoice = getattr(registration, "invoice", None) if ics and registration.holds_seat else None

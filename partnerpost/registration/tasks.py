@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from . import emails, workflows
-from .models import Registration
+from . import workflows
 
 
 @task()
@@ -15,12 +14,3 @@ def registration_upkeep() -> dict:
     return {"lapsed": workflows.lapse_offers(), "released_unpaid": workflows.release_unpaid(),
             "reminded": workflows.send_reminders(),
             "purged": workflows.purge_personal_data()}
-
-
-@task()
-def send_registrant_message(registration_id: int, subject: str, message: str) -> int:
-    """One organizer's message to one registrant (queued by workflows.email_registrants)."""
-    registration = Registration.objects.select_related("item").filter(pk=registration_id, purged_at__isnull=True).first()
-    if registration is None:
-        return 0
-    return emails.send("message", registration, {"subject": subject, "message": message})

@@ -10,7 +10,6 @@ urlpatterns = [
     path("workspace/events/<int:pk>/registration/", views.edit_settings, name="settings"),
     path("workspace/events/<int:pk>/registrations/", views.desk, name="desk"),
     re_path(r"^workspace/events/(?P<pk>[0-9]+)/registrations/export\.(?P<fmt>csv|xlsx)$", views.export, name="export"),
-    path("workspace/events/<int:pk>/registrations/email/", views.email, name="email"),
     path("workspace/events/<int:pk>/registrations/payments/", views.payments_upload, name="payments"),
     path("workspace/events/<int:pk>/attendance/", views.attendance, name="attendance"),
     path("workspace/checkin/<str:token>/", views.checkin, name="checkin"),

@@ -18,7 +18,7 @@ from partnerpost.network.permissions import can_use_workspace
 
 from . import workflows
 from .enums import Status
-from .forms import EmailForm, RegisterForm, SettingsForm
+from .forms import RegisterForm, SettingsForm
 from .models import RegistrationSettings
 from .permissions import can_manage
 from .tokens import read_token
@@ -130,7 +130,7 @@ def desk(request, pk):
     return render(request, "registration/desk.html", {
         "item": item, "config": config, "rows": rows, "query": query, "status": status,
         "counts": [(value, label, counts[value]) for value, label in Status.choices], "audit": audit,
-        "email_form": EmailForm(), "statuses": Status})
+        "statuses": Status})
 
 
 @require(can_use_workspace)
@@ -173,27 +173,6 @@ def change(request, pk, registration_id, action):
             raise Http404
     except workflows.Refused as exc:
         messages.error(request, " ".join(m for ms in exc.errors.values() for m in ms))
-    return redirect("registration:desk", item.pk)
-
-
-@require(can_use_workspace)
-@require_POST
-def email(request, pk):
-    item = _managed_event(request.user, pk)
-    form = EmailForm(request.POST)
-    if form.is_valid():
-        try:
-            count = workflows.email_registrants(request.user, item, **form.cleaned_data)
-        except ValidationError as exc:
-            for name, errors in exc.message_dict.items():
-                for error in errors:
-                    form.add_error(name if name in form.fields else None, error)
-        else:
-            from django.utils.translation import ngettext
-
-            messages.success(request, ngettext("%(n)d email is on its way.", "%(n)d emails are on their way.", count) % {"n": count})
-            return redirect("registration:desk", item.pk)
-    messages.error(request, " ".join(e for es in form.errors.values() for e in es))
     return redirect("registration:desk", item.pk)
 
 

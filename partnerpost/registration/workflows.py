@@ -465,11 +465,12 @@ def status_counts(item: Item) -> dict[str, int]:
 AUDIENCES = {"all": ACTIVE, "waiting": (Status.WAITLISTED,)}
 
 
-def email_registrants(user, item: Item, *, audience: str, subject: str, message: str) -> int:
-    """Queue one email to each registrant of the audience ("all" active registrants, or "waiting").
-    Returns how many were queued."""
-    from .tasks import send_registrant_message
+def check_registrants_message(user, item: Item, *, audience: str, subject: str, message: str) -> tuple[str, str, list[int]]:
+    """Check an organizer's message to the registrants of the audience ("all" active registrants, or
+    "waiting") and return its cleaned subject and text and the registrations it goes to.
 
+    The sending is the mailing app's (mailing.workflows.send_to_registrants), which calls this first
+    and then record_registrants_message once the message is queued."""
     if not can_manage(user, item):
         raise PermissionDenied(_("You may not write to this event's registrants."))
     errors = {}
@@ -482,13 +483,17 @@ def email_registrants(user, item: Item, *, audience: str, subject: str, message:
         errors["message"] = [_("Write a message of at most 20,000 characters.")]
     if errors:
         raise ValidationError(errors)
-    ids = list(Registration.objects.filter(item=item, status__in=AUDIENCES[audience], purged_at__isnull=True)
-               .order_by("pk").values_list("pk", flat=True))
-    with transaction.atomic():
-        _audit(item, None, Action.EMAIL, user, note=f"{audience}: {len(ids)} · {subject}")
-        for pk in ids:
-            transaction.on_commit(partial(send_registrant_message.enqueue, pk, subject, message))
-    return len(ids)
+    return subject, message, list(audience_of(item, audience).order_by("pk").values_list("pk", flat=True))
+
+
+def audience_of(item: Item, audience: str):
+    """The registrations (personal data kept) that a message to this audience goes to, now."""
+    return Registration.objects.filter(item=item, status__in=AUDIENCES[audience], purged_at__isnull=True)
+
+
+def record_registrants_message(user, item: Item, *, audience: str, count: int, subject: str):
+    """The desk's audit row of a message queued to the registrants."""
+    _audit(item, None, Action.EMAIL, user, note=f"{audience}: {count} · {subject}")
 
 
 def _months_before(day: dt.date, months: int) -> dt.date:

@@ -89,35 +89,14 @@ def test_remove_promotes_and_everything_is_audited(client, people, crowd):
     assert "Asked by phone" in page
 
 
-def test_other_partner_cannot_change_or_email(client, people, crowd):
+def test_other_partner_cannot_change(client, people, crowd):
     client.force_login(people.eropa_contributor)
     first = Registration.objects.get(email="p0@example.org")
     assert client.post(f"/workspace/events/{crowd.pk}/registrations/{first.pk}/remove/").status_code == 403
-    assert client.post(f"/workspace/events/{crowd.pk}/registrations/email/",
-                       {"audience": "all", "subject": "Hi", "message": "Hello"}).status_code == 403
     assert Registration.objects.get(pk=first.pk).status == "confirmed"
 
 
-@pytest.mark.django_db(transaction=True)
-def test_email_the_waiting_list_only(client, people, crowd, smtp):
-    client.force_login(people.icap_contributor)
-    response = client.post(f"/workspace/events/{crowd.pk}/registrations/email/",
-                           {"audience": "waiting", "subject": "Room change & news", "message": "We moved to room 4.\nSee you."})
-    assert response.status_code == 302
-    smtp.messages.clear()
-    assert run_queued_tasks() == 2
-    assert sorted(r[0] for r, _ in smtp.messages) == ["p2@example.org", "p3@example.org"]
-    message = smtp.messages[0][1]
-    assert message["Subject"] == "Room change & news"
-    assert "We moved to room 4.\r\nSee you." in message.get_body(("plain",)).get_content()
-    assert RegistrationAudit.objects.filter(action=Action.EMAIL).get().note == "waiting: 2 · Room change & news"
-
-
-def test_email_with_missing_subject_sends_nothing(client, people, crowd):
-    client.force_login(people.icap_contributor)
-    response = client.post(f"/workspace/events/{crowd.pk}/registrations/email/", {"audience": "all", "subject": "", "message": "x"}, follow=True)
-    assert "This field is required." in response.content.decode()
-    assert not RegistrationAudit.objects.filter(action=Action.EMAIL).exists()
+# Messages to registrants go through the mailing worker: tests/mailing/test_registrant_messages.py
 
 
 def test_personal_data_deleted_after_keeping_time(people, settings):
