@@ -2,7 +2,8 @@
 
 Shared by the catalogue pages, the exports, the PDF and `GET /api/v1/calls/{slug}/entries`, so every
 face filters the same way. Facets: action area (the field with the role "area"), UN M49 region (the
-continent, from lib.m49), country and year; `q` matches every word in the folded answers.
+continent, from lib.m49), country and year; `q` matches every word in the folded answers
+(as a substring, through the text index of textindex.py).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from partnerpost.content.models import Country
 from partnerpost.lib import m49
 from partnerpost.lib.text import fold
 
+from . import textindex
 from .enums import FieldRole, SubmissionState
 from .models import Call, Submission, SubmissionArea
 
@@ -57,10 +59,10 @@ def entries(call: Call, filters: Filters):
         rows = rows.filter(year=filters.year)
     words = fold(filters.q).lower().split()[:8]
     for word in words:
-        rows = rows.filter(search_text__contains=word)
+        rows = textindex.containing(rows, word)
     if words:
-        # A word search scans the folded text of every entry; the page then counts five facets and
-        # reads a page of the matches. Scan once and let the others read the matching ids.
+        # The page counts the facets and reads a page of the matches: when they are few, find them
+        # once and let the others read the matching ids.
         ids = list(rows.values_list("pk", flat=True)[:MATERIALIZE_LIMIT + 1])
         if len(ids) <= MATERIALIZE_LIMIT:
             rows = published(call).filter(pk__in=ids)
