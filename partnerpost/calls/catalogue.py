@@ -61,17 +61,9 @@ def entries(call: Call, filters: Filters):
     words = fold(filters.q).lower().split()[:8]
     for word in words:
         rows = textindex.containing(rows, word)
-    if words:
-        # The page counts the facets and reads a page of the matches: when they are few, find them
-        # once and let the others read the matching ids.
-        ids = list(rows.values_list("pk", flat=True)[:MATERIALIZE_LIMIT + 1])
-        if len(ids) <= MATERIALIZE_LIMIT:
-            rows = published(call).filter(pk__in=ids)
+    # No list of matching ids is read first: the text index finds the matches, the facets are counted
+    # over them in one statement (summarize) and a page reads only its ids.
     return rows
-
-
-#: Most matching ids kept in a list: beyond this, reading a long list of ids costs more than scanning again.
-MATERIALIZE_LIMIT = 1_000
 
 
 def summarize(call: Call, rows, filtered: bool = True) -> dict:
