@@ -1,7 +1,23 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def _ensure_text_index(sender, using, **kwargs):
+    """A later SQLite migration that remakes calls_submission drops the text index's triggers: put them back."""
+    from django.db import connections
+    from django.db.migrations.recorder import MigrationRecorder
+
+    from . import textindex
+
+    connection = connections[using]
+    if ("calls", "0002_catalogue_text_index") in MigrationRecorder(connection).applied_migrations():
+        textindex.ensure(connection)
 
 
 class CallsConfig(AppConfig):
     name = "partnerpost.calls"
     verbose_name = _("Calls for inputs")
+
+    def ready(self):
+        post_migrate.connect(_ensure_text_index, sender=self, dispatch_uid="calls_text_index")

@@ -2,19 +2,22 @@
 
 Shared by the catalogue pages, the exports, the PDF and `GET /api/v1/calls/{slug}/entries`, so every
 face filters the same way. Facets: action area (the field with the role "area"), UN M49 region (the
-continent, from lib.m49), country and year; `q` matches every word in the folded answers.
+continent, from lib.m49), country and year; `q` matches every word in the folded answers
+(as a substring, through the text index of textindex.py).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Count
 
 from partnerpost.content.models import Country
 from partnerpost.lib import m49
 from partnerpost.lib.text import fold
 
+from . import textindex
 from .enums import FieldRole, SubmissionState
 from .models import Call, Submission, SubmissionArea
 
@@ -57,32 +60,49 @@ def entries(call: Call, filters: Filters):
         rows = rows.filter(year=filters.year)
     words = fold(filters.q).lower().split()[:8]
     for word in words:
-        rows = rows.filter(search_text__contains=word)
-    if words:
-        # A word search scans the folded text of every entry; the page then counts five facets and
-        # reads a page of the matches. Scan once and let the others read the matching ids.
-        ids = list(rows.values_list("pk", flat=True)[:MATERIALIZE_LIMIT + 1])
-        if len(ids) <= MATERIALIZE_LIMIT:
-            rows = published(call).filter(pk__in=ids)
+        rows = textindex.containing(rows, word)
+    # No list of matching ids is read first: the text index finds the matches, the facets are counted
+    # over them in one statement (summarize) and a page reads only its ids.
     return rows
-
-
-#: Most matching ids kept in a list: beyond this, reading a long list of ids costs more than scanning again.
-MATERIALIZE_LIMIT = 1_000
 
 
 def summarize(call: Call, rows, filtered: bool = True) -> dict:
     """Everything the catalogue page counts: the facet counts and the months for the chart over time.
-    One GROUP BY per facet, each read from an index of (call, state, facet)."""
+
+    Filtered: one statement for every facet. The matching entries are read once into a materialized
+    set (a word search probes the text index once, not once per facet) and each facet is a GROUP BY
+    over that set; the areas are joined to it by the (submission, area) index.
+    The whole catalogue: one GROUP BY per facet, each read from an index of (call, state, facet) or
+    (call, is_public, area) alone, which is cheaper than reading every row once."""
+    if not filtered:
+        return _summary(call, *_whole(call, rows))
+    matches_sql, params = rows.order_by().values("pk", "region", "country", "year", "month").query.sql_with_params()
+    area_table = SubmissionArea._meta.db_table
+    sql = (
+        f"WITH m (id, region, country, year, month) AS MATERIALIZED ({matches_sql}) "
+        "SELECT 'region', region, count(*) FROM m GROUP BY region "
+        "UNION ALL SELECT 'country', country, count(*) FROM m GROUP BY country "
+        "UNION ALL SELECT 'year', CAST(year AS text), count(*) FROM m WHERE year IS NOT NULL GROUP BY year "
+        "UNION ALL SELECT 'month', month, count(*) FROM m GROUP BY month "
+        f"UNION ALL SELECT 'area', a.area, count(*) FROM m JOIN {area_table} a ON a.submission_id = m.id GROUP BY a.area"
+    )
+    found = {"region": {}, "country": {}, "year": {}, "month": {}, "area": {}}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for facet, value, n in cursor.fetchall():
+            found[facet][int(value) if facet == "year" else value] = n
+    return _summary(call, *(found[k] for k in ("area", "region", "country", "year", "month")))
+
+
+def _whole(call: Call, rows):
     def grouped(column):
         return dict(rows.order_by().values_list(column).annotate(n=Count("pk")))
 
-    if filtered:
-        areas = SubmissionArea.objects.filter(submission__in=rows.order_by().values("pk"))
-    else:  # the whole catalogue: counted from the (call, is_public, area) index alone
-        areas = SubmissionArea.objects.filter(call=call, is_public=True)
-    by_area = dict(areas.order_by().values_list("area").annotate(n=Count("pk")))
-    by_region, by_country, by_year, by_month = grouped("region"), grouped("country"), grouped("year"), grouped("month")
+    by_area = dict(SubmissionArea.objects.filter(call=call, is_public=True).order_by().values_list("area").annotate(n=Count("pk")))
+    return by_area, grouped("region"), grouped("country"), grouped("year"), grouped("month")
+
+
+def _summary(call: Call, by_area, by_region, by_country, by_year, by_month) -> dict:
     area_field = call.field_by_role(FieldRole.AREA)
     names = dict(Country.objects.filter(code__in=[c for c in by_country if c]).values_list("code", "name"))
     counts = {

@@ -100,3 +100,59 @@ def test_the_pdf_has_a_section_per_action_area(client, compendium):
 def test_a_call_without_a_catalogue_has_none(client, people):
     call = make_call(people.icap)
     assert client.get(f"/calls/{call.slug}/catalogue/").status_code == 404
+
+
+def _titles(client, call, **params):
+    body = json.loads(client.get(f"/calls/{call.slug}/catalogue/entries.json", params).content)
+    return sorted(e["title"] for e in body["entries"])
+
+
+def test_words_match_inside_words_and_accents_and_case_do_not_matter(client, compendium):
+    call, made = compendium
+    # "octo" is inside "doctor", "ealth" inside "health": the text index finds substrings, as a scan would
+    assert _titles(client, call, q="octo") == ["Remote doctor visits"]
+    # the chosen areas are part of an entry's text ("E-health")
+    assert _titles(client, call, q="ÉALTH") == ["Remote doctor visits", "Village health workers app"]
+    # every word is required; a word of two letters (no trigram) is still matched
+    assert _titles(client, call, q="health ap") == ["Village health workers app"]
+    assert _titles(client, call, q="health xq") == []
+    # quotes and FTS5 operators in a query are words like any other, never syntax
+    assert _titles(client, call, q='"doctor OR NEAR(') == []
+    assert _titles(client, call, q="doctor OR village") == []
+    # declined entries are indexed too but never shown
+    assert _titles(client, call, q="declined") == []
+
+
+def test_the_text_index_follows_every_change_of_an_entry(client, compendium):
+    from partnerpost.calls.models import Submission
+
+    call, made = compendium
+    Submission.objects.filter(pk=made["Remote doctor visits"].pk).update(search_text="remote nurse visits")
+    assert _titles(client, call, q="doctor") == []
+    assert _titles(client, call, q="nurse") == ["Remote doctor visits"]
+    made["Village health workers app"].delete()
+    assert _titles(client, call, q="health") == []  # the one left lost "e-health" from its text above
+    assert _titles(client, call, q="village") == []
+
+
+def test_the_catalogue_page_reads_a_fixed_number_of_queries_however_many_entries(client, compendium, people):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    call, made = compendium
+
+    def queries(params):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(f"/calls/{call.slug}/catalogue/", params).status_code == 200
+        return len(ctx.captured_queries)
+
+    asked = [{}, {"q": "health"}, {"area": "E-health", "country": "KE"}]
+    before = [queries(p) for p in asked]
+    for n in range(6):
+        submission = workflows.start_submission(call, email=f"more{n}@gov.example")
+        workflows.save_answers(submission, {"title": f"More health {n}", "country": ["KE", "BR", "DE"][n % 3],
+                                            "areas": AREAS[: 1 + n % 3]})
+        workflows.submit_submission(submission)
+        workflows.decide_submission(people.editor, submission, "accept")
+    assert _titles(client, call, q="more health") == [f"More health {n}" for n in range(6)]
+    assert [queries(p) for p in asked] == before
