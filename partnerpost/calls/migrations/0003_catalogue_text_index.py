@@ -17,6 +17,6 @@ class Migration(migrations.Migration):
     # CREATE INDEX on PostgreSQL and the FTS5 table on SQLite; no model changes.
     atomic = True
 
-    dependencies = [("calls", "0001_initial")]
+    dependencies = [("calls", "0002_review_panels")]
 
     operations = [migrations.RunPython(create, drop)]
