@@ -11,7 +11,7 @@ def _ensure_text_index(sender, using, **kwargs):
     from . import textindex
 
     connection = connections[using]
-    if ("calls", "0002_catalogue_text_index") in MigrationRecorder(connection).applied_migrations():
+    if ("calls", "0003_catalogue_text_index") in MigrationRecorder(connection).applied_migrations():
         textindex.ensure(connection)
 
 
