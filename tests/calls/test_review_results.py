@@ -79,7 +79,7 @@ def test_shortlist_and_decision_are_audited_and_the_submitter_is_told_in_their_l
         ("shortlist", "On the shortlist", "editor"), ("decide", "accept: Highest score in e-health.", "editor")]
     [(envelope, message)] = [m for m in smtp.messages if m[1]["To"] == "uy@gov.example"][-1:]
     body = message.get_body(("plain",)).get_content()
-    assert message["Subject"].strip() == "Selected: your submission to “UNPSA 2021”"
+    assert message["Subject"].strip() == "Seleccionada: su respuesta a «UNPSA 2021»"  # the submitter wrote in Spanish
     assert "- Note from ana_r." in body and "- Note from cai_r." in body and "Panel only" not in body
     month = SPANISH_MONTHS[outcome.decided_at.month - 1]
     assert f"{outcome.decided_at.day} de {month} de {outcome.decided_at.year}" in body
