@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from partnerpost.content.models import Country
 
@@ -140,7 +140,7 @@ class SettingsForm(forms.ModelForm):
 
 
 class EmailForm(forms.Form):
-    audience = forms.ChoiceField(label=gettext_lazy("To"), choices=[
+    audience = forms.ChoiceField(label=pgettext_lazy("email recipient", "To"), choices=[
         ("all", gettext_lazy("Everyone registered (confirmed, waiting, awaiting approval)")),
         ("waiting", gettext_lazy("Only the waiting list"))])
     subject = forms.CharField(label=gettext_lazy("Subject"), max_length=200)
