@@ -82,16 +82,29 @@ def claim(worker: str, limit: int, lease_seconds: int) -> list[Claimed]:
     table = Delivery._meta.db_table
     lock = " FOR UPDATE SKIP LOCKED" if connection.vendor == "postgresql" else ""
     # Rows of a paused send are left alone until an editor resumes it.
-    sql = (
+    # Two statements, each walking one index in its own order and stopping at `limit`: rows whose
+    # lease ran out (few: at most the batches of workers that died), then due rows in the order of
+    # the (status, next_attempt_at) index (one send is queued with one time, so that is id order).
+    # A single "pending OR expired ... ORDER BY id" made SQLite collect and sort the id of every
+    # pending row at each claim, so the worker's memory grew with the size of the list.
+    not_paused = f"edition_id NOT IN (SELECT edition_id FROM {SendPause._meta.db_table})"
+    returning = "RETURNING id, edition_id, subscriber_id, email, language, attempts"
+    expired = (
         f"UPDATE {table} SET status = %s, lease_until = %s, worker = %s "
-        f"WHERE id IN (SELECT id FROM {table} WHERE ((status = %s AND next_attempt_at <= %s) "
-        f"OR (status = %s AND lease_until < %s)) AND edition_id NOT IN (SELECT edition_id FROM {SendPause._meta.db_table}) "
-        f"ORDER BY id LIMIT %s{lock}) "
-        f"RETURNING id, edition_id, subscriber_id, email, language, attempts"
+        f"WHERE id IN (SELECT id FROM {table} WHERE status = %s AND lease_until < %s AND {not_paused} "
+        f"ORDER BY id LIMIT %s{lock}) {returning}"
+    )
+    due = (
+        f"UPDATE {table} SET status = %s, lease_until = %s, worker = %s "
+        f"WHERE id IN (SELECT id FROM {table} WHERE status = %s AND next_attempt_at <= %s AND {not_paused} "
+        f"ORDER BY next_attempt_at, id LIMIT %s{lock}) {returning}"
     )
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(sql, [DeliveryStatus.SENDING, lease, worker, DeliveryStatus.PENDING, now, DeliveryStatus.SENDING, now, limit])
+        cursor.execute(expired, [DeliveryStatus.SENDING, lease, worker, DeliveryStatus.SENDING, now, limit])
         rows = [Claimed(*row, token=worker) for row in cursor.fetchall()]
+        if len(rows) < limit:
+            cursor.execute(due, [DeliveryStatus.SENDING, lease, worker, DeliveryStatus.PENDING, now, limit - len(rows)])
+            rows += [Claimed(*row, token=worker) for row in cursor.fetchall()]
         if rows:
             rows = _skip_departed(rows)
             _attach_selections(rows)
