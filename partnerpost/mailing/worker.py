@@ -85,16 +85,33 @@ def claim(worker: str, limit: int, lease_seconds: int) -> list[Claimed]:
     table = Delivery._meta.db_table
     lock = " FOR UPDATE SKIP LOCKED" if connection.vendor == "postgresql" else ""
     # Rows of a paused send are left alone until an editor resumes it.
-    sql = (
+    # Two statements, each walking one index in its own order and stopping at `limit`: rows whose
+    # lease ran out (few: at most the batches of workers that died), then due rows in the order of
+    # the (status, next_attempt_at) index (one send is queued with one time, so that is id order).
+    # A single "pending OR expired ... ORDER BY id" made SQLite collect and sort the id of every
+    # pending row at each claim, so the worker's memory grew with the size of the list.
+    not_paused = f"(edition_id IS NULL OR edition_id NOT IN (SELECT edition_id FROM {SendPause._meta.db_table}))"
+    returning = "RETURNING id, edition_id, subscriber_id, email, language, attempts, broadcast_id, registration_id"
+    expired = (
         f"UPDATE {table} SET status = %s, lease_until = %s, worker = %s "
-        f"WHERE id IN (SELECT id FROM {table} WHERE ((status = %s AND next_attempt_at <= %s) "
-        f"OR (status = %s AND lease_until < %s)) AND (edition_id IS NULL OR edition_id NOT IN (SELECT edition_id FROM {SendPause._meta.db_table})) "
-        f"ORDER BY id LIMIT %s{lock}) "
-        f"RETURNING id, edition_id, subscriber_id, email, language, attempts, broadcast_id, registration_id"
+        f"WHERE id IN (SELECT id FROM {table} WHERE status = %s AND lease_until < %s AND {not_paused} "
+        f"ORDER BY id LIMIT %s{lock}) {returning}"
     )
+    due = (
+        f"UPDATE {table} SET status = %s, lease_until = %s, worker = %s "
+        f"WHERE id IN (SELECT id FROM {table} WHERE status = %s AND next_attempt_at <= %s AND {not_paused} "
+        f"ORDER BY next_attempt_at, id LIMIT %s{lock}) {returning}"
+    )
+
+    def read(cursor):
+        return [Claimed(*row[:6], token=worker, broadcast_id=row[6], registration_id=row[7]) for row in cursor.fetchall()]
+
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(sql, [DeliveryStatus.SENDING, lease, worker, DeliveryStatus.PENDING, now, DeliveryStatus.SENDING, now, limit])
-        rows = [Claimed(*row[:6], token=worker, broadcast_id=row[6], registration_id=row[7]) for row in cursor.fetchall()]
+        cursor.execute(expired, [DeliveryStatus.SENDING, lease, worker, DeliveryStatus.SENDING, now, limit])
+        rows = read(cursor)
+        if len(rows) < limit:
+            cursor.execute(due, [DeliveryStatus.SENDING, lease, worker, DeliveryStatus.PENDING, now, limit - len(rows)])
+            rows += read(cursor)
         messages = [row for row in rows if row.broadcast_id is not None]
         rows = [row for row in rows if row.broadcast_id is None]
         if rows:
