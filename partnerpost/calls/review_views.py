@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from partnerpost.content.models import AwardProgramme, Country, Item
@@ -145,7 +146,8 @@ def manage(request, slug):
                     messages.success(request, _("Reviewer assigned."))
                 elif action == "assign":
                     made = rw.auto_assign(request.user, stage)
-                    messages.success(request, _("%(count)s assignments made.") % {"count": len(made)})
+                    messages.success(request, ngettext("%(count)s assignment made.", "%(count)s assignments made.",
+                                                          len(made)) % {"count": len(made)})
                 elif action in ("shortlist", "unshortlist"):
                     submission = get_object_or_404(call.submissions, pk=request.POST.get("submission"))
                     rw.shortlist_submission(request.user, stage, submission, action == "shortlist")
@@ -163,8 +165,9 @@ def manage(request, slug):
                 elif action == "publish_programme":
                     event = Item.objects.filter(pk=request.POST.get("event") or None, kind="event").first()
                     count = rw.publish_programme(request.user, stage, event)
-                    messages.success(request, _("%(count)s accepted papers listed on “%(event)s”.") % {
-                        "count": count, "event": event.title})
+                    messages.success(request, ngettext("%(count)s accepted paper listed on “%(event)s”.",
+                                                          "%(count)s accepted papers listed on “%(event)s”.",
+                                                          count) % {"count": count, "event": event.title})
                 else:
                     raise Http404
                 return redirect(f"{reverse('calls_manage:review', args=[slug])}#stage-{stage.pk}")

@@ -24,6 +24,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from partnerpost.lib.text import fold
 
@@ -295,7 +296,8 @@ def auto_assign(user, stage: ReviewStage) -> list[Assignment]:
         for r in chosen:
             created.append(Assignment.objects.create(stage=stage, submission=by_pk[sub_id], reviewer=reviewers[r]))
     _audit(stage, user, ReviewAction.ASSIGN,
-           note=_("Automatic assignment: %(count)s assignments.") % {"count": len(created)})
+           note=ngettext("Automatic assignment: %(count)s assignment.", "Automatic assignment: %(count)s assignments.",
+                        len(created)) % {"count": len(created)})
     return created
 
 
@@ -369,7 +371,7 @@ def submit_review(reviewer, assignment: Assignment, scores: dict, *, recommendat
         raw = scores.get(category.name)
         key = f"score_{category.name}"
         if raw in (None, ""):
-            errors[key] = [_("Score “%(label)s”.") % {"label": category.label}]
+            errors[key] = [_("Give a score for “%(label)s”.") % {"label": category.label}]
             continue
         try:
             value = int(str(raw).strip())

@@ -68,7 +68,7 @@ def test_reviewer_declares_scores_comments_then_editor_ranks_decides_publishes(b
     s.click("input[name='score_impact'][value='5']")
     s.find("textarea[name='comment_to_submitter']").send_keys("Strong results across districts.")
     s.button("Send my review")
-    s.wait_text("Score “Innovation”.")
+    s.wait_text("Give a score for “Innovation”.")
     s.shot("16-review-refused")
     assert Review.objects.filter(assignment__reviewer=rita).count() == 0
     s.click("input[name='score_impact'][value='5']")
