@@ -57,7 +57,19 @@ def _task_queue() -> dict:
     return {"ok": True, "backend": "database", "ready": DBTaskResult.objects.ready().count()}
 
 
-CHECKS = {"database": _database, "migrations": _migrations, "cache": _cache, "task_queue": _task_queue}
+def _media() -> dict:
+    """Object storage (MEDIA_STORAGE=s3): the bucket answers. The file system needs no network."""
+    from django.core.files.storage import default_storage
+
+    reachable = getattr(default_storage, "reachable", None)
+    if reachable is None:
+        return {"ok": True, "backend": "filesystem"}
+    reachable()
+    return {"ok": True, "backend": "s3"}
+
+
+CHECKS = {"database": _database, "migrations": _migrations, "cache": _cache, "task_queue": _task_queue,
+          "media": _media}
 
 
 def readiness() -> dict:

@@ -47,7 +47,8 @@ def test_readyz_lists_each_check(db, settings):
         "status": "ready", "failing": [],
         "checks": {"database": {"ok": True, "engine": connection.vendor}, "migrations": {"ok": True},
                    "cache": {"ok": True, "backend": "LocMemCache"},
-                   "task_queue": {"ok": True, "backend": "database", "ready": 0}},
+                   "task_queue": {"ok": True, "backend": "database", "ready": 0},
+                   "media": {"ok": True, "backend": "filesystem"}},
     }
 
 
