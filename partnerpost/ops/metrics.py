@@ -80,8 +80,9 @@ class DatabaseCollector:
         from partnerpost.mailing.models import Delivery, DeliveryStatus
 
         by_state = dict(Delivery.objects.values_list("status").annotate(n=Count("pk")).order_by())
-        deliveries = GaugeMetricFamily("partnerpost_deliveries", "Delivery rows (one email of one edition to one "
-                                       "subscriber) by state.", labels=["state"])
+        deliveries = GaugeMetricFamily("partnerpost_deliveries", "Delivery rows (one email of an edition to a "
+                                       "subscriber, or of a message to a registrant) by state.",
+                                       labels=["state"])
         for state in DeliveryStatus.values:
             deliveries.add_metric([state], by_state.get(state, 0))
         yield deliveries
