@@ -1,6 +1,10 @@
 """Send the demo edition to N subscribers through a local SMTP sink and compare with raw smtplib.
 
 Run:  .venv/bin/python bench/delivery.py [--subscribers 100000] [--connections 4] [--selections 10] [--postgres URL]
+      [--workers 3] [--skip-sqlite]
+A million recipients on PostgreSQL with three workers (about half an hour on 2 cores):
+      .venv/bin/python bench/delivery.py --subscribers 1000000 --postgres postgres://postgres@127.0.0.1/pp_bench \
+          --workers 3 --skip-sqlite
 
 With --selections N (1 to 10), the subscribers follow partners or themes (targeted editions):
 subscriber n follows selection n % (N + 1), where 0 is "everything" and 1..N are N different
@@ -12,7 +16,9 @@ It prints, for the same run and the same sink:
 - Partnerpost end to end: `partnerpost worker --until-idle` in its own process, from queued
   Delivery rows to "sent" in the database, with its messages per second, the ratio to the
   baseline, and its peak memory (so memory can be compared across subscriber counts);
-- with --postgres, the same with two workers sharing the send on PostgreSQL.
+- with --postgres, the same with --workers workers (2 by default) sharing the send on PostgreSQL;
+- what the sink received during the workers' run: messages, distinct recipients, duplicates (a recipient
+  received twice) and lost (a subscriber whose row says sent, or who has a row, but who received nothing).
 Aims (2 cores): at least half the baseline, at least 1,000 messages/s for a 20 KB email,
 memory flat from 10,000 to 1,000,000 recipients.
 """
@@ -37,9 +43,10 @@ def free_port():
         return s.getsockname()[1]
 
 
-def start_sink():
+def start_sink(log: Path):
     port = free_port()
-    proc = subprocess.Popen([sys.executable, str(ROOT / "bench" / "fastsink.py"), str(port)], stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen([sys.executable, str(ROOT / "bench" / "fastsink.py"), str(port), str(log)],
+                            stderr=subprocess.DEVNULL)
     for _ in range(100):
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
@@ -56,7 +63,7 @@ def baseline(port, message: bytes, count: int, connections: int) -> float:
     def push(n):
         smtp = smtplib.SMTP("127.0.0.1", port)
         for i in range(n):
-            smtp.sendmail("newsletter@example.org", [f"reader{i}@example.org"], message)
+            smtp.sendmail("newsletter@example.org", [f"reader{i}@baseline.invalid"], message)
         smtp.quit()
 
     threads = [threading.Thread(target=push, args=(n,)) for n in per]
@@ -122,6 +129,22 @@ def sample_message(env) -> bytes:
                           check=True, capture_output=True).stdout
 
 
+def received_since(log: Path, offset: int) -> list[str]:
+    """The recipients the sink logged after `offset` bytes of its log (it flushes once a second)."""
+    time.sleep(1.5)
+    with open(log, "rb") as handle:
+        handle.seek(offset)
+        return [address for address in handle.read().decode().split() if not address.endswith("@baseline.invalid")]
+
+
+def expected_recipients(env) -> set[str]:
+    code = ("import django, sys; django.setup(); from partnerpost.mailing.models import Delivery;"
+            "sys.stdout.write('\\n'.join(Delivery.objects.values_list('email', flat=True).iterator(chunk_size=20000)))")
+    out = subprocess.run([sys.executable, "-c", code], env={**env, "DJANGO_SETTINGS_MODULE": "partnerpost.settings"},
+                         check=True, capture_output=True, text=True).stdout
+    return set(out.split())
+
+
 def count_sent(env):
     code = ("import django; django.setup(); from partnerpost.mailing.models import Delivery;"
             "print(Delivery.objects.filter(status='sent').count(), Delivery.objects.count())")
@@ -137,12 +160,17 @@ def main():
     parser.add_argument("--selections", type=int, default=0, choices=range(0, len(SELECTIONS) + 1), metavar="0-10",
                         help="Subscribers follow this many different choices of partners and themes (targeted editions).")
     parser.add_argument("--postgres", help="A PostgreSQL URL whose database may be dropped and created, e.g. postgres://postgres@127.0.0.1/pp_bench")
+    parser.add_argument("--workers", type=int, default=2, help="Delivery workers sharing the send on PostgreSQL (default 2).")
+    parser.add_argument("--skip-sqlite", action="store_true", help="Only the PostgreSQL run (needs --postgres).")
     args = parser.parse_args()
-    sink, port = start_sink()
+    if args.skip_sqlite and not args.postgres:
+        parser.error("--skip-sqlite needs --postgres")
+    log = Path(tempfile.mkdtemp(prefix="pp-sink-")) / "recipients.log"
+    sink, port = start_sink(log)
     try:
-        targets = [("SQLite, 1 worker", None, 1)]
+        targets = [] if args.skip_sqlite else [("SQLite, 1 worker", None, 1)]
         if args.postgres:
-            targets.append(("PostgreSQL, 2 workers", args.postgres, 2))
+            targets.append((f"PostgreSQL, {args.workers} workers", args.postgres, args.workers))
         for label, url, workers in targets:
             var = tempfile.mkdtemp(prefix="pp-delivery-")
             env = {**os.environ, "PARTNERPOST_VAR_DIR": var, "EMAIL_URL": f"smtp://127.0.0.1:{port}",
@@ -153,8 +181,15 @@ def main():
             imported, queued = prepare({**env, "EMAIL_URL": "outbox:"}, args.subscribers, args.selections)
             message = sample_message(env)
             base = baseline(port, message, min(args.subscribers, 20_000), args.connections)
+            time.sleep(1.5)  # the sink flushes its log once a second: the baseline's lines are all in
+            offset = log.stat().st_size if log.exists() else 0
             seconds, peak = run_workers(env, workers)
+            received = received_since(log, offset)
             sent, total = count_sent(env)
+            expected = expected_recipients(env)
+            distinct = set(received)
+            duplicates = len(received) - len(distinct)
+            lost = len(expected - distinct)
             rate = sent / seconds
             targeted = f", {args.selections} targeted selections" if args.selections else ""
             print(f"== {label}: {args.subscribers} subscribers{targeted}, {args.connections} connections per worker ==")
@@ -164,7 +199,9 @@ def main():
             print(f"baseline smtplib           {base:,.0f} messages/s (ready-made messages, same sink, same connections)")
             print(f"partnerpost worker         {rate:,.0f} messages/s end to end ({sent}/{total} sent in {seconds:.1f} s)")
             print(f"ratio to baseline          {rate / base:.2f}")
-            print(f"worker peak memory         {peak:.0f} MB")
+            print(f"worker peak memory         {peak:.0f} MB (the largest of the workers' peak RSS)")
+            print(f"sink received              {len(received)} messages, {len(distinct)} distinct recipients; "
+                  f"duplicates {duplicates}, lost {lost}, unexpected {len(distinct - expected)}")
     finally:
         sink.terminate()
 
