@@ -24,6 +24,7 @@ memory flat from 10,000 to 1,000,000 recipients.
 """
 
 import argparse
+import json
 import os
 import smtplib
 import socket
@@ -56,13 +57,15 @@ def start_sink(log: Path):
     raise RuntimeError("the sink did not start")
 
 
-def baseline(port, message: bytes, count: int, connections: int) -> float:
-    """Ready-made messages through plain smtplib, one thread per connection."""
+def baseline(port, messages: dict[str, bytes], count: int, connections: int) -> float:
+    """Ready-made messages through plain smtplib, one thread per connection: the Spanish message to one
+    recipient in five and the English one to the others, as the benchmark's subscribers read."""
     per = [count // connections + (1 if i < count % connections else 0) for i in range(connections)]
 
     def push(n):
         smtp = smtplib.SMTP("127.0.0.1", port)
         for i in range(n):
+            message = messages["es"] if i % 5 == 0 else messages["en"]
             smtp.sendmail("newsletter@example.org", [f"reader{i}@baseline.invalid"], message)
         smtp.quit()
 
@@ -118,15 +121,22 @@ def run_workers(env, workers):
     return time.perf_counter() - started, max(peaks)
 
 
-def sample_message(env) -> bytes:
+def sample_messages(env) -> dict[str, bytes]:
+    """The messages the send really carries: the edition `send --latest` picks, built by the worker's own
+    code for each language the benchmark's subscribers read (English, and Spanish for one in five)."""
     code = (
-        "import django, os; django.setup();"
+        "import django, json, sys; django.setup();"
         "from partnerpost.editions.models import Edition; from partnerpost.mailing.worker import _build;"
-        "e = Edition.objects.published().first(); t = _build(e.pk, 'en');"
-        "import sys; sys.stdout.buffer.write(t.fill(to='reader0@example.org', message_id='x@y', unsubscribe_url='https://example.org/u/' + 'a' * 90, preferences_url='https://example.org/p/' + 'a' * 90))"
+        "e = Edition.objects.pick(latest=True); out = {}\n"
+        "for lang in ('en', 'es'):\n"
+        "    t = _build(e.pk, lang)\n"
+        "    out[lang] = t.fill(to='reader0@example.org', message_id='x@y', unsubscribe_url='https://example.org/u/' + 'a' * 90,"
+        " preferences_url='https://example.org/p/' + 'a' * 90).decode('latin-1')\n"
+        "sys.stdout.write(json.dumps(out))"
     )
-    return subprocess.run([sys.executable, "-c", code], env={**env, "DJANGO_SETTINGS_MODULE": "partnerpost.settings"},
-                          check=True, capture_output=True).stdout
+    out = subprocess.run([sys.executable, "-c", code], env={**env, "DJANGO_SETTINGS_MODULE": "partnerpost.settings"},
+                         check=True, capture_output=True, text=True).stdout
+    return {lang: text.encode("latin-1") for lang, text in json.loads(out).items()}
 
 
 def received_since(log: Path, offset: int) -> list[str]:
@@ -179,8 +189,8 @@ def main():
             if url:
                 _recreate(url)
             imported, queued = prepare({**env, "EMAIL_URL": "outbox:"}, args.subscribers, args.selections)
-            message = sample_message(env)
-            base = baseline(port, message, min(args.subscribers, 20_000), args.connections)
+            messages = sample_messages(env)
+            base = baseline(port, messages, min(args.subscribers, 20_000), args.connections)
             time.sleep(1.5)  # the sink flushes its log once a second: the baseline's lines are all in
             offset = log.stat().st_size if log.exists() else 0
             seconds, peak = run_workers(env, workers)
@@ -193,7 +203,8 @@ def main():
             rate = sent / seconds
             targeted = f", {args.selections} targeted selections" if args.selections else ""
             print(f"== {label}: {args.subscribers} subscribers{targeted}, {args.connections} connections per worker ==")
-            print(f"email size                 {len(message) / 1024:.1f} KB")
+            print(f"email size                 {len(messages['en']) / 1024:.1f} KB (English), "
+                  f"{len(messages['es']) / 1024:.1f} KB (Spanish, one subscriber in five)")
             print(f"CSV import                 {imported:.1f} s ({args.subscribers / imported:,.0f} rows/s)")
             print(f"queueing (send --latest)   {queued:.1f} s")
             print(f"baseline smtplib           {base:,.0f} messages/s (ready-made messages, same sink, same connections)")
