@@ -45,6 +45,12 @@ class Line:
     blank_before: bool = False
     left: float | None = None  # left and right edges on the page, 0..1 of its width (PDF only)
     right: float | None = None
+    #: where the line's type ends below, from the top of the page 0..1 (PDF only): the bottom of the font's
+    #: own box, not of the glyph's, so that two lines of one type size are as far apart as their baselines
+    bottom: float | None = None
+    #: the first line of a column or of a page's body, read after the end of another column (set when a
+    #: PDF's columns are put in reading order): no gap above it says whether a paragraph ended there
+    column_start: bool = False
 
 
 @dataclass
@@ -456,6 +462,7 @@ def _pdf_page_lines(page, number: int, raw) -> tuple[list[Line], int]:
             if not bold:
                 bold = _font_is_bold(raw, handle, first)
             box = textpage.get_charbox(first) if first < count else None
+            loose = textpage.get_charbox(first, loose=True) if first < count else None
             last = begin + len(stripped.rstrip()) - 1
             end_box = textpage.get_charbox(last) if 0 <= last < count else None
             top = 1 - (box[3] / height) if box else None
@@ -466,7 +473,8 @@ def _pdf_page_lines(page, number: int, raw) -> tuple[list[Line], int]:
                 gap_before = (top - last_bottom) * height > 0.9 * last_size or top < last_bottom - 0.02
             lines.append(Line(text=" ".join(body.split()), page=number, size=round(size, 1) if size else None,
                               bold=bold, top=top, blank_before=gap_before or not lines,
-                              left=box[0] / width if box else None, right=end_box[2] / width if end_box else None))
+                              left=box[0] / width if box else None, right=end_box[2] / width if end_box else None,
+                              bottom=1 - (loose[1] / height) if loose else None))
             last_bottom, last_size = bottom, size
         return _with_tables(textpage, raw, handle, height, number, lines), count
     finally:
