@@ -159,20 +159,56 @@ DOCS = {
         ],
         "notes": ["Month headings; a date line with a time before each title; a place line."],
     },
+    "calendario-pt": {
+        "source": "calendario-pt.txt",
+        "period": {"start": "2021-09-01", "end": "2021-12-31", "label": "Setembro - Dezembro 2021"},
+        "items": [
+            item("Curso de formação em gestão de contratos administrativos para fiscais e gestores de contratos",
+                 "event", rng=("2021-09-06", "2021-09-10"), location="Luanda, Angola", online=False, language="pt"),
+            item("Webinário sobre liderança feminina no setor público", "event", rng=one("2021-09-15"), online=True,
+                 language="pt"),
+            item("Encontro anual das escolas de governo de língua portuguesa", "event",
+                 rng=("2021-09-27", "2021-09-29"), location="Maputo, Moçambique", online=False, language="pt"),
+            item("Oficina sobre avaliação de impacto de programas sociais com métodos quase experimentais", "event",
+                 rng=("2021-10-04", "2021-10-08"), location="Praia, Cabo Verde", online=False, language="pt"),
+            item("Lançamento do relatório sobre a transformação digital dos serviços públicos nos países da rede",
+                 "publication", rng=one("2021-10-14"), online=True, language="pt"),
+            item("Seminário internacional sobre integridade e prevenção da corrupção nas compras públicas", "event",
+                 rng=("2021-10-20", "2021-10-22"), location="Lisboa, Portugal", online=False, language="pt"),
+            item("Mesa-redonda sobre o teletrabalho na administração pública depois da pandemia", "event",
+                 rng=one("2021-11-03"), location="Brasília, Brasil", online=False, language="pt"),
+            item("Curso de capacitação em orçamento participativo para técnicos municipais", "event",
+                 rng=("2021-11-10", "2021-11-12"), location="Bissau, Guiné-Bissau", online=False, language="pt"),
+            item("Conferência sobre a qualidade da regulação e a simplificação administrativa", "event",
+                 rng=one("2021-11-18"), location="São Tomé, São Tomé e Príncipe", online=False, language="pt"),
+            item("Oficina regional sobre gestão de arquivos e documentos eletrónicos", "event",
+                 rng=("2021-11-24", "2021-11-26"), location="Díli, Timor-Leste", online=False, language="pt"),
+            item("Webinário sobre inteligência artificial e direitos dos cidadãos perante a administração", "event",
+                 rng=one("2021-12-01"), online=True, language="pt"),
+            item("Programa de desenvolvimento de dirigentes superiores da administração pública", "event",
+                 rng=("2021-12-06", "2021-12-10"), location="Coimbra, Portugal", online=False, language="pt"),
+            item("Cerimónia de entrega do prémio de boas práticas em gestão pública", "award", rng=one("2021-12-15"),
+                 location="Luanda, Angola", online=False, language="pt"),
+        ],
+        "notes": ["Date line before each title, a place line and often a sentence; long enough for two pages "
+                  "in two columns."],
+    },
 }
 
 #: PDF renderings scored on the same labels (testset/renders.py and devset/renders.py say how they look).
 RENDERED = {
     "calendario-es": ["two-column-pdf"],
     "member-update": ["two-column-pdf"],
-    "meetings-calendar-en": ["two-column-pdf", "two-column-justified-pdf"],
+    "meetings-calendar-en": ["two-column-pdf", "two-column-justified-pdf", "two-column-a5-pdf"],
     "programme-fr": ["two-column-pdf", "two-column-justified-pdf"],
     "news-roundup-en": ["two-column-pdf", "two-column-justified-pdf"],
     "agenda-eventos-es": ["two-column-pdf", "two-column-justified-pdf"],
+    "calendario-pt": ["two-column-pdf", "two-column-justified-pdf", "two-column-a5-pdf"],
 }
 
 
-_RENDER_HOME = {"two-column-pdf": "testset", "plain-pdf": "testset", "two-column-justified-pdf": "devset"}
+_RENDER_HOME = {"two-column-pdf": "testset", "plain-pdf": "testset", "two-column-justified-pdf": "devset",
+                "two-column-a5-pdf": "devset"}
 
 
 def main() -> None:

@@ -3,12 +3,16 @@
     two_column_justified_pdf(text)  a magazine setting: serif type, justified lines with automatic
                                     hyphenation (so words break at the column edge), a running header
                                     with the newsletter's name on the left and the page on the right,
-                                    and a disclaimer in the footer of every page.
+                                    and a disclaimer in the footer of every page;
+    two_column_a5_pdf(text)         a booklet: small pages in two columns, so that a document runs over
+                                    several pages and items break across columns and pages; the
+                                    booklet's name and the page number at the top of every page.
 
-bench/import_eval.py calls these for label files that say "render": "two-column-justified-pdf". Written
+bench/import_eval.py calls these for label files that say "render": "two-column-justified-pdf" (or
+"two-column-a5-pdf"). Written
 for issue 17's development set, to look at what a two-column PDF does to the importer without the test
 split. Run directly to write a PDF for a look:
-    .venv/bin/python tests/importer/devset/renders.py SOURCE OUT.pdf
+    .venv/bin/python tests/importer/devset/renders.py SOURCE OUT.pdf [two-column-justified-pdf|two-column-a5-pdf]
 """
 
 from __future__ import annotations
@@ -54,9 +58,25 @@ def two_column_justified_pdf(text: str) -> bytes:
     return weasyprint.HTML(string=page).write_pdf()
 
 
-RENDERS = {"two-column-justified-pdf": two_column_justified_pdf}
+_A5 = """
+@page { size: A5; margin: 1.6cm 1.3cm 1.5cm 1.3cm;
+  @top-left { content: "Network calendar"; font: 7.5pt 'DejaVu Sans'; }
+  @top-right { content: "p. " counter(page); font: 7.5pt 'DejaVu Sans'; } }
+body { font: 9pt/1.3 'Liberation Sans'; columns: 2; column-gap: 0.6cm; }
+p { margin: 0 0 5pt 0; }
+"""
+
+
+def two_column_a5_pdf(text: str) -> bytes:
+    import weasyprint
+
+    return weasyprint.HTML(string=_base._html(text, _A5)).write_pdf()
+
+
+RENDERS = {"two-column-justified-pdf": two_column_justified_pdf, "two-column-a5-pdf": two_column_a5_pdf}
 
 
 if __name__ == "__main__":
     source, out = sys.argv[1], sys.argv[2]
-    open(out, "wb").write(two_column_justified_pdf(open(source, encoding="utf-8").read()))
+    kind = sys.argv[3] if len(sys.argv) > 3 else "two-column-justified-pdf"
+    open(out, "wb").write(RENDERS[kind](open(source, encoding="utf-8").read()))
