@@ -306,7 +306,9 @@ def _paragraph_gaps(lines: list[Line]) -> list[Line]:
     return out
 
 
-_HYPHENS = ("-", "\u2010", "\u2011", "\u00ad")
+#: line-end hyphens as PDF text layers give them: a hyphen-minus, the Unicode hyphens, a soft hyphen, and
+#: U+FFFE, which PDFium puts where a word was broken at the end of a line
+_HYPHENS = ("-", "\u2010", "\u2011", "\u00ad", "\ufffe")
 
 
 def _date_line(text: str) -> bool:
@@ -320,13 +322,15 @@ def _date_line(text: str) -> bool:
 
 
 def _runs_on(text: str) -> bool:
-    """Whether a line's last words ask for more, so that a capital at the start of the next line is no
-    sign of a new start: it ends with a short lowercase word ("of", "on", "the", "de") or a comma, or it
-    is set in title case, where every line of a wrapped title begins with a capital."""
-    if re.search(r"(?:,|\b[a-zà-ÿ]{1,4})$", text):
+    """Whether a paragraph's last words ask for more, so that a capital at the start of the next line is
+    no sign of a new start: it ends with a short lowercase word ("of", "on", "the", "de"), a comma or a
+    number (a day, before its month), or it is set in title case (four longer words in five capitalised),
+    where every line of a wrapped title begins with a capital. (A place printed under such a title, that
+    would not have fitted at its end, is then read as part of it: nothing in the PDF tells them apart.)"""
+    if re.search(r"(?:[,\d]|\b[a-zà-ÿ]{1,4})$", text):
         return True
     words = [w for w in text.split() if len(w) > 3 and w[:1].isalpha()]
-    return bool(words) and sum(1 for w in words if w[:1].isupper()) >= 0.6 * len(words)
+    return bool(words) and sum(1 for w in words if w[:1].isupper()) >= 0.8 * len(words)
 
 
 def as_paragraphs(lines: list[Line]) -> list[Line]:
@@ -351,9 +355,14 @@ def as_paragraphs(lines: list[Line]) -> list[Line]:
     for line in lines:
         if line.left is not None and line.right is not None:
             pages.setdefault(line.page, []).append(line)
-    margin, gutter = {}, {}
+    margin, gutter, char_width = {}, {}, {}
     for page, rows in pages.items():
         margin[page] = max(max(line.right for line in rows), 1 - min(line.left for line in rows))
+        # the page's usual width of a character, for a line PDFium gave as two printed lines joined at a
+        # hyphen (its own would be half of it)
+        widths = sorted((line.right - line.left) / len(line.text) for line in rows if len(line.text) >= 20)
+        if widths:
+            char_width[page] = widths[len(widths) // 2]
         left_half = [line.right for line in rows if line.right < 0.52]
         if len(left_half) >= 3 and sum(1 for line in rows if line.left > 0.48) >= 3:
             gutter[page] = max(left_half)
@@ -370,7 +379,7 @@ def as_paragraphs(lines: list[Line]) -> list[Line]:
             date_lines[id(line)] = _date_line(line.text)
         return date_lines[id(line)]
 
-    def was_wrapped(line: Line, after: Line) -> bool:
+    def was_wrapped(line: Line, after: Line, so_far: str) -> bool:
         """Whether the next line's first word would not have fitted at the end of this one. A next line
         that opens with a label ("Date:", "Venue:") or is a date line starts something new whatever the
         width (unless this line ends with the day or the word that the date completes: "on 12" /
@@ -381,6 +390,8 @@ def as_paragraphs(lines: list[Line]) -> list[Line]:
             return False
         if line.left is not None and line.right is not None and len(line.text) > 1:
             per_char = (line.right - line.left) / len(line.text)
+            if per_char < 0.7 * char_width.get(line.page, 0):  # two printed lines given as one
+                per_char = char_width[line.page]
             first_word = len(after.text.split()[0]) if after.text.split() else 0
             fits = line.right + per_char * (first_word + 1) < edge_of(line) - per_char
         else:
@@ -389,7 +400,7 @@ def as_paragraphs(lines: list[Line]) -> list[Line]:
             return False
         if is_date(line):
             return False
-        if after.text[:1].isupper() and not _runs_on(line.text):
+        if after.text[:1].isupper() and not _runs_on(so_far):
             return False  # a capital after a complete line: a title and then its first sentence, a place
         return not is_date(after) or bool(re.search(r"(?:\d|\b[a-zà-ÿ]{1,4})$", line.text))
 
@@ -401,7 +412,7 @@ def as_paragraphs(lines: list[Line]) -> list[Line]:
     last: Line | None = None  # the previous line as printed, before joining
     for line in lines:
         prev = out[-1] if out else None
-        wrapped = last is not None and was_wrapped(last, line)
+        wrapped = last is not None and was_wrapped(last, line, prev.text if prev is not None else last.text)
         before = last
         last = line
         if prev is not None and wrapped and (line.column_start or (not line.blank_before and line.page == prev.page)):
