@@ -255,28 +255,28 @@ def _page_furniture(pages: dict[int, list[Line]]) -> set[int]:
     the first line, or in the middle of a sentence that runs on to the next page); the period is still
     looked for in the whole text. (A header repeated on most pages is removed before, with the
     boilerplate.)"""
-    steps = []
+    steps = []  # from one line to the next as drawn (down a column), for the usual line spacing
     for rows in pages.values():
-        tops = sorted(line.top for line in rows if line.top is not None)
-        steps += [b - a for a, b in zip(tops, tops[1:]) if b - a > 0.002]
+        steps += [b.top - a.top for a, b in zip(rows, rows[1:])
+                  if a.top is not None and b.top is not None and 0.002 < b.top - a.top < 0.1]
     if len(steps) < 4:
         return set()
     usual = sorted(steps)[len(steps) // 5]
     out: set[int] = set()
     for rows in pages.values():
         placed = sorted((line for line in rows if line.top is not None), key=lambda line: line.top)
-        if len(placed) < 6:
+        heights: list[list[Line]] = []  # lines side by side (a header's left and right parts) together
+        for line in placed:
+            if heights and line.top - heights[-1][0].top < 0.004:
+                heights[-1].append(line)
+            else:
+                heights.append([line])
+        if len(heights) < 6:
             continue
-        k = 0  # lines at the top, down to the first wide gap
-        while k < len(placed) - 1 and placed[k].top < 0.1 and placed[k + 1].top - placed[k].top <= 2.2 * usual:
-            k += 1
-        if k < 3 and placed[k].top < 0.1 and placed[k + 1].top - placed[k].top > 2.2 * usual:
-            out.update(id(line) for line in placed[: k + 1])
-        k = len(placed) - 1  # and at the bottom, up to the first wide gap
-        while k > 0 and placed[k].top > 0.9 and placed[k].top - placed[k - 1].top <= 2.2 * usual:
-            k -= 1
-        if k > len(placed) - 4 and placed[k].top > 0.9 and placed[k].top - placed[k - 1].top > 2.2 * usual:
-            out.update(id(line) for line in placed[k:])
+        if heights[0][0].top < 0.1 and heights[1][0].top - heights[0][0].top > 2.2 * usual:
+            out.update(id(line) for line in heights[0])
+        if heights[-1][0].top > 0.9 and heights[-1][0].top - heights[-2][0].top > 2.2 * usual:
+            out.update(id(line) for line in heights[-1])
     return out
 
 
@@ -344,9 +344,11 @@ def as_paragraphs(lines: list[Line]) -> list[Line]:
     workshop..." is a title and its paragraph, whatever the width.
 
     At the top of a column or page (`column_start`), the last line of the column before is continued the
-    same way; when it was not wrapped, a new paragraph starts, except after a date line in a document whose
-    date lines are followed without a gap (a date line and its title, printed on either side of the
-    column break, stay together as in the text)."""
+    same way. When it was not wrapped, nothing shows whether a paragraph ended there: the line goes on the
+    paragraph before after a date line, in a document whose date lines are followed without a gap (a date
+    line and its title, printed on either side of the break, stay together as in the text), and after a
+    line that ends without a stop, in a document where such lines are followed without a gap (a title and
+    its place); otherwise it starts a paragraph."""
     lengths = sorted(len(line.text) for line in lines)
     full = lengths[int(len(lengths) * 0.9)] if lengths else 0
     # where the text ends on each page: the right margin mirrors the left one (the page's leftmost line),
@@ -407,6 +409,11 @@ def as_paragraphs(lines: list[Line]) -> list[Line]:
     # after a date line, does this document go on without a gap (date line, then its title or place)?
     followed = [not b.blank_before for a, b in zip(lines, lines[1:]) if not b.column_start and is_date(a)]
     date_then_more = bool(followed) and sum(followed) > len(followed) / 2
+    # and after a line that ends without a stop and was not wrapped (a title, a place)?
+    followed = [not b.blank_before for a, b in zip(lines, lines[1:])
+                if not b.column_start and a.page == b.page and not is_date(a)
+                and not re.search(r"[.!?:;]\W?$", a.text) and not was_wrapped(a, b, a.text)]
+    open_then_more = bool(followed) and sum(followed) > len(followed) / 2
 
     out: list[Line] = []
     last: Line | None = None  # the previous line as printed, before joining
@@ -424,7 +431,9 @@ def as_paragraphs(lines: list[Line]) -> list[Line]:
                 text = prev.text + " " + line.text
             out[-1] = replace(prev, text=text, end=line.end, size=None, bold=False)
             continue
-        if line.column_start and before is not None and date_then_more and is_date(before) and not is_date(line):
+        if line.column_start and before is not None and not is_date(line) and (
+                (date_then_more and is_date(before)) or (open_then_more and not is_date(before)
+                                                       and not re.search(r"[.!?:;]\W?$", before.text))):
             line = replace(line, blank_before=False)
         out.append(replace(line, size=None, bold=False))
     return out
