@@ -344,10 +344,15 @@ def render(kind: str, text: str) -> bytes:
 
     key = (kind, text)
     if key not in _RENDER_CACHE:
-        spec = importlib.util.spec_from_file_location("renders", ROOT / "tests" / "importer" / "testset" / "renders.py")
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        _RENDER_CACHE[key] = module.RENDERS[kind](text)
+        renders = {}
+        # the test split's renders, and the development set's other layouts (devset/renders.py)
+        for folder in ("devset", "testset"):
+            spec = importlib.util.spec_from_file_location(f"{folder}_renders",
+                                                          ROOT / "tests" / "importer" / folder / "renders.py")
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+            renders.update(module.RENDERS)
+        _RENDER_CACHE[key] = renders[kind](text)
     return _RENDER_CACHE[key]
 
 

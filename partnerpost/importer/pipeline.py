@@ -199,46 +199,156 @@ def has_typographic_cues(lines: list[Line]) -> bool:
 
 
 def order_columns(lines: list[Line]) -> list[Line]:
-    """Lines in reading order. PDFium gives them in the order they were drawn, which puts a running header
-    after the body or between the columns. On a page set in two columns (several lines start in each half),
-    read the lines that span the middle above the columns first (a running header, a masthead), then the
-    left column top to bottom, the right column, and what spans the middle below them (a footer). Each
-    column's first line starts a paragraph."""
+    """Lines in reading order, with the paragraph gaps measured again.
+
+    PDFium gives lines in the order they were drawn, which puts a running header after the body or between
+    the columns. On a page set in two columns (several lines start in each half), read the lines that span
+    the middle above the columns first (a running header, a masthead), then the left column top to bottom,
+    the right column, and what spans the middle below them (a footer). The first line of each column (and
+    of each page) is marked `column_start`: it begins a paragraph unless `as_paragraphs` finds that the
+    column before ended mid-sentence.
+
+    A gap between paragraphs is where the distance from one line's baseline to the next is clearly more
+    than the document's usual line spacing (see `_paragraph_gaps`): the glyphs' own boxes, which the reader
+    compares, vary with the letters (a "J" or a "g" reaches lower) and miss a paragraph spacing of half a
+    line."""
     out: list[Line] = []
     pages: dict[int, list[Line]] = {}
     for line in lines:
         pages.setdefault(line.page, []).append(line)
+    furniture = _page_furniture(pages)
     for page in sorted(pages):
-        rows = pages[page]
+        rows = [line for line in pages[page] if id(line) not in furniture]
+        if not rows:
+            continue
         placed = [line for line in rows if line.left is not None and line.right is not None and line.top is not None]
         left_half = [line for line in placed if line.right < 0.52]
         right_half = [line for line in placed if line.left > 0.48]
         if len(placed) < len(rows) or len(left_half) < 3 or len(right_half) < 3:
-            out.extend(rows)
+            for k, line in enumerate(rows):
+                jumped = k > 0 and _above(line, rows[k - 1])
+                out.append(replace(line, column_start=True, blank_before=True) if k == 0 or jumped else line)
             continue
         body_top = min(line.top for line in left_half + right_half)
+        left_ids = {id(line) for line in left_half}
+        right_ids = {id(line) for line in right_half}
 
         def key(line: Line):
-            if line in left_half:
+            if id(line) in left_ids:
                 return (1, 0, line.top)
-            if line in right_half:
+            if id(line) in right_ids:
                 return (1, 1, line.top)
             return (0 if line.top <= body_top else 2, 0, line.top)
 
         ordered = sorted(rows, key=key)
         for k, line in enumerate(ordered):
             if k == 0 or key(line)[:2] != key(ordered[k - 1])[:2]:
-                line = replace(line, blank_before=True)
+                line = replace(line, blank_before=True, column_start=True)
             out.append(line)
+    return _paragraph_gaps(out)
+
+
+def _page_furniture(pages: dict[int, list[Line]]) -> set[int]:
+    """The lines printed in a page's top or bottom margin, apart from the text (a running header such as
+    the newsletter's name, a footer notice): they sit in the outer tenth of the page with a gap of more
+    than two lines between them and the text. They are left out of the lines read (they would stand before
+    the first line, or in the middle of a sentence that runs on to the next page); the period is still
+    looked for in the whole text. (A header repeated on most pages is removed before, with the
+    boilerplate.)"""
+    steps = []  # from one line to the next as drawn (down a column), for the usual line spacing
+    for rows in pages.values():
+        steps += [b.top - a.top for a, b in zip(rows, rows[1:])
+                  if a.top is not None and b.top is not None and 0.002 < b.top - a.top < 0.1]
+    if len(steps) < 4:
+        return set()
+    usual = sorted(steps)[len(steps) // 5]
+    out: set[int] = set()
+    for rows in pages.values():
+        placed = sorted((line for line in rows if line.top is not None), key=lambda line: line.top)
+        heights: list[list[Line]] = []  # lines side by side (a header's left and right parts) together
+        for line in placed:
+            if heights and line.top - heights[-1][0].top < 0.004:
+                heights[-1].append(line)
+            else:
+                heights.append([line])
+        if len(heights) < 6:
+            continue
+        if heights[0][0].top < 0.1 and heights[1][0].top - heights[0][0].top > 2.2 * usual:
+            out.update(id(line) for line in heights[0])
+        if heights[-1][0].top > 0.9 and heights[-1][0].top - heights[-2][0].top > 2.2 * usual:
+            out.update(id(line) for line in heights[-1])
     return out
+
+
+def _above(line: Line, before: Line) -> bool:
+    """Whether `line` sits higher on the page than the line read before it (a new column, a header drawn
+    late)."""
+    return line.top is not None and before.top is not None and line.top < before.top - 0.005
+
+
+def _paragraph_gaps(lines: list[Line]) -> list[Line]:
+    """Mark a paragraph gap before each line whose baseline is more than 1.2 times the usual line spacing
+    below the one before it in the same column. The usual spacing is a low percentile of the spacings
+    (most lines of a document follow the line above them within a paragraph); a document whose every line
+    is a paragraph of its own keeps the gaps the reader found."""
+    steps = [b.bottom - a.bottom for a, b in zip(lines, lines[1:])
+             if not b.column_start and a.page == b.page and a.bottom is not None and b.bottom is not None
+             and b.bottom > a.bottom]
+    if len(steps) < 4:
+        return lines
+    usual = sorted(steps)[len(steps) // 5]
+    out = [lines[0]]
+    for before, line in zip(lines, lines[1:]):
+        if (not line.column_start and not line.blank_before and line.bottom is not None and before.bottom is not None
+                and line.page == before.page and line.bottom - before.bottom > 1.2 * usual):
+            line = replace(line, blank_before=True)
+        out.append(line)
+    return out
+
+
+#: line-end hyphens as PDF text layers give them: a hyphen-minus, the Unicode hyphens, a soft hyphen, and
+#: U+FFFE, which PDFium puts where a word was broken at the end of a line
+_HYPHENS = ("-", "\u2010", "\u2011", "\u00ad", "\ufffe")
+
+
+def _date_line(text: str) -> bool:
+    """A line that is mostly a date, with or without a weekday and time ("Jueves 18 de mayo de 2023,
+    16:30 h", "3-14 March 2025"): a line of its own, never the continuation of a wrapped one."""
+    if len(text) > 80 or not re.search(r"\d", text):
+        return False
+    hits = dateranges.find_dates(text, default_year=2000)
+    covered = sum(h.span[1] - h.span[0] for h in hits)
+    return bool(hits) and covered >= 0.6 * len(text.strip())
+
+
+def _runs_on(text: str) -> bool:
+    """Whether a paragraph's last words ask for more, so that a capital at the start of the next line is
+    no sign of a new start: it ends with a short lowercase word ("of", "on", "the", "de"), a comma or a
+    number (a day, before its month), or it is set in title case (four longer words in five capitalised),
+    where every line of a wrapped title begins with a capital. (A place printed under such a title, that
+    would not have fitted at its end, is then read as part of it: nothing in the PDF tells them apart.)"""
+    if re.search(r"(?:[,\d]|\b[a-zà-ÿ]{1,4})$", text):
+        return True
+    words = [w for w in text.split() if len(w) > 3 and w[:1].isalpha()]
+    return bool(words) and sum(1 for w in words if w[:1].isupper()) >= 0.8 * len(words)
 
 
 def as_paragraphs(lines: list[Line]) -> list[Line]:
     """Join the lines of each paragraph into one line, undoing hyphenation at line ends, so that a wrapped
-    title or sentence reads as one. A line is joined to the one before when there is no vertical gap
-    between them, they are on the same page, and the one before was wrapped: it reaches the right edge
-    of its column (in a PDF; elsewhere, it is as long as the longer lines of the document). A short line
-    ended where its author pressed Enter (a date line, a place): it stays a line of its own."""
+    title or sentence reads as one. A line is joined to the one before when there is no paragraph gap
+    between them and the one before was wrapped: the next line's first word would not have fitted at its
+    end before the right edge of its column (in a PDF; elsewhere, it is as long as the longer lines of the
+    document), or it ends with a hyphen. A short line ended where its author pressed Enter (a date line, a
+    place): it stays a line of its own, and so does a date line whatever its length. A full line before a
+    capital is joined only when it runs on (see `_runs_on`): "...Performance Contracts" + "A regional
+    workshop..." is a title and its paragraph, whatever the width.
+
+    At the top of a column or page (`column_start`), the last line of the column before is continued the
+    same way. When it was not wrapped, nothing shows whether a paragraph ended there: the line goes on the
+    paragraph before after a date line, in a document whose date lines are followed without a gap (a date
+    line and its title, printed on either side of the break, stay together as in the text), and after a
+    line that ends without a stop, in a document where such lines are followed without a gap (a title and
+    its place); otherwise it starts a paragraph."""
     lengths = sorted(len(line.text) for line in lines)
     full = lengths[int(len(lengths) * 0.9)] if lengths else 0
     # where the text ends on each page: the right margin mirrors the left one (the page's leftmost line),
@@ -247,9 +357,14 @@ def as_paragraphs(lines: list[Line]) -> list[Line]:
     for line in lines:
         if line.left is not None and line.right is not None:
             pages.setdefault(line.page, []).append(line)
-    margin, gutter = {}, {}
+    margin, gutter, char_width = {}, {}, {}
     for page, rows in pages.items():
         margin[page] = max(max(line.right for line in rows), 1 - min(line.left for line in rows))
+        # the page's usual width of a character, for a line PDFium gave as two printed lines joined at a
+        # hyphen (its own would be half of it)
+        widths = sorted((line.right - line.left) / len(line.text) for line in rows if len(line.text) >= 20)
+        if widths:
+            char_width[page] = widths[len(widths) // 2]
         left_half = [line.right for line in rows if line.right < 0.52]
         if len(left_half) >= 3 and sum(1 for line in rows if line.left > 0.48) >= 3:
             gutter[page] = max(left_half)
@@ -259,32 +374,67 @@ def as_paragraphs(lines: list[Line]) -> list[Line]:
             return gutter[line.page]
         return margin[line.page]
 
-    def was_wrapped(line: Line, after: Line) -> bool:
+    date_lines: dict[int, bool] = {}
+
+    def is_date(line: Line) -> bool:
+        if id(line) not in date_lines:
+            date_lines[id(line)] = _date_line(line.text)
+        return date_lines[id(line)]
+
+    def was_wrapped(line: Line, after: Line, so_far: str) -> bool:
         """Whether the next line's first word would not have fitted at the end of this one. A next line
-        that opens with a label ("Date:", "Venue:") or a date starts something new whatever the width."""
-        if line.text.endswith("-"):
+        that opens with a label ("Date:", "Venue:") or is a date line starts something new whatever the
+        width (unless this line ends with the day or the word that the date completes: "on 12" /
+        "October 2023, the agreement...")."""
+        if line.text.endswith(_HYPHENS):
             return True
-        if re.match(r"^[A-ZÀ-Ý][\w ]{0,20}:\s", after.text) or re.match(r"^\d{1,2}[-–/. ]", after.text):
+        if re.match(r"^[A-ZÀ-Ý][\w ]{0,20}:\s", after.text):
             return False
         if line.left is not None and line.right is not None and len(line.text) > 1:
             per_char = (line.right - line.left) / len(line.text)
+            if per_char < 0.7 * char_width.get(line.page, 0):  # two printed lines given as one
+                per_char = char_width[line.page]
             first_word = len(after.text.split()[0]) if after.text.split() else 0
-            return line.right + per_char * (first_word + 1) >= edge_of(line) - per_char
-        return len(line.text) >= 0.7 * full
+            fits = line.right + per_char * (first_word + 1) < edge_of(line) - per_char
+        else:
+            fits = len(line.text) < 0.7 * full
+        if fits:
+            return False
+        if is_date(line):
+            return False
+        if after.text[:1].isupper() and not _runs_on(so_far):
+            return False  # a capital after a complete line: a title and then its first sentence, a place
+        return not is_date(after) or bool(re.search(r"(?:\d|\b[a-zà-ÿ]{1,4})$", line.text))
+
+    # after a date line, does this document go on without a gap (date line, then its title or place)?
+    followed = [not b.blank_before for a, b in zip(lines, lines[1:]) if not b.column_start and is_date(a)]
+    date_then_more = bool(followed) and sum(followed) > len(followed) / 2
+    # and after a line that ends without a stop and was not wrapped (a title, a place)?
+    followed = [not b.blank_before for a, b in zip(lines, lines[1:])
+                if not b.column_start and a.page == b.page and not is_date(a)
+                and not re.search(r"[.!?:;]\W?$", a.text) and not was_wrapped(a, b, a.text)]
+    open_then_more = bool(followed) and sum(followed) > len(followed) / 2
 
     out: list[Line] = []
     last: Line | None = None  # the previous line as printed, before joining
     for line in lines:
         prev = out[-1] if out else None
-        wrapped = last is not None and was_wrapped(last, line)
+        wrapped = last is not None and was_wrapped(last, line, prev.text if prev is not None else last.text)
+        before = last
         last = line
-        if prev is not None and not line.blank_before and line.page == prev.page and wrapped:
-            if re.search(r"[A-Za-zÀ-ÿ]-$", prev.text) and line.text[:1].islower():
+        if prev is not None and wrapped and (line.column_start or (not line.blank_before and line.page == prev.page)):
+            if prev.text.endswith(_HYPHENS) and line.text[:1].islower() and re.search(r"[^\W\d_]\W$", prev.text):
                 text = prev.text[:-1] + line.text
+            elif prev.text.endswith(_HYPHENS):
+                text = prev.text[:-1] + "-" + line.text
             else:
                 text = prev.text + " " + line.text
             out[-1] = replace(prev, text=text, end=line.end, size=None, bold=False)
             continue
+        if line.column_start and before is not None and not is_date(line) and (
+                (date_then_more and is_date(before)) or (open_then_more and not is_date(before)
+                                                       and not re.search(r"[.!?:;]\W?$", before.text))):
+            line = replace(line, blank_before=False)
         out.append(replace(line, size=None, bold=False))
     return out
 

@@ -45,6 +45,12 @@ class Line:
     blank_before: bool = False
     left: float | None = None  # left and right edges on the page, 0..1 of its width (PDF only)
     right: float | None = None
+    #: where the line's type ends below, from the top of the page 0..1 (PDF only): the bottom of the font's
+    #: own box, not of the glyph's, so that two lines of one type size are as far apart as their baselines
+    bottom: float | None = None
+    #: the first line of a column or of a page's body, read after the end of another column (set when a
+    #: PDF's columns are put in reading order): no gap above it says whether a paragraph ended there
+    column_start: bool = False
 
 
 @dataclass
@@ -442,10 +448,12 @@ def _pdf_page_lines(page, number: int, raw) -> tuple[list[Line], int]:
         last_bottom = None
         last_size = None
         index = 0
+        pieces = []  # (offset of the printed line in the page's text, its text)
         for chunk in text.split("\n"):
             stripped = chunk.rstrip("\r")
-            begin = index
+            pieces += _printed_lines(textpage, index, stripped, count)
             index += len(chunk) + 1
+        for begin, stripped in pieces:
             body = stripped.strip()
             if not body:
                 continue
@@ -458,19 +466,38 @@ def _pdf_page_lines(page, number: int, raw) -> tuple[list[Line], int]:
             box = textpage.get_charbox(first) if first < count else None
             last = begin + len(stripped.rstrip()) - 1
             end_box = textpage.get_charbox(last) if 0 <= last < count else None
+            loose = textpage.get_charbox(first, loose=True) if first < count else None
             top = 1 - (box[3] / height) if box else None
             bottom = 1 - (box[1] / height) if box else None
             gap_before = False
             if last_bottom is not None and top is not None and last_size:
                 # a gap, or a jump back up the page (the next column begins)
                 gap_before = (top - last_bottom) * height > 0.9 * last_size or top < last_bottom - 0.02
+            body = body.replace("\ufffe", "-")  # PDFium's mark of a word broken at the end of a line
             lines.append(Line(text=" ".join(body.split()), page=number, size=round(size, 1) if size else None,
                               bold=bold, top=top, blank_before=gap_before or not lines,
-                              left=box[0] / width if box else None, right=end_box[2] / width if end_box else None))
+                              left=box[0] / width if box else None, right=end_box[2] / width if end_box else None,
+                              bottom=1 - (loose[1] / height) if loose else None))
             last_bottom, last_size = bottom, size
         return _with_tables(textpage, raw, handle, height, number, lines), count
     finally:
         textpage.close()
+
+
+def _printed_lines(textpage, begin: int, chunk: str, count: int) -> list[tuple[int, str]]:
+    """A line of PDFium's text as the printed lines it holds: PDFium joins a line that ends with a broken
+    word to the next one, marking the break with U+FFFE; the line is cut there again when what follows
+    the mark sits lower on the page."""
+    out, start = [], 0
+    for k, ch in enumerate(chunk):
+        if ch != "\ufffe" or k + 1 >= len(chunk.rstrip()) or begin + k + 1 >= count:
+            continue
+        here, after = textpage.get_charbox(begin + k, loose=True), textpage.get_charbox(begin + k + 1, loose=True)
+        if after[3] <= here[1]:  # the next character's top is below this one's bottom: a new printed line
+            out.append((begin + start, chunk[start:k + 1]))
+            start = k + 1
+    out.append((begin + start, chunk[start:]))
+    return out
 
 
 def _with_tables(textpage, raw, handle, height: float, number: int, lines: list[Line]) -> list[Line]:
