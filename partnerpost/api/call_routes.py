@@ -17,7 +17,6 @@ from pydantic import Field
 from partnerpost.calls import catalogue
 from partnerpost.calls import workflows as call_workflows
 from partnerpost.calls.models import Call
-from partnerpost.content.models import Country
 from partnerpost.network.models import Partner
 
 from .auth import auth
@@ -177,7 +176,7 @@ def list_entries(request, slug: Slug = Path(...), area: str = Query("", max_leng
     filters = catalogue.Filters(area=area, region=region, country=country.upper(), year=year, q=q)
     rows = catalogue.entries(call, filters)
     counts = catalogue.facet_counts(call, rows, filters.active())
-    names = dict(Country.objects.values_list("code", "name"))
+    names = catalogue.country_names()
     window = rows.order_by("title", "id").prefetch_related("area_rows")[offset:offset + limit]
     results = [catalogue.entry_data(call, s, names) for s in window]
     return {"count": rows.count(), "results": results,

@@ -751,6 +751,10 @@ def decide_submission(user, submission: Submission, decision: str, reason: str =
     locked.decision_note = reason
     locked.save(update_fields=["state", "decided_at", "return_reason", "decision_note", "updated_at"])
     SubmissionArea.objects.filter(submission=locked).update(is_public=to_state == SubmissionState.ACCEPTED)
+    if SubmissionState.ACCEPTED in (before, to_state) and locked.call.is_catalogue:
+        from .catalogue import bump_version
+
+        bump_version(locked.call_id)
     _audit(locked, user, action, before, to_state, reason)
     if not quiet:
         _send(locked, f"call-{decision}")

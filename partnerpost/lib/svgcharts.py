@@ -84,10 +84,13 @@ CARTOGRAM_COLUMNS = [
 ]
 
 
-def tile_cartogram(counts: dict[str, int], names: dict[str, str], title: str, *, tile: int = 22, per_row: int = 6) -> str:
+def tile_cartogram(counts: dict[str, int], names: dict[str, str], title: str, *, tile: int = 22, per_row: int = 6,
+                   region_names: dict[str, str] | None = None) -> str:
     """Every country and area as a square tile, grouped by UN M49 region (continents as columns,
     sub-regions as blocks), shaded by its count. A map of entries by country without country shapes:
-    positions are by region, not by geography."""
+    positions are by region, not by geography. `region_names` gives the regions' names in the page's
+    language (M49 code -> name); the UN's English names otherwise."""
+    region_names = region_names or {}
     gap, col_gap, head = 2, 18, 16
     col_width = per_row * (tile + gap)
     blocks = []  # (x, y, svg parts)
@@ -97,11 +100,11 @@ def tile_cartogram(counts: dict[str, int], names: dict[str, str], title: str, *,
     for c, (continent, subs) in enumerate(CARTOGRAM_COLUMNS):
         x0 = col_gap + c * (col_width + col_gap)
         y = 24
-        parts.append(f'<text x="{x0}" y="16" font-weight="bold" fill="{INK}">{escape(m49.REGIONS[continent][0])}</text>')
+        parts.append(f'<text x="{x0}" y="16" font-weight="bold" fill="{INK}">{escape(region_names.get(continent) or m49.REGIONS[continent][0])}</text>')
         for sub in subs:
             codes = sorted((code for code, region in m49.COUNTRY_REGION.items() if region == sub),
                            key=lambda code: names.get(code, code))
-            parts.append(f'<text x="{x0}" y="{y + 11}" font-size="9.5" fill="{MUTED}">{escape(m49.REGIONS[sub][0])}</text>')
+            parts.append(f'<text x="{x0}" y="{y + 11}" font-size="9.5" fill="{MUTED}">{escape(region_names.get(sub) or m49.REGIONS[sub][0])}</text>')
             y += head
             for i, code in enumerate(codes):
                 tx = x0 + (i % per_row) * (tile + gap)
