@@ -24,7 +24,7 @@ from partnerpost.lib import csvcells, m49, svgcharts
 
 from . import catalogue as entries_of
 from .catalogue import country_names
-from .models import Call
+from .models import Call, SubmissionArea
 
 PAGE_SIZE = 50
 
@@ -77,18 +77,28 @@ def catalogue(request, slug):
     rows = entries_of.entries(call, filters)
     parts = _kept_parts(call, filters, rows, get_language() or "en")
     page = Paginator(_Ordered(rows, parts["total"]), PAGE_SIZE).get_page(request.GET.get("page"))
-    names = country_names()
-    shown = {s.pk: s for s in entries_of.published(call).filter(pk__in=list(page.object_list)).prefetch_related("area_rows")}
-    # one reverse() for the 50 links of the page, not one per entry
-    entry_url = reverse("calls:entry", args=[call.slug, 0]).removesuffix("0/")
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "calls/catalogue.html", {
         "call": call, "item": call.item, "filters": filters, "page": page, "facets": parts["facets"],
-        "entries": [(shown[pk], names.get(shown[pk].country, shown[pk].country), f"{entry_url}{pk}/")
-                    for pk in page.object_list],
+        "entries": _listed(call, list(page.object_list)),
         "charts": parts["charts"], "query": query.urlencode(), "total": page.paginator.count,
     })
+
+
+def _listed(call, ids: list[int]) -> list[tuple]:
+    """The page's entries as plain rows (title, address, country name, year, areas), in the order of
+    `ids`: two small reads of columns, no model instances."""
+    names = country_names()
+    # one reverse() for the 50 links of the page, not one per entry
+    entry_url = reverse("calls:entry", args=[call.slug, 0]).removesuffix("0/")
+    areas: dict[int, list[str]] = {pk: [] for pk in ids}
+    for pk, area in SubmissionArea.objects.filter(submission_id__in=ids).order_by("id").values_list("submission_id", "area"):
+        areas[pk].append(area)
+    found = {pk: (title, country, year) for pk, title, country, year in
+             entries_of.published(call).filter(pk__in=ids).values_list("pk", "title", "country", "year")}
+    return [(found[pk][0], f"{entry_url}{pk}/", names.get(found[pk][1], found[pk][1]), found[pk][2], areas[pk])
+            for pk in ids if pk in found]
 
 
 class _Ordered:
