@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from partnerpost.editions.renderers import render_print
-from partnerpost.lib import csvcells, m49, svgcharts
+from partnerpost.lib import csvcells, m49, svgcharts, worldshapes
 
 from . import catalogue as entries_of
 from .catalogue import country_names
@@ -38,14 +38,16 @@ def _catalogue_call(slug) -> Call:
 
 def _charts(counts, months, names) -> dict:
     by_month = [(dt.date(int(m[:4]), int(m[5:7]), 1), n) for m, n in months]
+    by_country = {c: n for c, _l, n in counts["country"]}
     return {
         "areas": mark_safe(svgcharts.bar_chart([(label, n) for _v, label, n in counts["area"]], _("Entries by action area"))),
         "regions": mark_safe(svgcharts.bar_chart([(label, n) for _v, label, n in counts["region"]], _("Entries by region"))),
         "time": mark_safe(svgcharts.column_chart([(date_format(m, "M Y"), n) for m, n in by_month],
                                                  _("Entries over time (month sent)"))),
-        "map": mark_safe(svgcharts.tile_cartogram({c: n for c, _l, n in counts["country"]}, names,
-                                                  _("Entries by country, grouped by UN M49 region"),
-                                                  region_names={r: entries_of.region_name(r) for r in m49.REGIONS})),
+        "map": mark_safe(svgcharts.world_map(by_country, names, _("Entries by country"), worldshapes.world(),
+                                             legend_title=_("Entries:"), missing_label=_("Not on the map:"))),
+        "tiles": mark_safe(svgcharts.tile_cartogram(by_country, names, _("Entries by country, grouped by UN M49 region"),
+                                                    region_names={r: entries_of.region_name(r) for r in m49.REGIONS})),
     }
 
 

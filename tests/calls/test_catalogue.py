@@ -199,3 +199,15 @@ def test_catalogue_names_countries_and_regions_in_the_page_language(client, comp
     assert "日本 · 亚洲" in page
     page = client.get(f"/calls/{call.slug}/catalogue/").content.decode()
     assert 'Africa</a> <span class="count">2</span>' in page and "Kenya: 2" in page
+
+
+def test_catalogue_page_and_pdf_draw_the_world_map_by_country(client, compendium):
+    call, made = compendium
+    page = client.get(f"/calls/{call.slug}/catalogue/").content.decode()
+    world = page.split('aria-labelledby="chart-entries-by-country-t chart-entries-by-country-d"')[1].split("</svg>")[0]
+    assert world.count("<path ") > 200
+    assert "<title>Kenya: 2</title></path>" in world and "<title>Japan: 1</title></path>" in world
+    assert "<title>France: 0</title></path>" in world  # declined: not counted
+    assert "Not on the map" not in world  # every country of the demo has a shape or a dot
+    pdf = client.get(f"/calls/{call.slug}/catalogue/catalogue.pdf").content
+    assert pdf.startswith(b"%PDF")
