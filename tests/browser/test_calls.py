@@ -105,7 +105,9 @@ def test_answer_in_steps_returned_for_changes_then_published(browser, live_serve
     s.wait_text("Land titles can be searched and transferred online.")
     assert "Wanjiru" not in s.text()
     assert list(Submission.objects.get().audit_entries.values_list("action", flat=True)) == [
-        "create", "submit", "return", "submit", "accept"]
+        "create", "save", "save", "save", "save", "submit", "return", "save", "save", "submit", "accept"]
+    assert list(Submission.objects.get().audit_entries.filter(action="save").values_list("note", flat=True)[:3]) == [
+        "step 1: title", "step 1: areas, country", "step 2: contact, description, report"]
 
 
 def test_demo_catalogue_page(browser, live_server):
