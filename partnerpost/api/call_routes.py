@@ -11,7 +11,7 @@ from typing import Any, Optional
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Schema
@@ -175,7 +175,10 @@ def create_submission(request, response: HttpResponse, payload: CallAnswersIn, s
                 submission = call_workflows.submit_submission(submission, actor=creator)
             except Exception:
                 # the rows go with the transaction; the stored files must go by hand
-                written = [f.file for f in submission.files.all()]
+                try:
+                    written = [f.file for f in submission.files.all()]
+                except DatabaseError:  # a failed statement: the transaction can tell nothing more
+                    written = []
                 raise
     except PermissionDenied:
         raise ApiError("This partner may not answer this call.", status=403) from None
