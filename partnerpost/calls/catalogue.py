@@ -9,11 +9,13 @@ continent, from lib.m49), country and year; `q` matches every word in the folded
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
+from babel import Locale, UnknownLocaleError
 from django.db import connection
-from django.db.models import Count
+from django.db.models import Count, F
+from django.utils import translation
 
-from partnerpost.content.models import Country
 from partnerpost.lib import m49
 from partnerpost.lib.text import fold
 
@@ -42,6 +44,56 @@ class Filters:
 
     def active(self) -> bool:
         return bool(self.area or self.region or self.country or self.year or self.q)
+
+
+def _language(language: str | None) -> str:
+    return language or translation.get_language() or "en"
+
+
+@lru_cache(maxsize=16)
+def _country_names(language: str) -> dict[str, str]:
+    from django_countries import countries
+
+    with translation.override(language):
+        return {code: str(name) for code, name in countries}
+
+
+def country_names(language: str | None = None) -> dict[str, str]:
+    """ISO code -> the country's name in the language (the active one by default), from django-countries'
+    translations (the list the project's countries are seeded from)."""
+    return _country_names(_language(language))
+
+
+@lru_cache(maxsize=16)
+def _territories(language: str) -> dict[str, str]:
+    try:
+        return dict(Locale.parse(translation.to_locale(language)).territories)
+    except (UnknownLocaleError, ValueError):
+        return {}
+
+
+def region_name(code: str, language: str | None = None) -> str:
+    """An M49 region's name in the language: the UN's English name, else the name CLDR (through Babel)
+    gives the same numeric code, else the English name."""
+    language = _language(language)
+    if language == "en" or language.startswith("en-"):
+        return m49.REGIONS[code][0]
+    return _territories(language).get(code) or m49.REGIONS[code][0]
+
+
+def bump_version(call_id: int) -> None:
+    """An entry joined or left the catalogue: what was kept for the old version is stale from now on.
+
+    Written in the same transaction as the change; a page computed from the old rows is kept under the
+    old version, which no request asks for once the change is committed."""
+    Call.objects.filter(pk=call_id).update(catalogue_version=F("catalogue_version") + 1)
+
+
+def version_key(call: Call) -> str:
+    """What the kept parts of a catalogue page depend on besides the filters and the language: the
+    entries (catalogue_version) and the form, whose area choices and labels are the facets
+    (updated_at, moved on by every save of the call)."""
+    return f"{call.pk}:{call.catalogue_version}:{call.updated_at.timestamp():.6f}"
 
 
 def published(call: Call):
@@ -104,10 +156,10 @@ def _whole(call: Call, rows):
 
 def _summary(call: Call, by_area, by_region, by_country, by_year, by_month) -> dict:
     area_field = call.field_by_role(FieldRole.AREA)
-    names = dict(Country.objects.filter(code__in=[c for c in by_country if c]).values_list("code", "name"))
+    names = country_names()
     counts = {
         "area": [(a, a, by_area.get(a, 0)) for a in (area_field.choices if area_field else [])],
-        "region": [(r, m49.REGIONS[r][0], by_region.get(r, 0)) for r in REGIONS],
+        "region": [(r, region_name(r), by_region.get(r, 0)) for r in REGIONS],
         "country": sorted(((c, names.get(c, c), n) for c, n in by_country.items() if c), key=lambda t: t[1]),
         "year": sorted(((y, str(y), n) for y, n in by_year.items() if y), reverse=True),
     }
@@ -124,7 +176,7 @@ def entry_data(call: Call, submission: Submission, names: dict | None = None) ->
     """One entry as the exports and the API give it: its public answers (no contact, no files)."""
     from .enums import FieldType
 
-    names = names if names is not None else {}
+    names = names if names is not None else country_names()
     answers = {}
     for spec in call.ordered_fields():
         if spec.type in {FieldType.CONTACT, FieldType.FILE}:
@@ -136,7 +188,7 @@ def entry_data(call: Call, submission: Submission, names: dict | None = None) ->
         "id": submission.pk, "title": submission.title, "country": submission.country or None,
         "country_name": names.get(submission.country) or None,
         "region": submission.region or None,
-        "region_name": m49.REGIONS[submission.region][0] if submission.region else None,
+        "region_name": region_name(submission.region) if submission.region else None,
         "year": submission.year, "areas": [a.area for a in submission.area_rows.all()], "answers": answers,
     }
 

@@ -4,24 +4,27 @@ a map, CSV and JSON exports, and the print PDF (made by the editions renderer)."
 from __future__ import annotations
 
 import datetime as dt
-from urllib.parse import urlencode
+import hashlib
+from html import escape
+from urllib.parse import quote_plus, urlencode
 
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.formats import date_format
-from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from partnerpost.content.models import Country
 from partnerpost.editions.renderers import render_print
-from partnerpost.lib import csvcells, svgcharts
+from partnerpost.lib import csvcells, m49, svgcharts, worldshapes
 
 from . import catalogue as entries_of
-from .models import Call
+from .catalogue import country_names
+from .models import Call, SubmissionArea
 
 PAGE_SIZE = 50
 
@@ -35,34 +38,69 @@ def _catalogue_call(slug) -> Call:
 
 def _charts(counts, months, names) -> dict:
     by_month = [(dt.date(int(m[:4]), int(m[5:7]), 1), n) for m, n in months]
+    by_country = {c: n for c, _l, n in counts["country"]}
     return {
         "areas": mark_safe(svgcharts.bar_chart([(label, n) for _v, label, n in counts["area"]], _("Entries by action area"))),
         "regions": mark_safe(svgcharts.bar_chart([(label, n) for _v, label, n in counts["region"]], _("Entries by region"))),
         "time": mark_safe(svgcharts.column_chart([(date_format(m, "M Y"), n) for m, n in by_month],
                                                  _("Entries over time (month sent)"))),
-        "map": mark_safe(svgcharts.tile_cartogram({c: n for c, _l, n in counts["country"]}, names,
-                                                  _("Entries by country, grouped by UN M49 region"))),
+        "map": mark_safe(svgcharts.world_map(by_country, names, _("Entries by country"), worldshapes.world(),
+                                             legend_title=_("Entries:"), missing_label=_("Not on the map:"))),
+        "tiles": mark_safe(svgcharts.tile_cartogram(by_country, names, _("Entries by country, grouped by UN M49 region"),
+                                                    region_names={r: entries_of.region_name(r) for r in m49.REGIONS})),
     }
+
+
+#: How long a catalogue page's counts, facet links and charts are kept. They are keyed on the catalogue's
+#: version (catalogue.version_key), so a change shows at once; the time only frees the memory.
+KEPT_SECONDS = 3600
+
+
+def _kept_parts(call, filters, rows, language) -> dict:
+    """The parts of a catalogue page that depend only on the entries, the filters and the language: the
+    number of matching entries, the facets with their links and the charts. Computed once per catalogue
+    version and kept in the cache (every page of one filter set shares them)."""
+    wanted = "\x1f".join([filters.area, filters.region, filters.country, str(filters.year or ""), filters.q])
+    key = "calls:catalogue:{}:{}:{}".format(entries_of.version_key(call), language,
+                                          hashlib.sha256(wanted.encode()).hexdigest()[:32])
+    parts = cache.get(key)
+    if parts is None:
+        summary = entries_of.summarize(call, rows, filters.active())
+        counts = summary["counts"]
+        parts = {"total": summary["total"], "facets": _facet_links(filters, counts),
+                 "charts": _charts(counts, summary["months"], country_names())}
+        cache.set(key, parts, KEPT_SECONDS)
+    return parts
 
 
 def catalogue(request, slug):
     call = _catalogue_call(slug)
     filters = entries_of.Filters.from_query(request.GET)
     rows = entries_of.entries(call, filters)
-    summary = entries_of.summarize(call, rows, filters.active())
-    counts = summary["counts"]
-    names = dict(Country.objects.values_list("code", "name"))
-    page = Paginator(_Ordered(rows, summary["total"]), PAGE_SIZE).get_page(request.GET.get("page"))
-    shown = {s.pk: s for s in entries_of.published(call).filter(pk__in=list(page.object_list)).prefetch_related("area_rows")}
+    parts = _kept_parts(call, filters, rows, get_language() or "en")
+    page = Paginator(_Ordered(rows, parts["total"]), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "calls/catalogue.html", {
-        "call": call, "item": call.item, "filters": filters, "page": page,
-        "facets": _facet_links(filters, counts),
-        "entries": [(shown[pk], names.get(shown[pk].country, shown[pk].country)) for pk in page.object_list],
-        "charts": _charts(counts, summary["months"], names), "query": query.urlencode(),
-        "total": page.paginator.count,
+        "call": call, "item": call.item, "filters": filters, "page": page, "facets": parts["facets"],
+        "entries": _listed(call, list(page.object_list)),
+        "charts": parts["charts"], "query": query.urlencode(), "total": page.paginator.count,
     })
+
+
+def _listed(call, ids: list[int]) -> list[tuple]:
+    """The page's entries as plain rows (title, address, country name, year, areas), in the order of
+    `ids`: two small reads of columns, no model instances."""
+    names = country_names()
+    # one reverse() for the 50 links of the page, not one per entry
+    entry_url = reverse("calls:entry", args=[call.slug, 0]).removesuffix("0/")
+    areas: dict[int, list[str]] = {pk: [] for pk in ids}
+    for pk, area in SubmissionArea.objects.filter(submission_id__in=ids).order_by("id").values_list("submission_id", "area"):
+        areas[pk].append(area)
+    found = {pk: (title, country, year) for pk, title, country, year in
+             entries_of.published(call).filter(pk__in=ids).values_list("pk", "title", "country", "year")}
+    return [(found[pk][0], f"{entry_url}{pk}/", names.get(found[pk][1], found[pk][1]), found[pk][2], areas[pk])
+            for pk in ids if pk in found]
 
 
 class _Ordered:
@@ -88,18 +126,18 @@ FACET_LABELS = {"area": gettext_lazy("Action area"), "region": gettext_lazy("Reg
 
 def _facet_links(filters, counts) -> list[dict]:
     """Each facet with its values: label, count, the link that sets it (keeping the other filters) and
-    whether it is the one chosen."""
+    whether it is the one chosen. Built here as one string per facet rather than in the template: a
+    catalogue lists up to 250 countries."""
     current = {"area": filters.area, "region": filters.region, "country": filters.country,
                "year": str(filters.year or ""), "q": filters.q}
     facets = []
     for facet, values in counts.items():
-        links = []
-        for value, label, n in values:
-            params = {k: v for k, v in current.items() if v and k != facet}
-            params[facet] = value
-            links.append(format_html('<li><a href="?{}"{}>{}</a> <span class="count">{}</span></li>', urlencode(params),
-                                     mark_safe(' aria-current="true"') if current[facet] == str(value) else "", label, n))
-        # built here rather than in the template: a catalogue lists up to 250 countries
+        kept = urlencode({k: v for k, v in current.items() if v and k != facet})
+        start = "?" + (escape(kept) + "&amp;" if kept else "") + facet + "="
+        chosen = current[facet]
+        mark = ' aria-current="true"'
+        links = [f'<li><a href="{start}{quote_plus(str(value))}"{mark if chosen == str(value) else ""}>'
+                 f'{escape(label)}</a> <span class="count">{n}</span></li>' for value, label, n in values]
         facets.append({"key": facet, "label": str(FACET_LABELS[facet]), "items": mark_safe("".join(links))})
     return facets
 
@@ -107,7 +145,7 @@ def _facet_links(filters, counts) -> list[dict]:
 def entry(request, slug, pk):
     call = _catalogue_call(slug)
     submission = get_object_or_404(entries_of.published(call), pk=pk)
-    names = dict(Country.objects.values_list("code", "name"))
+    names = country_names()
     data = entries_of.entry_data(call, submission, names)
     rows = [(f, _answer_text(f, data["answers"].get(f.name), names)) for f in entries_of.public_fields(call)]
     return render(request, "calls/entry.html", {"call": call, "entry": submission, "data": data, "rows": rows})
@@ -127,7 +165,7 @@ def _answer_text(spec, value, names) -> str:
 
 def _export_rows(call, request):
     rows = entries_of.entries(call, entries_of.Filters.from_query(request.GET)).order_by("title", "id").prefetch_related("area_rows")
-    names = dict(Country.objects.values_list("code", "name"))
+    names = country_names()
     return [entries_of.entry_data(call, s, names) for s in rows.iterator(chunk_size=500)], names
 
 

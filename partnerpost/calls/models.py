@@ -52,6 +52,9 @@ class Call(models.Model):
         help_text=_("A compendium: accepted submissions become public entries with facets, charts and exports."))
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    #: Moved on whenever an entry joins or leaves the catalogue (catalogue.bump_version): what the catalogue
+    #: page keeps (facet counts, charts, the map) is kept under it, so a change is seen at once.
+    catalogue_version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = CallQuerySet.as_manager()
 

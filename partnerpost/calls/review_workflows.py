@@ -531,6 +531,10 @@ def _settle(user, submission: Submission, decision: str, reason: str) -> None:
     submission.state, submission.decided_at, submission.decision_note = SubmissionState.DECLINED, timezone.now(), reason
     submission.save(update_fields=["state", "decided_at", "decision_note", "updated_at"])
     SubmissionArea.objects.filter(submission=submission).update(is_public=False)
+    if before == SubmissionState.ACCEPTED:
+        from .catalogue import bump_version
+
+        bump_version(submission.call_id)
     SubmissionAudit.objects.create(submission=submission, actor=user, action=SubmissionAction.DECLINE,
                                    from_state=before, to_state=SubmissionState.DECLINED, note=reason)
 

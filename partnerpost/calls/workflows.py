@@ -586,13 +586,13 @@ def save_answers(submission: Submission, answers: dict, files: dict | None = Non
     valid ones are committed. With `require`, the required fields of `step` (or of every step when
     step is None) must be answered."""
     with transaction.atomic():
-        errors = _save_answers(submission, answers, files or {}, step=step, require=require, now=now)
+        errors = _save_answers(submission, answers, files or {}, step=step, require=require, now=now, actor=actor)
     if errors:
         raise AnswerErrors(errors)
     return submission
 
 
-def _save_answers(submission, answers, files, *, step, require, now) -> dict[str, list[str]]:
+def _save_answers(submission, answers, files, *, step, require, now, actor=None) -> dict[str, list[str]]:
     locked = Submission.objects.select_for_update().get(pk=submission.pk)
     if locked.state not in EDITABLE_STATES:
         raise WorkflowError(_("This submission has been sent and can no longer be changed."))
@@ -622,6 +622,7 @@ def _save_answers(submission, answers, files, *, step, require, now) -> dict[str
             stored.pop(name, None)
         else:
             stored[name] = cleaned
+    attached = []
     for name, upload in files.items():
         spec = specs.get(name)
         if spec is None or spec.type != FieldType.FILE:
@@ -635,6 +636,9 @@ def _save_answers(submission, answers, files, *, step, require, now) -> dict[str
         attachment = SubmissionFile(submission=locked, field=name, size=upload.size)
         attachment.file.save(upload.name, upload, save=False)
         attachment.save()
+        attached.append(name)
+    changed = sorted({n for n in set(stored) | set(locked.answers) if stored.get(n) != locked.answers.get(n)}
+                     | set(attached))
     submission.answers = stored
     submission.state = locked.state
     submission.step_reached = max(locked.step_reached, step or 0)
@@ -642,6 +646,11 @@ def _save_answers(submission, answers, files, *, step, require, now) -> dict[str
     submission.save(update_fields=["answers", "title", "title_key", "country", "region", "search_text",
                                    "step_reached", "updated_at"])
     _save_areas(submission)
+    # the draft saved: which answers changed (names, not values: the audit log is no copy of the answers)
+    where = _("step %(step)d") % {"step": step} if step else _("all steps")
+    _audit(locked, actor, SubmissionAction.SAVE, locked.state, locked.state,
+           _("%(where)s: %(fields)s") % {"where": where, "fields": ", ".join(changed)} if changed
+           else _("%(where)s: no answer changed") % {"where": where})
     if require:
         for spec in specs.values():
             if (step is None or spec.step == step) and spec.required and spec.name not in errors:
@@ -751,6 +760,10 @@ def decide_submission(user, submission: Submission, decision: str, reason: str =
     locked.decision_note = reason
     locked.save(update_fields=["state", "decided_at", "return_reason", "decision_note", "updated_at"])
     SubmissionArea.objects.filter(submission=locked).update(is_public=to_state == SubmissionState.ACCEPTED)
+    if SubmissionState.ACCEPTED in (before, to_state) and locked.call.is_catalogue:
+        from .catalogue import bump_version
+
+        bump_version(locked.call_id)
     _audit(locked, user, action, before, to_state, reason)
     if not quiet:
         _send(locked, f"call-{decision}")

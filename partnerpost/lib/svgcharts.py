@@ -7,6 +7,7 @@ escaped here; callers pass plain text.
 
 from __future__ import annotations
 
+import math
 from html import escape
 
 from . import m49
@@ -17,13 +18,19 @@ BAR = "#0b4f8a"
 GRID = "#d7dde5"
 # light to dark, for tiles with 0, 1, 2-3, 4-7, 8+ entries
 SHADES = ["#eef2f7", "#c6dbef", "#7fb0dd", "#3a7fc0", "#0b4f8a"]
+#: a country with no entry on the world map: darker than SHADES[0], so that land stays visible on white paper
+ZERO = "#dde3ea"
 
 
 def _open(width: int, height: int, title: str, desc: str) -> list[str]:
     # ids unique on a page with several charts: taken from the title
     key = "chart-" + "".join(ch if ch.isalnum() else "-" for ch in title.lower())[:40]
     return [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-            f'role="img" aria-labelledby="{key}-t {key}-d" font-family="Noto Sans, PP Sans, sans-serif" font-size="12">',
+            f'role="img" aria-labelledby="{key}-t {key}-d" font-family="Noto Sans, PP Sans, sans-serif" font-size="12" '
+            # laid out left to right in every language: on a right-to-left page the text would otherwise
+            # grow from its anchor the other way and leave the chart (each label's own script still reads
+            # in its direction)
+            'direction="ltr">',
             f'<title id="{key}-t">{escape(title)}</title><desc id="{key}-d">{escape(desc)}</desc>']
 
 
@@ -84,10 +91,13 @@ CARTOGRAM_COLUMNS = [
 ]
 
 
-def tile_cartogram(counts: dict[str, int], names: dict[str, str], title: str, *, tile: int = 22, per_row: int = 6) -> str:
+def tile_cartogram(counts: dict[str, int], names: dict[str, str], title: str, *, tile: int = 22, per_row: int = 6,
+                   region_names: dict[str, str] | None = None) -> str:
     """Every country and area as a square tile, grouped by UN M49 region (continents as columns,
     sub-regions as blocks), shaded by its count. A map of entries by country without country shapes:
-    positions are by region, not by geography."""
+    positions are by region, not by geography. `region_names` gives the regions' names in the page's
+    language (M49 code -> name); the UN's English names otherwise."""
+    region_names = region_names or {}
     gap, col_gap, head = 2, 18, 16
     col_width = per_row * (tile + gap)
     blocks = []  # (x, y, svg parts)
@@ -97,11 +107,11 @@ def tile_cartogram(counts: dict[str, int], names: dict[str, str], title: str, *,
     for c, (continent, subs) in enumerate(CARTOGRAM_COLUMNS):
         x0 = col_gap + c * (col_width + col_gap)
         y = 24
-        parts.append(f'<text x="{x0}" y="16" font-weight="bold" fill="{INK}">{escape(m49.REGIONS[continent][0])}</text>')
+        parts.append(f'<text x="{x0}" y="16" font-weight="bold" fill="{INK}">{escape(region_names.get(continent) or m49.REGIONS[continent][0])}</text>')
         for sub in subs:
             codes = sorted((code for code, region in m49.COUNTRY_REGION.items() if region == sub),
                            key=lambda code: names.get(code, code))
-            parts.append(f'<text x="{x0}" y="{y + 11}" font-size="9.5" fill="{MUTED}">{escape(m49.REGIONS[sub][0])}</text>')
+            parts.append(f'<text x="{x0}" y="{y + 11}" font-size="9.5" fill="{MUTED}">{escape(region_names.get(sub) or m49.REGIONS[sub][0])}</text>')
             y += head
             for i, code in enumerate(codes):
                 tx = x0 + (i % per_row) * (tile + gap)
@@ -125,4 +135,80 @@ def tile_cartogram(counts: dict[str, int], names: dict[str, str], title: str, *,
     with_entries = sorted((names.get(c, c), n) for c, n in counts.items() if n)
     out = _open(width, total_height, title, "; ".join(f"{name}: {n}" for name, n in with_entries) or "0")
     out += parts + legend[1:] + ["</svg>"]
+    return "".join(out)
+
+
+def count_classes(counts: list[int], classes: int = 4) -> list[tuple[int, int]]:
+    """Ranges (low, high) of counts for a choropleth's shades, from the counts above zero: about as many
+    places in each class (quantiles), never an empty or overlapping range. Zero has its own shade."""
+    values = sorted(n for n in counts if n > 0)
+    if not values:
+        return []
+    bounds, low = [], 1
+    for k in range(1, classes + 1):
+        high = values[min(len(values) - 1, math.ceil(k * len(values) / classes) - 1)]
+        if high >= low:
+            bounds.append((low, high))
+            low = high + 1
+    return bounds
+
+
+def world_map(counts: dict[str, int], names: dict[str, str], title: str, world, *, width: int = 640,
+              legend_title: str = "", missing_label: str = "") -> str:
+    """A choropleth of the world: each country or area filled by the class of its count (see
+    count_classes), its name and count in its <title>; the smallest states, which the shapes mark with a
+    dot, as dots. `world` holds the shapes (lib.worldshapes.World). Counted places the shapes lack are
+    listed under the legend after `missing_label`, so that no count is lost from view."""
+    x0, y0, box_width, box_height = world.view_box
+    scale = width / box_width
+    map_height = round(box_height * scale)
+    classes = count_classes(list(counts.values()))
+    shades = SHADES[1:1 + len(classes)] if len(classes) < 4 else SHADES[1:]
+
+    def fill(n: int) -> str:
+        for (low, high), shade in zip(classes, shades, strict=True):
+            if low <= n <= high:
+                return shade
+        return ZERO
+
+    missing = sorted(((names.get(c, c), n) for c, n in counts.items() if n and c not in world.codes))
+    note_lines: list[str] = []
+    if missing:
+        line = missing_label + " "
+        for name, n in missing:
+            part = f"{name} ({n})"
+            if len(line) + len(part) > width // 7:
+                note_lines.append(line.rstrip(", "))
+                line = ""
+            line += part + ", "
+        note_lines.append(line.rstrip(", "))
+    legend_y = map_height + 14
+    height = legend_y + 24 + 18 * len(note_lines)
+    with_entries = sorted((names.get(c, c), n) for c, n in counts.items() if n)
+    out = _open(width, height, title, "; ".join(f"{name}: {n}" for name, n in with_entries) or "0")
+    out.append(f'<rect x="0" y="0" width="{width}" height="{map_height}" fill="#ffffff"/>')
+    out.append(f'<g transform="scale({scale:.5f}) translate({-x0:g} {-y0:g})" stroke="#ffffff" '
+               f'stroke-width="{0.6 / scale:.2f}" stroke-linejoin="round">')
+    for code in sorted(world.paths):
+        n = counts.get(code, 0)
+        out.append(f'<path d="{world.paths[code]}" fill="{fill(n)}"><title>{escape(names.get(code, code))}: {n}</title></path>')
+    for code in sorted(world.markers):
+        x, y = world.markers[code]
+        n = counts.get(code, 0)
+        out.append(f'<circle cx="{x}" cy="{y}" r="{2.4 / scale:.1f}" fill="{fill(n)}" stroke="{MUTED}" '
+                   f'stroke-width="{0.5 / scale:.2f}"><title>{escape(names.get(code, code))}: {n}</title></circle>')
+    out.append("</g>")
+    labels = [("0", ZERO)] + [(str(low) if low == high else f"{low}–{high}", shade)
+                                   for (low, high), shade in zip(classes, shades, strict=True)]
+    lx = 0
+    if legend_title:
+        out.append(f'<text x="0" y="{legend_y + 12}" fill="{INK}">{escape(legend_title)}</text>')
+        lx = 8 + 7 * len(legend_title)
+    for label, shade in labels:
+        out.append(f'<rect x="{lx}" y="{legend_y}" width="16" height="16" fill="{shade}" stroke="{GRID}"/>'
+                   f'<text x="{lx + 20}" y="{legend_y + 12}" fill="{MUTED}">{label}</text>')
+        lx += 28 + 8 * len(label)
+    for i, line in enumerate(note_lines):
+        out.append(f'<text x="0" y="{legend_y + 38 + 18 * i}" fill="{INK}">{escape(line)}</text>')
+    out.append("</svg>")
     return "".join(out)

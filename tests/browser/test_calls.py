@@ -10,6 +10,7 @@ from partnerpost.calls import workflows
 from partnerpost.calls.models import Submission
 from partnerpost.content import demo
 from partnerpost.network.models import Partner
+from tests.browser.conftest import SCREENSHOTS
 from tests.browser.test_journey import Session
 from tests.factories import make_call
 
@@ -104,7 +105,9 @@ def test_answer_in_steps_returned_for_changes_then_published(browser, live_serve
     s.wait_text("Land titles can be searched and transferred online.")
     assert "Wanjiru" not in s.text()
     assert list(Submission.objects.get().audit_entries.values_list("action", flat=True)) == [
-        "create", "submit", "return", "submit", "accept"]
+        "create", "save", "save", "save", "save", "submit", "return", "save", "save", "submit", "accept"]
+    assert list(Submission.objects.get().audit_entries.filter(action="save").values_list("note", flat=True)[:3]) == [
+        "step 1: title", "step 1: areas, country", "step 2: contact, description, report"]
 
 
 def test_demo_catalogue_page(browser, live_server):
@@ -116,6 +119,23 @@ def test_demo_catalogue_page(browser, live_server):
     s.wait_text("48 published entries")
     browser.set_window_size(1280, 2600)
     s.shot("15-calls-catalogue")
+    # the world map: every country a shape, the counted ones named with their count
+    world = s.find("figure.catalogue-map svg")
+    assert world.get_attribute("aria-labelledby") == "chart-entries-by-country-t chart-entries-by-country-d"
+    assert len(world.find_elements("css selector", "path")) > 200
+    titles = [t.get_attribute("textContent") for t in world.find_elements("css selector", "path > title")]
+    kenya = Submission.objects.filter(call=compendium, state="accepted", country="KE").count()
+    assert kenya >= 1 and f"Kenya: {kenya}" in titles
+    browser.execute_script("arguments[0].scrollIntoView()", world)
+    world.screenshot(str(SCREENSHOTS / "15-calls-world-map.png"))
+    # in Arabic, right to left: the names in the map and the facets are Arabic
+    s.go(f"/ar/calls/{compendium.slug}/catalogue/")
+    assert s.find("html").get_attribute("dir") == "rtl"
+    world = s.find("figure.catalogue-map svg")
+    assert f"كينيا: {kenya}" in [t.get_attribute("textContent") for t in world.find_elements("css selector", "path > title")]
+    assert "أفريقيا" in s.find("#facet-region").text
+    browser.execute_script("arguments[0].scrollIntoView()", world)
+    s.shot("15-calls-catalogue-ar-map")
     s.go(f"/calls/{compendium.slug}/catalogue/?area=E-health")
     s.wait_text("6 published entries")
     s.go("/calls/")

@@ -156,3 +156,58 @@ def test_the_catalogue_page_reads_a_fixed_number_of_queries_however_many_entries
         workflows.decide_submission(people.editor, submission, "accept")
     assert _titles(client, call, q="more health") == [f"More health {n}" for n in range(6)]
     assert [queries(p) for p in asked] == before
+
+
+def test_a_kept_catalogue_page_shows_a_newly_published_or_removed_entry_at_once(client, compendium, people):
+    """The counts, facet links and charts are kept per catalogue version: publishing, declining an
+    accepted entry through review, and deleting one each move the version on."""
+    from partnerpost.calls.models import Submission
+
+    call, made = compendium
+    url = f"/calls/{call.slug}/catalogue/"
+    for params in ({}, {"country": "BR"}):  # kept now
+        client.get(url, params)
+    assert "4 published entries" in client.get(url).content.decode()
+    submission = workflows.start_submission(call, email="late@gov.example")
+    workflows.save_answers(submission, {"title": "Tax returns online", "country": "BR", "areas": ["E-participation"]})
+    workflows.submit_submission(submission)
+    page = client.get(url).content.decode()
+    assert "4 published entries" in page and "Brazil: 1" not in page  # sent, not yet published
+    workflows.decide_submission(people.editor, submission, "accept")
+    page = client.get(url).content.decode()
+    assert "5 published entries" in page and "Tax returns online" in page
+    assert 'E-participation</a> <span class="count">2</span>' in page and "Brazil: 1" in page
+    page = client.get(url, {"country": "BR"}).content.decode()
+    assert "1 published entry" in page and "Tax returns online" in page
+    Submission.objects.get(pk=submission.pk).delete()
+    page = client.get(url).content.decode()
+    assert "4 published entries" in page and "Brazil: 1" not in page
+    assert 'E-participation</a> <span class="count">1</span>' in page
+
+
+def test_catalogue_names_countries_and_regions_in_the_page_language(client, compendium):
+    call, made = compendium
+    page = client.get(f"/fr/calls/{call.slug}/catalogue/").content.decode()
+    assert 'Afrique</a> <span class="count">2</span>' in page
+    assert 'Japon</a> <span class="count">1</span>' in page and "Japon: 1" in page
+    page = client.get(f"/ar/calls/{call.slug}/catalogue/").content.decode()
+    assert 'أفريقيا</a> <span class="count">2</span>' in page and "كينيا: 2" in page
+    entry = made["Remote doctor visits"]
+    page = client.get(f"/ru/calls/{call.slug}/catalogue/{entry.pk}/").content.decode()
+    assert "Япония · Азия" in page
+    page = client.get(f"/zh-hans/calls/{call.slug}/catalogue/{entry.pk}/").content.decode()
+    assert "日本 · 亚洲" in page
+    page = client.get(f"/calls/{call.slug}/catalogue/").content.decode()
+    assert 'Africa</a> <span class="count">2</span>' in page and "Kenya: 2" in page
+
+
+def test_catalogue_page_and_pdf_draw_the_world_map_by_country(client, compendium):
+    call, made = compendium
+    page = client.get(f"/calls/{call.slug}/catalogue/").content.decode()
+    world = page.split('aria-labelledby="chart-entries-by-country-t chart-entries-by-country-d"')[1].split("</svg>")[0]
+    assert world.count("<path ") > 200
+    assert "<title>Kenya: 2</title></path>" in world and "<title>Japan: 1</title></path>" in world
+    assert "<title>France: 0</title></path>" in world  # declined: not counted
+    assert "Not on the map" not in world  # every country of the demo has a shape or a dot
+    pdf = client.get(f"/calls/{call.slug}/catalogue/catalogue.pdf").content
+    assert pdf.startswith(b"%PDF")

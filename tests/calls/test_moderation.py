@@ -36,8 +36,10 @@ def test_return_for_changes_tells_the_submitter_who_edits_and_sends_again(people
         SubmissionState.SUBMITTED, "Open budget portal (2019)", "")
     workflows.decide_submission(people.editor, submission, "accept")
     assert list(submission.audit_entries.values_list("action", "from_state", "to_state", "actor__username")) == [
-        (SubmissionAction.CREATE, "", "draft", None), (SubmissionAction.SUBMIT, "draft", "submitted", None),
-        (SubmissionAction.RETURN, "submitted", "returned", "editor"), (SubmissionAction.SUBMIT, "returned", "submitted", None),
+        (SubmissionAction.CREATE, "", "draft", None), (SubmissionAction.SAVE, "draft", "draft", None),
+        (SubmissionAction.SUBMIT, "draft", "submitted", None),
+        (SubmissionAction.RETURN, "submitted", "returned", "editor"), (SubmissionAction.SAVE, "returned", "returned", None),
+        (SubmissionAction.SUBMIT, "returned", "submitted", None),
         (SubmissionAction.ACCEPT, "submitted", "accepted", "editor"),
     ]
 

@@ -147,7 +147,8 @@ def test_submit_sends_a_receipt_with_the_answers(people, smtp, django_capture_on
     assert "Country: Kenya\n" in text
     assert "Action areas: E-health\n" in text
     assert list(submission.audit_entries.values_list("action", "from_state", "to_state")) == [
-        (SubmissionAction.CREATE, "", "draft"), (SubmissionAction.SUBMIT, "draft", "submitted")]
+        (SubmissionAction.CREATE, "", "draft"), (SubmissionAction.SAVE, "draft", "draft"),
+        (SubmissionAction.SUBMIT, "draft", "submitted")]
 
 
 def test_eligibility_stops_with_the_reason(people):
@@ -190,3 +191,34 @@ def test_signed_links_expire_and_belong_to_one_call(people, settings):
     settings.CALLS_LINK_DAYS = 0  # a link older than zero seconds has expired
     time.sleep(1.1)
     assert tokens.read_token(token, call) is None
+
+
+def test_every_draft_save_is_audited_with_the_step_and_the_answers_it_changed(people):
+    call = make_call(people.icap)
+    submission = workflows.start_submission(call, user=people.icap_contributor)
+    workflows.save_answers(submission, {"title": "Open budget portal", "country": "KE"}, actor=people.icap_contributor, step=1)
+    workflows.save_answers(submission, {"title": "Open budget portal", "country": "KE"}, actor=people.icap_contributor, step=1)
+    with pytest.raises(workflows.AnswerErrors):  # the valid answer is kept and audited, the refused one named
+        workflows.save_answers(submission, {"title": "Open budget portal 2", "country": "XX"}, step=1)
+    workflows.save_answers(submission, {"report": None}, {"report": _pdf()}, step=2)
+    workflows.save_answers(submission, {"areas": ["E-health"], "title": ""})
+    rows = list(submission.audit_entries.filter(action=SubmissionAction.SAVE)
+                .values_list("from_state", "to_state", "actor__username", "note"))
+    assert rows == [
+        ("draft", "draft", "ana", "step 1: country, title"),
+        ("draft", "draft", "ana", "step 1: no answer changed"),
+        ("draft", "draft", None, "step 1: title"),
+        ("draft", "draft", None, "step 2: report"),
+        ("draft", "draft", None, "all steps: areas, title"),
+    ]
+    assert "Open budget" not in " ".join(n for *_x, n in rows)  # names of answers, never their values
+
+
+def test_a_refused_save_of_a_sent_submission_writes_no_audit_row(people):
+    call = make_call(people.icap)
+    submission = _complete(call)
+    workflows.submit_submission(submission)
+    before = submission.audit_entries.count()
+    with pytest.raises(workflows.WorkflowError):
+        workflows.save_answers(submission, {"title": "Changed after sending"})
+    assert submission.audit_entries.count() == before
