@@ -231,7 +231,7 @@ elif MEDIA_STORAGE == "s3":
                                    "S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY)")
     _media_storage = {
         # S3Storage whose links are the site's /media/ addresses, so every file passes the media view's checks.
-        "BACKEND": "partnerpost.lib.storage.CheckedS3Storage",
+        "BACKEND": "partnerpost.ops.storage.CheckedS3Storage",
         "OPTIONS": {
             "bucket_name": env_str("S3_BUCKET"),
             "endpoint_url": env_str("S3_ENDPOINT_URL") or None,

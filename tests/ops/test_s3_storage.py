@@ -141,7 +141,7 @@ def s3_media(settings, seaweed, bucket, monkeypatch):
                           timeout=60)
     assert done.returncode == 0, done.stderr
     storage = json.loads(done.stdout.strip().splitlines()[-1])
-    assert storage["BACKEND"] == "partnerpost.lib.storage.CheckedS3Storage"
+    assert storage["BACKEND"] == "partnerpost.ops.storage.CheckedS3Storage"
     settings.STORAGES = {**settings.STORAGES, "default": storage}
     return bucket
 
