@@ -1,6 +1,7 @@
 """Send the demo edition to N subscribers through a local SMTP sink and compare with raw smtplib.
 
 Run:  .venv/bin/python bench/delivery.py [--subscribers 100000] [--connections 4] [--selections 10] [--postgres URL]
+                                        [--workers 3]
 
 With --selections N (1 to 10), the subscribers follow partners or themes (targeted editions):
 subscriber n follows selection n % (N + 1), where 0 is "everything" and 1..N are N different
@@ -12,7 +13,9 @@ It prints, for the same run and the same sink:
 - Partnerpost end to end: `partnerpost worker --until-idle` in its own process, from queued
   Delivery rows to "sent" in the database, with its messages per second, the ratio to the
   baseline, and its peak memory (so memory can be compared across subscriber counts);
-- with --postgres, the same with two workers sharing the send on PostgreSQL.
+- with --postgres, the same with several workers sharing the send on PostgreSQL (--workers, default 2);
+- for each run, what the sink received against the queued deliveries: duplicates (messages beyond one
+  per recipient) and lost recipients (queued, never received).
 Aims (2 cores): at least half the baseline, at least 1,000 messages/s for a 20 KB email,
 memory flat from 10,000 to 1,000,000 recipients.
 """
@@ -37,9 +40,10 @@ def free_port():
         return s.getsockname()[1]
 
 
-def start_sink():
+def start_sink(recipients_file):
     port = free_port()
-    proc = subprocess.Popen([sys.executable, str(ROOT / "bench" / "fastsink.py"), str(port)], stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen([sys.executable, str(ROOT / "bench" / "fastsink.py"), str(port), str(recipients_file)],
+                            stderr=subprocess.DEVNULL)
     for _ in range(100):
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
@@ -130,6 +134,21 @@ def count_sent(env):
     return int(out[0]), int(out[1])
 
 
+def queued_recipients(env) -> list[str]:
+    code = ("import django, sys; django.setup(); from partnerpost.mailing.models import Delivery;"
+            "sys.stdout.write('\\n'.join(Delivery.objects.values_list('email', flat=True)))")
+    return subprocess.run([sys.executable, "-c", code], env={**env, "DJANGO_SETTINGS_MODULE": "partnerpost.settings"},
+                          check=True, capture_output=True, text=True).stdout.split()
+
+
+def received(recipients_file, offset: int) -> list[str]:
+    """The recipients the sink accepted since `offset` in its file (it writes the file out every second)."""
+    time.sleep(1.5)
+    with open(recipients_file, "rb") as handle:
+        handle.seek(offset)
+        return handle.read().decode().split()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--subscribers", type=int, default=100_000)
@@ -137,12 +156,15 @@ def main():
     parser.add_argument("--selections", type=int, default=0, choices=range(0, len(SELECTIONS) + 1), metavar="0-10",
                         help="Subscribers follow this many different choices of partners and themes (targeted editions).")
     parser.add_argument("--postgres", help="A PostgreSQL URL whose database may be dropped and created, e.g. postgres://postgres@127.0.0.1/pp_bench")
+    parser.add_argument("--workers", type=int, default=2, help="Workers sharing the send on PostgreSQL (default 2).")
+    parser.add_argument("--postgres-only", action="store_true", help="Leave out the SQLite run.")
     args = parser.parse_args()
-    sink, port = start_sink()
+    recipients_file = Path(tempfile.mkdtemp(prefix="pp-sink-")) / "recipients.txt"
+    sink, port = start_sink(recipients_file)
     try:
-        targets = [("SQLite, 1 worker", None, 1)]
+        targets = [] if args.postgres_only and args.postgres else [("SQLite, 1 worker", None, 1)]
         if args.postgres:
-            targets.append(("PostgreSQL, 2 workers", args.postgres, 2))
+            targets.append((f"PostgreSQL, {args.workers} workers", args.postgres, args.workers))
         for label, url, workers in targets:
             var = tempfile.mkdtemp(prefix="pp-delivery-")
             env = {**os.environ, "PARTNERPOST_VAR_DIR": var, "EMAIL_URL": f"smtp://127.0.0.1:{port}",
@@ -153,8 +175,14 @@ def main():
             imported, queued = prepare({**env, "EMAIL_URL": "outbox:"}, args.subscribers, args.selections)
             message = sample_message(env)
             base = baseline(port, message, min(args.subscribers, 20_000), args.connections)
+            time.sleep(1.5)  # the sink writes the baseline's recipients out
+            offset = recipients_file.stat().st_size if recipients_file.exists() else 0
             seconds, peak = run_workers(env, workers)
             sent, total = count_sent(env)
+            got = received(recipients_file, offset)
+            expected = set(queued_recipients(env))
+            duplicates = len(got) - len(set(got))
+            lost = len(expected - set(got))
             rate = sent / seconds
             targeted = f", {args.selections} targeted selections" if args.selections else ""
             print(f"== {label}: {args.subscribers} subscribers{targeted}, {args.connections} connections per worker ==")
@@ -164,7 +192,10 @@ def main():
             print(f"baseline smtplib           {base:,.0f} messages/s (ready-made messages, same sink, same connections)")
             print(f"partnerpost worker         {rate:,.0f} messages/s end to end ({sent}/{total} sent in {seconds:.1f} s)")
             print(f"ratio to baseline          {rate / base:.2f}")
-            print(f"worker peak memory         {peak:.0f} MB")
+            print(f"worker peak memory         {peak:.0f} MB (the largest of the workers)")
+            print(f"received by the sink       {len(got)} messages for {len(set(got))} of {len(expected)} queued recipients")
+            print(f"duplicates                 {duplicates}")
+            print(f"lost                       {lost}")
     finally:
         sink.terminate()
 
