@@ -75,10 +75,11 @@ DB_RETRY_MAX = 10.0
 def reconnect_after(exc: Exception, failures: int, stop: threading.Event | None = None, what: str = "") -> None:
     """After a database error: drop this thread's connection if it is broken (the next query opens a
     new one), log a warning and wait before the step is tried again (longer after each failure in a row)."""
-    try:
-        connection.close_if_unusable_or_obsolete()  # Django's own check ("SELECT 1"), as between requests
-    except DB_ERRORS:
-        connection.close()
+    if not connection.in_atomic_block:  # (inside a transaction, such as a test's, the connection is not ours to drop)
+        try:
+            connection.close_if_unusable_or_obsolete()  # Django's own check ("SELECT 1"), as between requests
+        except DB_ERRORS:
+            connection.close()
     delay = min(DB_RETRY_MAX, DB_RETRY_FIRST * 2 ** min(failures - 1, 10))
     log.warning("Database error%s (%s); trying again in %.1f s", f" while {what}" if what else "",
                 str(exc).strip() or type(exc).__name__, delay)
