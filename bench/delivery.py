@@ -171,7 +171,8 @@ def main():
                         help="Subscribers follow this many different choices of partners and themes (targeted editions).")
     parser.add_argument("--postgres", help="A PostgreSQL URL whose database may be dropped and created, e.g. postgres://postgres@127.0.0.1/pp_bench")
     parser.add_argument("--workers", type=int, default=2, help="Delivery workers sharing the send on PostgreSQL (default 2).")
-    parser.add_argument("--skip-sqlite", action="store_true", help="Only the PostgreSQL run (needs --postgres).")
+    parser.add_argument("--skip-sqlite", "--postgres-only", dest="skip_sqlite", action="store_true",
+                        help="Only the PostgreSQL run (needs --postgres).")
     args = parser.parse_args()
     if args.skip_sqlite and not args.postgres:
         parser.error("--skip-sqlite needs --postgres")

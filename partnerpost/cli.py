@@ -9,6 +9,7 @@
     partnerpost send (SLUG|--latest) [--test ADDRESS...] [--at ISO-DATETIME] [--wait]   send an edition (or a test)
     partnerpost worker                            the sending worker
     partnerpost search rebuild [--background]     rebuild the search index (or queue the rebuild)
+    partnerpost content recount                   count the live items again (the archive's kept total)
     partnerpost tasks worker | schedule | list    background tasks: run them, tick the schedule, see results
     partnerpost import-newsletter FILE|URL [--dry-run --json]  find the items of an old newsletter for review
     partnerpost import-train [--corrections FILE]          retrain the importer's line model (reproducible)

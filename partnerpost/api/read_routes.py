@@ -199,4 +199,5 @@ def search(
             for e, snippet in engine.search_editions(q)
         ]
     hits = [{"item": output.item_data(request, hit.item), "snippet": hit.snippet} for hit in results.hits]
-    return {**_page(request, hits, following, size), "query": q, "total": results.total, "facets": facets, "editions": editions}
+    return {**_page(request, hits, following, size), "query": q, "total": results.total, "total_capped": results.capped,
+            "facets": facets, "editions": editions}

@@ -380,7 +380,10 @@ class EditionHit(Schema):
 
 class SearchResults(PageInfo):
     query: str
-    total: int = Field(description="How many published items match, with the filters applied.")
+    total: int = Field(description="How many published items match, with the filters applied; a lower bound when "
+                                   "total_capped is true.")
+    total_capped: bool = Field(description="True when more items match than the search counts (10,000): total and the "
+                                           "facet counts are then counted over the first 10,000 matches only.")
     results: list[SearchHit]
     facets: dict[str, list[FacetOption]] = Field(
         description="For each facet (kind, partner, theme, region, country, language, year): the values among the matches, with counts.",

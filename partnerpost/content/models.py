@@ -543,3 +543,18 @@ class ScheduleSweep(models.Model):
 
     def __str__(self):
         return f"{self.name} until {self.swept_until:%Y-%m-%d %H:%M:%S}"
+
+
+class LiveTotal(models.Model):
+    """How many items the public could see at the moment `as_of`: the archive's total, kept up to date by
+    every change to an item and by the minute's look at publishing windows (see `content.livetotal`), so that
+    no reader's request has to count a million rows."""
+
+    name = models.CharField(max_length=50, unique=True)
+    count = models.BigIntegerField(default=0)
+    as_of = models.DateTimeField()
+    #: When the figure was last counted from scratch (`partnerpost content recount`, the daily task).
+    counted_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.name}: {self.count} as of {self.as_of:%Y-%m-%d %H:%M:%S}"

@@ -4,7 +4,8 @@ An item published "at a set time" is saved once, when the editor schedules it; n
 time comes. The queries already hide it until then, but whatever keeps a copy of the public content (the
 search index, the pages kept for anonymous readers) only learns of a change through `item_changed`.
 `publish_due_items` sends that signal for every item whose publishing window opened or closed since its
-previous run; `partnerpost tasks worker` queues it every minute.
+previous run; `partnerpost tasks worker` queues it every minute. It also moves the archive's kept total of
+live items to the present (content.livetotal); `recount_live_total` counts that total from scratch once a day.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from .enums import ItemState
+from . import livetotal
 from .models import Item, ScheduleSweep
 from .signals import item_changed
 
@@ -44,4 +46,12 @@ def publish_due_items() -> dict:
         sweep.save(update_fields=["swept_until"])
         for item in Item.objects.filter(pk__in=went_live | expired).order_by("pk"):
             transaction.on_commit(partial(item_changed.send, sender=Item, item=item))
+    livetotal.advance(now)
     return {"went_live": len(went_live), "expired": len(expired)}
+
+
+@task()
+def recount_live_total() -> dict:
+    """Count the live items from scratch, keep that figure as the archive's total and report the drift."""
+    result = livetotal.recount()
+    return {"kept": result.kept, "counted": result.counted, "drift": result.drift}

@@ -29,6 +29,13 @@ Guarantees, and how they are kept:
   skipped when the row is claimed.
 - Each message's envelope sender names its delivery (VERP, see verp.py), so that a bounce or
   a complaint read later by `partnerpost bounces read` (bounces.py) counts against its recipient.
+- Losing the database (a restart, a fail-over, a connection killed by an administrator) stops no
+  send. Each thread closes its broken connection and tries the same step again on a new one,
+  waiting a little longer each time (DB_RETRY_FIRST to DB_RETRY_MAX seconds) and logging a warning.
+  A step that failed before its message went out is simply done again; what happened to a message
+  already handed to the relay (sent, refused) is recorded by retrying the record itself, so the
+  message is never sent again for it. Rows whose claim was lost with the connection wait for their
+  lease to run out and are taken up like a dead worker's.
 """
 
 from __future__ import annotations
@@ -47,7 +54,7 @@ import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import OperationalError, connection, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from partnerpost.lib.config import url_host
@@ -57,6 +64,29 @@ from .models import Delivery, DeliveryStatus, SendPause
 from .verp import sender_for
 
 log = logging.getLogger(__name__)
+
+#: Errors that mean the database connection is broken or the database is busy: the step is tried again.
+DB_ERRORS = (OperationalError, InterfaceError)
+#: The first and the longest wait before trying a step again after a database error, in seconds.
+DB_RETRY_FIRST = 0.2
+DB_RETRY_MAX = 10.0
+
+
+def reconnect_after(exc: Exception, failures: int, stop: threading.Event | None = None, what: str = "") -> None:
+    """After a database error: drop this thread's connection if it is broken (the next query opens a
+    new one), log a warning and wait before the step is tried again (longer after each failure in a row)."""
+    if not connection.in_atomic_block:  # (inside a transaction, such as a test's, the connection is not ours to drop)
+        try:
+            connection.close_if_unusable_or_obsolete()  # Django's own check ("SELECT 1"), as between requests
+        except DB_ERRORS:
+            connection.close()
+    delay = min(DB_RETRY_MAX, DB_RETRY_FIRST * 2 ** min(failures - 1, 10))
+    log.warning("Database error%s (%s); trying again in %.1f s", f" while {what}" if what else "",
+                str(exc).strip() or type(exc).__name__, delay)
+    if stop is not None:
+        stop.wait(delay)
+    else:
+        time.sleep(delay)
 
 
 @dataclass
@@ -246,8 +276,12 @@ class Heartbeat:
                 try:
                     lease = timezone.now() + dt.timedelta(seconds=self.lease_seconds)
                     Delivery.objects.filter(worker__in=tokens, status=DeliveryStatus.SENDING).update(lease_until=lease)
-                except OperationalError as exc:  # e.g. SQLite busy: the next beat tries again
+                except DB_ERRORS as exc:  # SQLite busy, or the database lost: the next beat tries again
                     log.warning("Could not renew the leases: %s", exc)
+                    try:
+                        connection.close_if_unusable_or_obsolete()
+                    except DB_ERRORS:
+                        connection.close()
         finally:
             connection.close()
 
@@ -439,6 +473,8 @@ class Worker:
         self.templates = Templates()
         self.stop = threading.Event()
         self.sent = self.failed = self.retried = 0
+        #: Database errors this worker recovered from (a step tried again on a new connection).
+        self.db_errors = 0
         self.breaker = RelayBreaker(settings.MAILING_BREAKER_SECONDS, settings.MAILING_BREAKER_MAX_SECONDS)
         self.counter_lock = threading.Lock()
         self.envelope_from = _envelope_from()
@@ -483,9 +519,31 @@ class Worker:
         """A new claim's token: this worker's name and the claim's number."""
         return f"{self.name}#{next(self._claims)}"
 
+    def _db_error(self, exc, failures: int, what: str):
+        with self.counter_lock:
+            self.db_errors += 1
+        reconnect_after(exc, failures, self.stop, what)
+
+    def _durably(self, what: str, step, *args, **kwargs):
+        """Run a database step until it succeeds, on a new connection after each database error.
+
+        Used for every record of what happened to a message the relay already has (or refused), so
+        that a lost connection never makes the worker send it again; and for the steps around a
+        batch. Gives up (raises) only when the worker is stopping and the database stays away."""
+        failures = 0
+        while True:
+            try:
+                return step(*args, **kwargs)
+            except DB_ERRORS as exc:
+                failures += 1
+                if self.stop.is_set() and failures > 3:
+                    raise
+                self._db_error(exc, failures, what)
+
     def _connection_loop(self, until_idle, poll, close_db=True, on_batch=None):
         smtp = None
         held = StillHeld(self.halt_check_seconds)
+        claim_failures = 0
         try:
             while not self.stop.is_set():
                 if on_batch:
@@ -498,16 +556,19 @@ class Worker:
                     self.heartbeat.hold(token)
                 try:
                     rows = claim(token, self.batch, self.lease_seconds)
-                except OperationalError as exc:  # e.g. SQLite busy for longer than its timeout
-                    log.warning("Could not claim deliveries, trying again: %s", exc)
-                    rows = None
+                    claim_failures = 0
+                except DB_ERRORS as exc:  # SQLite busy for longer than its timeout, or the database lost
+                    claim_failures += 1
+                    lost, rows = exc, None
                 if not rows and self.heartbeat:
                     self.heartbeat.drop(token)
                 if rows is None:
-                    time.sleep(poll)
+                    # (A claim whose commit reached the database before the connection broke leaves its
+                    # rows to the lease: they are taken up again once it runs out.)
+                    self._db_error(lost, claim_failures, "claiming deliveries")
                     continue
                 if not rows:
-                    if until_idle and not _anything_due_soon():
+                    if until_idle and not self._durably("looking for work", _anything_due_soon):
                         break
                     time.sleep(poll if not until_idle else min(poll, 0.2))
                     continue
@@ -531,21 +592,31 @@ class Worker:
         """Send a claimed batch one message at a time, renewing its lease whenever a third of it has passed."""
         renew_every = self.lease_seconds / 3
         renew_at = time.monotonic() + renew_every
+        failures = 0
         while rows:
             if self.stop.is_set():
-                _release(rows, self.name)
+                self._durably("giving back a batch", _release, rows, self.name)
                 return smtp
             if time.monotonic() >= renew_at:
-                rows = renew(rows, self.lease_seconds)
+                rows = self._durably("renewing leases", renew, rows, self.lease_seconds)
                 renew_at = time.monotonic() + renew_every
                 if not rows:
                     break
             row, rows = rows[0], rows[1:]
-            if not held.allows(row, rows):
+            if not self._durably("checking that the send goes on", held.allows, row, rows):
                 continue  # paused or cancelled meanwhile
-            smtp, outcome = self._send_one(smtp, row)
+            try:
+                smtp, outcome = self._send_one(smtp, row)
+            except DB_ERRORS as exc:
+                # Only the message's preparation reads the database before it goes out (see _send_one):
+                # it has not been sent, so it is tried again.
+                failures += 1
+                self._db_error(exc, failures, f"preparing delivery {row.id}")
+                rows = [row, *rows]
+                continue
+            failures = 0
             if outcome == Outcome.STOP:
-                _release(rows, self.name)
+                self._durably("giving back a batch", _release, rows, self.name)
                 break
         return smtp
 
@@ -571,9 +642,11 @@ class Worker:
                 template = self.templates.get(row.edition_id, row.language, row.selection)
                 personal = _links_for(row)
                 data = template.fill(to=row.email, message_id=message_id(row.id, row.edition_id), **personal)
+        except DB_ERRORS:
+            raise  # the database, not the edition: the caller tries this row again on a new connection
         except Exception as exc:  # a broken edition must not stop the whole send
             log.exception("Could not build delivery %s", row.id)
-            _fail(row, f"build: {exc}"[:300], self.name)
+            self._durably("recording a failure", _fail, row, f"build: {exc}"[:300], self.name)
             return smtp, Outcome.NEXT
         self.rate.wait()
         if self.via_backend:
@@ -585,30 +658,30 @@ class Worker:
         except smtplib.SMTPRecipientsRefused as exc:
             # The only refusal that is about this recipient.
             code, reply = next(iter(exc.recipients.values()))
-            return smtp, self._refused(row, code, reply)
+            return smtp, self._durably("recording a refusal", self._refused, row, code, reply)
         except smtplib.SMTPResponseException as exc:
             # The greeting, HELO, sign-in, MAIL FROM or DATA: the relay's answer to us or to the message.
             smtp = _drop(smtp)
             text = f"{_stage(exc)}: {_reply_text(exc.smtp_code, exc.smtp_error)}"
             if exc.smtp_code >= 500:
-                self._pause(row, text)
+                self._durably("pausing the send", self._pause, row, text)
             else:
-                self._relay_down(row, text)
+                self._durably("giving a row back", self._relay_down, row, text)
             return smtp, Outcome.STOP
         except (smtplib.SMTPNotSupportedError, ssl.SSLCertVerificationError) as exc:
             # Settings the relay cannot work with (STARTTLS or AUTH it does not offer, a certificate we
             # do not trust): waiting will not help; an operator must.
             smtp = _drop(smtp)
-            self._pause(row, f"connection: {exc}")
+            self._durably("pausing the send", self._pause, row, f"connection: {exc}")
             return smtp, Outcome.STOP
         except OSError as exc:  # refused, reset, timed out, or closed by the relay (SMTPServerDisconnected)
             smtp = _drop(smtp)
             if reused and again:
                 # Relays close connections that sat idle: one fresh connection before calling it trouble.
                 return self._send_one(None, row, again=False)
-            self._relay_down(row, f"connection: {exc or type(exc).__name__}")
+            self._durably("giving a row back", self._relay_down, row, f"connection: {exc or type(exc).__name__}")
             return smtp, Outcome.STOP
-        _mark_sent(row, self.name)
+        self._durably(f"recording delivery {row.id} as sent", _mark_sent, row, self.name)
         self.breaker.succeeded()
         with self.counter_lock:
             self.sent += 1
@@ -624,9 +697,9 @@ class Worker:
             get_connection(fail_silently=False).send_messages([as_django_message(data, to=row.email)])
         except Exception as exc:  # the backend's trouble: tried again later, like a temporary refusal
             log.warning("The email backend could not take delivery %s: %s", row.id, exc)
-            self._retry(row, f"backend: {exc}"[:300])
+            self._durably("recording a retry", self._retry, row, f"backend: {exc}"[:300])
             return Outcome.NEXT
-        _mark_sent(row, self.name)
+        self._durably(f"recording delivery {row.id} as sent", _mark_sent, row, self.name)
         with self.counter_lock:
             self.sent += 1
         return Outcome.NEXT

@@ -92,3 +92,15 @@ class CachedCountPaginator(Paginator):
             total = super().count
             cache.set(key, total, COUNT_SECONDS)
         return total
+
+
+class KnownCountPaginator(Paginator):
+    """Pages of a list whose total is already known (kept elsewhere, never counted here)."""
+
+    def __init__(self, object_list, per_page, *, count: int, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self._known = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known

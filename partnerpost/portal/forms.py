@@ -38,11 +38,14 @@ class ArchiveFilterForm(forms.Form):
             self.add_error("date_to", _("The end of the range is before its start."))
         return data
 
+    def filters(self) -> dict:
+        """The valid values given, by field name; invalid ones are left out (and shown as errors)."""
+        data = self.cleaned_data if self.is_bound else {}
+        return {name: value for name, value in data.items() if value and name not in self.errors}
+
     def apply(self, queryset):
         """Filter by every valid value; invalid ones are left out and shown as errors."""
-        data = self.cleaned_data if self.is_bound else {}
-        valid = {name: value for name, value in data.items() if value and name not in self.errors}
-        return ItemFilters(**valid).apply(queryset)
+        return ItemFilters(**self.filters()).apply(queryset)
 
     @property
     def active(self):

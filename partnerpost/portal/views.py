@@ -1,4 +1,5 @@
 import datetime as dt
+import logging
 
 from django.conf import settings
 from django.http import Http404
@@ -19,8 +20,10 @@ from partnerpost.content.permissions import can
 
 from .forms import ArchiveFilterForm
 from partnerpost.network.pagecache import for_anonymous
-from partnerpost.network.paging import CachedCountPaginator
+from partnerpost.network.paging import CachedCountPaginator, KnownCountPaginator
 from .structured import as_script, item_jsonld
+
+logger = logging.getLogger(__name__)
 
 
 def _page(request, queryset, size=None):
@@ -45,13 +48,39 @@ def home(request):
     return render(request, "portal/home.html", context)
 
 
+#: How far the archive counts when its kept total is missing (an emptied table), until the recount is done.
+MISSING_TOTAL_LIMIT = 10_000
+
+
+def _live_total(items) -> int:
+    """The whole archive's total, as content.livetotal keeps it: a request never counts the live items.
+    Should the kept figure be missing, the recount is queued (once a minute at most) and the page counts at most
+    MISSING_TOTAL_LIMIT + 1 rows meanwhile."""
+    from django.core.cache import cache
+
+    from partnerpost.content import livetotal
+    from partnerpost.content.tasks import recount_live_total
+
+    total = livetotal.current()
+    if total is not None:
+        return total
+    if cache.add("live-total-recount-queued", 1, 60):
+        logger.warning("The archive's kept total is missing; queued recount_live_total")
+        recount_live_total.enqueue()
+    return items.order_by()[:MISSING_TOTAL_LIMIT + 1].count()
+
+
 @for_anonymous
 def archive(request):
     form = ArchiveFilterForm(request.GET or None)
     if form.is_bound:
         form.is_valid()
     items = form.apply(Item.objects.published()).for_listing().order_by("-sort_date", "-id")
-    page = _page(request, items)
+    if form.filters():
+        page = _page(request, items)  # a filtered total: counted once per content version (network.paging)
+    else:
+        page = KnownCountPaginator(items, settings.ARCHIVE_PAGE_SIZE, count=_live_total(items)).get_page(
+            request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from partnerpost.content.tasks import publish_due_items
+from partnerpost.content.tasks import publish_due_items, recount_live_total
 from partnerpost.importer.feed_tasks import poll_partner_feeds
 from partnerpost.registration.tasks import registration_upkeep
 
@@ -42,6 +42,7 @@ PERIODIC = (
     Periodic("prune_task_history", prune_task_history, 24 * 3600),
     Periodic("poll_partner_feeds", poll_partner_feeds, max(1, settings.FEEDS_POLL_MINUTES) * 60),
     Periodic("registration_upkeep", registration_upkeep, 5 * 60),
+    Periodic("recount_live_total", recount_live_total, 24 * 3600),
 )
 
 

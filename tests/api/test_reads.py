@@ -365,3 +365,25 @@ def test_api_root_and_unknown_addresses_answer_json(anon, db):
         response = anon.get(path)
         assert response.status_code == 404 and response["Content-Type"] == "application/json"
         assert response.json()["detail"] == "No such API address. The operations are listed at /api/docs."
+
+
+def test_search_says_when_its_total_is_capped(anon, people, monkeypatch, django_capture_on_commit_callbacks):
+    """Runs on the engine of the database in use: SQLite's FTS5, or PostgreSQL's text search on the PG run."""
+    from partnerpost.discovery.search import query
+
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(3):
+            item = workflows.create_item(people.editor, Item(kind=ItemKind.NEWS, partner=people.icap, title=f"Budget report {n}",
+                                                             summary="Budget.", published_on=dt.date(2020, 10, 1)))
+            move_to(item, ItemState.PUBLISHED, people.editor)
+    exact = anon.get("/api/v1/search", {"q": "budget"}).json()
+    assert (exact["total"], exact["total_capped"]) == (3, False)
+    # CANDIDATES (10,000) is how many matches the engine counts at most; 2 makes three matches too many.
+    monkeypatch.setattr(query, "CANDIDATES", 2)
+    capped = anon.get("/api/v1/search", {"q": "budget"}).json()
+    assert (capped["total"], capped["total_capped"]) == (2, True)
+    assert capped["facets"]["partner"] == [{"value": "icap", "label": "ICAP", "count": 2}]
+    filtered = anon.get("/api/v1/search", {"q": "budget", "partner": "icap", "kind": "news"}).json()
+    assert (filtered["total"], filtered["total_capped"]) == (2, True)
+    assert anon.get("/api/v1/search", {"q": "budget", "partner": "eropa"}).json()["total_capped"] is False
+    assert anon.get("/api/v1/search", {"q": "!!!"}).json()["total_capped"] is False

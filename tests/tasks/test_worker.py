@@ -15,17 +15,20 @@ def test_two_ticks_in_one_period_queue_each_task_once(db):
     second = schedule.tick(noon + dt.timedelta(seconds=40))  # same minute, same day: another worker's tick
     assert [(t.job.name, t.result is not None) for t in first] == [
         ("publish_due_items", True), ("prune_task_history", True), ("poll_partner_feeds", True),
-        ("registration_upkeep", True)]
+        ("registration_upkeep", True), ("recount_live_total", True)]
     assert [(t.job.name, t.result) for t in second] == [
-        ("publish_due_items", None), ("prune_task_history", None), ("poll_partner_feeds", None), ("registration_upkeep", None)]
+        ("publish_due_items", None), ("prune_task_history", None), ("poll_partner_feeds", None), ("registration_upkeep", None),
+        ("recount_live_total", None)]
     assert sorted(DBTaskResult.objects.values_list("task_path", flat=True)) == [
-        "partnerpost.content.tasks.publish_due_items", "partnerpost.importer.feed_tasks.poll_partner_feeds",
+        "partnerpost.content.tasks.publish_due_items", "partnerpost.content.tasks.recount_live_total",
+        "partnerpost.importer.feed_tasks.poll_partner_feeds",
         "partnerpost.registration.tasks.registration_upkeep", "partnerpost.tasks.housekeeping.prune_task_history"]
     # the next minute: the minute task again, not the daily one, the hourly feed poll nor the five-minute upkeep
     third = schedule.tick(noon + dt.timedelta(minutes=1))
     assert [(t.job.name, t.result is not None) for t in third] == [
-        ("publish_due_items", True), ("prune_task_history", False), ("poll_partner_feeds", False), ("registration_upkeep", False)]
-    assert DBTaskResult.objects.count() == 5
+        ("publish_due_items", True), ("prune_task_history", False), ("poll_partner_feeds", False), ("registration_upkeep", False),
+        ("recount_live_total", False)]
+    assert DBTaskResult.objects.count() == 6
     assert list(PeriodicRun.objects.filter(name="publish_due_items").values_list("period_start", flat=True)) == [
         dt.datetime(2026, 12, 1, 12, 1, tzinfo=dt.timezone.utc), dt.datetime(2026, 12, 1, 12, 0, tzinfo=dt.timezone.utc)]
     first_result = first[0].result
@@ -74,8 +77,8 @@ def test_worker_runs_a_queued_rebuild_on_the_database_backend(worked, people, ca
 def test_worker_ticks_the_schedule_and_stops_after_max_tasks(worked, capsys):
     call_command("tasks", "worker", "--max-tasks", "1", "--interval", "0")
     assert "Task worker stopped after 1 task." in capsys.readouterr().out
-    assert PeriodicRun.objects.count() == 4  # every periodic task queued by the worker's tick...
-    assert sorted(DBTaskResult.objects.values_list("status", flat=True)) == ["READY", "READY", "READY", "SUCCESSFUL"]  # ...one run
+    assert PeriodicRun.objects.count() == 5  # every periodic task queued by the worker's tick...
+    assert sorted(DBTaskResult.objects.values_list("status", flat=True)) == ["READY", "READY", "READY", "READY", "SUCCESSFUL"]  # ...one run
     call_command("tasks", "worker", "--until-empty", "--interval", "0")
     assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}
     assert DBTaskResult.objects.count() == PeriodicRun.objects.count()  # one task per periodic row, none twice

@@ -22,4 +22,6 @@ class Command(BaseCommand):
             worker.run(until_idle=options["until_idle"])
         except KeyboardInterrupt:
             pass
-        self.stdout.write(f"Worker {worker.name} stopped: {worker.sent} sent, {worker.failed} failed, {worker.retried} to retry.")
+        recovered = f" Recovered from {worker.db_errors} database errors." if worker.db_errors else ""
+        self.stdout.write(f"Worker {worker.name} stopped: {worker.sent} sent, {worker.failed} failed, {worker.retried} to retry."
+                          f"{recovered}")
