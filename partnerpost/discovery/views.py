@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.formats import number_format
@@ -24,16 +26,17 @@ def search(request):
     page = Paginator(range(results.total), PAGE_SIZE).get_page(number)  # a range: numbering only
     params = request.GET.copy()
     params.pop("page", None)
+    # Each option's link: the other parameters as they are, this facet set to the option (or dropped when
+    # chosen already). Built from one list of pairs, not a QueryDict copied per option (deep copies).
+    pairs = [(name, value) for name, values in params.lists() for value in values]
     facets = []
     for name in FACETS:
+        others = urlencode([(key, value) for key, value in pairs if key != name])
         options = []
         for value, label, count in results.facets.get(name, []):
-            toggled = params.copy()
-            if chosen[name] == str(value):
-                toggled.pop(name, None)
-            else:
-                toggled[name] = value
-            options.append({"value": value, "label": label, "count": count, "active": chosen[name] == str(value), "query": toggled.urlencode()})
+            active = chosen[name] == str(value)
+            query = others if active else "&".join(filter(None, [others, urlencode({name: value})]))
+            options.append({"value": value, "label": label, "count": count, "active": active, "query": query})
         if options:
             facets.append({"name": name, "label": engine.FACET_LABELS[name], "options": options})
     return render(request, "discovery/search.html", {

@@ -128,7 +128,8 @@ def search(query: str, filters=None, *, page: int = 1, size: int = 20) -> Result
         ids = _ranked(engine, words, languages, found.ids, found.in_title)[offset:offset + size]
         snippets = engine.snippets(words, languages, ids)
         # By primary key alone, live checked here: with state in the query, SQLite may walk a state index instead.
-        by_id = {item.pk: item for item in Item.objects.filter(pk__in=ids).for_listing() if item.is_live}
+        # The long texts stay in the database: a card shows the snippet instead.
+        by_id = {item.pk: item for item in Item.objects.filter(pk__in=ids).for_listing().defer("body", "body_html") if item.is_live}
         hits = [Hit(by_id[pk], _marked(snippets.get(pk) or "")) for pk in ids if pk in by_id]
     return Results(hits, len(found.ids), _facets(found.counts), found.found > CANDIDATES)
 
