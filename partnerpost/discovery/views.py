@@ -2,6 +2,7 @@ from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.formats import number_format
 
 from partnerpost.content.filters import FACETS, ItemFilters
@@ -39,6 +40,10 @@ def search(request):
             options.append({"value": value, "label": label, "count": count, "active": active, "query": query})
         if options:
             facets.append({"name": name, "label": engine.FACET_LABELS[name], "options": options})
+    # One reverse() for every card: the items' addresses differ by their slug alone (slug characters need no quoting).
+    address = reverse("portal:item", args=["__slug__"])
+    for hit in results.hits:
+        hit.url = address.replace("__slug__", hit.item.slug)
     return render(request, "discovery/search.html", {
         "q": query, "results": results, "page": page, "editions": editions, "facets": facets, "query": params.urlencode(),
         # Beyond CANDIDATES matches the engine stops counting: say "10,000+", not the partial count.

@@ -41,6 +41,7 @@ _VALUE = re.compile(r"[0-9A-Za-z_-]{1,60}")
 class Hit:
     item: Item
     snippet: str  # safe HTML with <mark> around matches
+    url: str = ""  # the item's address, when the search page has worked it out
 
 
 @dataclass
@@ -159,9 +160,9 @@ def _ranked(engine, words, languages, newest, in_title) -> list[int]:
 
 
 #: How many of the newest matches (and, beside them, title matches) are ranked by relevance.
-RANK_POOL = 200
+RANK_POOL = 100
 #: ... and how many of the newest title matches join them.
-TITLE_POOL = 100
+TITLE_POOL = 50
 _K1, _B = 1.2, 0.75
 _PUNCTUATION = str.maketrans({c: " " for c in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~«»“”‘’…–—·\n\t\r"})
 
