@@ -36,8 +36,8 @@ def search(request):
         options = []
         for value, label, count in results.facets.get(name, []):
             active = chosen[name] == str(value)
-            query = others if active else "&".join(filter(None, [others, urlencode({name: value})]))
-            options.append({"value": value, "label": label, "count": count, "active": active, "query": query})
+            link = others if active else "&".join(filter(None, [others, urlencode({name: value})]))
+            options.append({"value": value, "label": label, "count": count, "active": active, "query": link})
         if options:
             facets.append({"name": name, "label": engine.FACET_LABELS[name], "options": options})
     # One reverse() for every card: the items' addresses differ by their slug alone (slug characters need no quoting).

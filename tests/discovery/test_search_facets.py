@@ -183,3 +183,23 @@ def test_migration_0006_derives_the_same_facets_from_the_old_tables(mixed):
     engine = search.backend()
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     assert engine.matches(["seven"], [], engine.languages(), now, 100).in_title == {mixed[6].pk}
+
+
+def test_facet_labels_follow_renames(mixed, people):
+    theme = Theme.objects.get(slug="digital-government")
+    assert (theme.slug, theme.name, 1) in search.search(WORD).facets["theme"]
+    theme.name = "Government, digital"
+    theme.save()
+    assert ("digital-government", "Government, digital", 1) in search.search(WORD).facets["theme"]
+    people.icap.acronym = "ICAP-X"
+    people.icap.save()
+    assert ("icap", "ICAP-X", 3) in search.search(WORD).facets["partner"]
+
+
+def test_search_page_links(client, mixed):
+    page = client.get(f"/search/?q={WORD}&kind=event&year=2021").content.decode()
+    # The chosen option drops its filter; another option of the same facet replaces it; other facets add theirs.
+    assert f'href="?q={WORD}&amp;year=2021" aria-current="true"' in page
+    assert f'href="?q={WORD}&amp;kind=event"' in page  # the year chosen, clicked again
+    assert f'href="?q={WORD}&amp;kind=event&amp;year=2021&amp;partner=icap"' in page
+    assert f'href="{mixed[0].get_absolute_url()}"' in page

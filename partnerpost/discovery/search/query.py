@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import html
 import re
+import time
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -192,16 +193,41 @@ def _measure(text, forms):
     return title.count(" "), body.count(" "), counts
 
 
-def _facets(counts) -> dict:
-    """Options with labels, from {facet: {value (text): count}}."""
+#: How long a process keeps the facet labels at most (a theme or country renamed in another process shows by then).
+LABEL_SECONDS = 60
+_kept_labels = {}
+
+
+def _labels():
+    """The labels of facet values: four small tables read whole, so the number of queries never depends on
+    the results. Kept in the process while the content version stands (a saved partner moves it on), for at
+    most LABEL_SECONDS, and dropped when this process saves a partner, theme, country or region."""
     from partnerpost.content.models import Country, Region, Theme
     from partnerpost.network.models import Partner
+    from partnerpost.network.paging import current_version
 
-    # The labels: four small tables read whole, so the number of queries never depends on the results.
-    partner_names = {str(pk): (slug, acronym) for pk, slug, acronym in Partner.objects.values_list("pk", "slug", "acronym")}
-    theme_names = {str(pk): (slug, name) for pk, slug, name in Theme.objects.values_list("pk", "slug", "name")}
-    country_names = dict(Country.objects.values_list("code", "name"))
-    region_names = dict(Region.objects.values_list("code", "name"))
+    key = (connection.alias, connection.settings_dict["NAME"], current_version())
+    kept = _kept_labels.get("labels")
+    if kept and kept[0] == key and time.monotonic() - kept[1] < LABEL_SECONDS:
+        return kept[2]
+    labels = (
+        {str(pk): (slug, acronym) for pk, slug, acronym in Partner.objects.values_list("pk", "slug", "acronym")},
+        {str(pk): (slug, name) for pk, slug, name in Theme.objects.values_list("pk", "slug", "name")},
+        dict(Country.objects.values_list("code", "name")),
+        dict(Region.objects.values_list("code", "name")),
+    )
+    _kept_labels["labels"] = (key, time.monotonic(), labels)
+    return labels
+
+
+def forget_labels(**kwargs):
+    """Signal receiver: a partner, theme, country or region was saved or deleted."""
+    _kept_labels.clear()
+
+
+def _facets(counts) -> dict:
+    """Options with labels, from {facet: {value (text): count}}."""
+    partner_names, theme_names, country_names, region_names = _labels()
     kinds = dict(ItemKind.choices)
 
     def options(facet, label, order, top=None):
