@@ -81,17 +81,16 @@ def targets(seed=5):
     if low is None:
         sys.exit("No published items: build them first with bench/search.py --keep (see this file's docstring).")
     count = published.count()
-    slugs = {}
+    # Item pages: a random sample of the published items (ids drawn over the whole range), read before the load.
+    rng = random.Random(seed)
+    drawn = rng.sample(range(low, high + 1), min(30_000, high - low + 1))
+    slugs = []
+    for start in range(0, len(drawn), 5000):
+        slugs += Item.objects.published().filter(pk__in=drawn[start:start + 5000]).values_list("slug", flat=True)
+    rng.shuffle(slugs)
 
     def item_slug(rng):
-        # Items are picked by id among all published ones; the slug is looked up once per id drawn.
-        while True:
-            pk = rng.randint(low, high)
-            if pk not in slugs:
-                with lock:
-                    slugs[pk] = Item.objects.filter(pk=pk, state="published").values_list("slug", flat=True).first()
-            if slugs[pk]:
-                return slugs[pk]
+        return rng.choice(slugs)
 
     lock = threading.Lock()
     partners = list(Partner.objects.values_list("slug", flat=True))

@@ -1,6 +1,7 @@
 """The PostgreSQL engine.
 
-``discovery_search``, one row per item with the same facet columns and a tsvector
+``discovery_search``, one row per item with the facet values (as columns, and as the one string
+``Entry.facets`` that queries read and count) and a tsvector
 under one GIN index: the unaccented text through the 'english' and 'simple' configurations,
 the same Snowball stems as on SQLite, and the facet tags as lexemes beginning with "_" (which
 no query word can produce); beside it a small tsvector of the title alone, kept in the row.

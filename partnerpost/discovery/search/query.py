@@ -4,8 +4,9 @@ Bounded work for broad queries
 At most CANDIDATES matches are collected per query (SQLite: the most recent, by id; PostgreSQL:
 the first found in table order). Below that number everything is exact. Above it
 ``Results.capped`` is true, ``total`` is a lower bound (show it as "10,000+") and facet counts
-are counted over those candidates. One SQL statement returns the candidates' ids and every
-facet's counts (GROUP BY over the candidates only). (PostgreSQL's GIN index still reads the
+are counted over those candidates. One SQL statement returns, for each live candidate, its id,
+whether its title holds every word, and its facet string (``Entry.facets``); the facets are counted
+here in one pass (``engine.count_facets``), which costs less than grouping each facet in SQL. (PostgreSQL's GIN index still reads the
 whole list of a word's documents before the LIMIT applies: tens of milliseconds for a word in
 most items.) Ranking (see `_ranked`) scores a bounded pool, the newest matches and those with
 every word in the title, in Python from their stored text, the same way on both engines: FTS5's
