@@ -22,7 +22,10 @@ What it does and prints
 3. Latency of `search.search()` (what the search page calls: hits, snippets, facet counts) over
    a fixed set of 30 queries: narrow two-word queries, a broad word in ~15% of the items, and
    queries with one and two facet filters. p50 and p95; baseline: loading one item by primary key.
-4. Requests per second of the archive page and the search page (a broad and a narrow query)
+4. The search page in this process (Django's test client, 100 distinct queries, page cache emptied
+   each time): its mean time and the share spent in the engine's match and facet work, the rest
+   being the page's own (ranking, snippets, the items, labels, template, Django).
+5. Requests per second of the archive page and the search page (a broad and a narrow query)
    served by `partnerpost serve` (granian) on 127.0.0.1, each as a ratio to /robots.txt (a
    trivial view, the baseline) served by the same server in the same run. The same address asked
    again and again may be answered from a page cache, so two more lines ask for a different
@@ -466,6 +469,46 @@ def latency(rounds):
     return statistics.median(base), samples, rows
 
 
+def page_share(count=100):
+    """In this process (no server): `count` search pages, every query distinct and the page cache emptied
+    before each, and the share of their time spent in the engine's match and facet work (the backend's
+    matches(): the match, the candidates' facet values and their counts). The rest is the page's own:
+    ranking, snippets, loading the items, labels, the template, Django. Returns (mean page seconds, share)."""
+    from urllib.parse import urlencode
+
+    from django.core.cache import cache
+    from django.test import Client
+
+    from partnerpost.discovery import search
+
+    engine = type(search.backend())
+    original, spent = engine.matches, [0.0]
+
+    def timed(self, *args, **kwargs):
+        started = time.perf_counter()
+        try:
+            return original(self, *args, **kwargs)
+        finally:
+            spent[0] += time.perf_counter() - started
+
+    engine.matches = timed
+    try:
+        client = Client()
+        paths = [f"/search/?{urlencode({'q': q, **f})}" for q, f in distinct_queries(count + 10, seed=29)]
+        for path in paths[:10]:
+            client.get(path)  # warm: imports, templates, connections
+        spent[0], total = 0.0, 0.0
+        for path in paths[10:]:
+            cache.clear()
+            started = time.perf_counter()
+            response = client.get(path)
+            total += time.perf_counter() - started
+            assert response.status_code == 200, (path, response.status_code)
+    finally:
+        engine.matches = original
+    return total / count, spent[0] / total
+
+
 # Pages -----------------------------------------------------------------------------------------------
 
 
@@ -607,6 +650,10 @@ def main():
         print(f"baseline: one item by primary key  {base * 1000:.2f} ms")
         print(f"search with facets, {len(samples)} runs of {len(rows)} queries: p50 {p50 * 1000:.1f} ms ({p50 / base:,.0f}x baseline), "
               f"p95 {p95 * 1000:.1f} ms ({p95 / base:,.0f}x baseline)   aims: p50 < 50 ms, p95 < 200 ms")
+
+        page_mean, share = page_share()
+        print(f"search page in this process, 100 distinct queries, no page cache: mean {page_mean * 1000:.1f} ms, of which the "
+              f"engine's match and facet work {share:.0%} and the page's own work {1 - share:.0%} (aim: under a third)")
 
         count, count_time, count_plan, page_time, page_plan = explain_archive()
         print()
