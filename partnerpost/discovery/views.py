@@ -21,7 +21,7 @@ def search(request):
         number = max(1, int(request.GET.get("page", "1")))
     except ValueError:
         number = 1
-    results = engine.search(query, filters, page=number, size=PAGE_SIZE) if query else engine.Results([], 0, {})
+    results = engine.search(query, filters, page=number, size=PAGE_SIZE, cards=True) if query else engine.Results([], 0, {})
     editions = engine.search_editions(query) if query and number == 1 and not filters else []
     chosen = filters.facets()
     page = Paginator(range(results.total), PAGE_SIZE).get_page(number)  # a range: numbering only

@@ -113,8 +113,15 @@ def _filter_tags(filters) -> list[str] | None:
     return tags
 
 
-def search(query: str, filters=None, *, page: int = 1, size: int = 20) -> Results:
+#: What a search result's card shows (discovery/search.html): with `cards`, the hits' items hold these alone.
+CARD_FIELDS = ("kind", "event_type", "title", "slug", "language", "state", "go_live_at", "expire_at", "start_date", "end_date",
+               "date_precision", "published_on", "sort_date", "partner__acronym")
+
+
+def search(query: str, filters=None, *, page: int = 1, size: int = 20, cards: bool = False) -> Results:
     """Hits ranked by relevance, with snippets, and facet counts over the live matches (filters applied).
+    `cards`: the hits' items hold only what the search page's cards show (CARD_FIELDS and the event days);
+    otherwise what a listing shows (``for_listing``).
 
     Exact up to CANDIDATES matches; beyond, see the module's docstring. Ranking: see `_ranked`."""
     words = terms(query)
@@ -131,8 +138,12 @@ def search(query: str, filters=None, *, page: int = 1, size: int = 20) -> Result
         ids = _ranked(engine, words, languages, found.ids, found.in_title)[offset:offset + size]
         snippets = engine.snippets(words, languages, ids)
         # By primary key alone, live checked here: with state in the query, SQLite may walk a state index instead.
-        # The long texts stay in the database: a card shows the snippet instead.
-        by_id = {item.pk: item for item in Item.objects.filter(pk__in=ids).for_listing().defer("body", "body_html") if item.is_live}
+        items = Item.objects.filter(pk__in=ids)
+        if cards:
+            items = items.select_related("partner").prefetch_related("days").only(*CARD_FIELDS)
+        else:
+            items = items.for_listing().defer("body", "body_html")  # the long texts: a hit shows the snippet instead
+        by_id = {item.pk: item for item in items if item.is_live}
         hits = [Hit(by_id[pk], _marked(snippets.get(pk) or "")) for pk in ids if pk in by_id]
     return Results(hits, len(found.ids), _facets(found.counts), found.found > CANDIDATES)
 
