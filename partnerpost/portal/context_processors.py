@@ -1,6 +1,8 @@
+from urllib.parse import unquote, urlsplit, urlunsplit
+
 from django.conf import settings
-from django.urls import translate_url
-from django.utils.translation import get_language, get_language_info
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+from django.utils.translation import get_language, get_language_info, override
 
 from partnerpost.network.permissions import can_use_workspace, is_editor
 
@@ -28,12 +30,33 @@ def languages(request):
     if request.method not in ("GET", "HEAD"):
         return {"interface_languages": []}
     current = get_language()
-    full_path = request.get_full_path()
+    in_language = _translator(request.get_full_path())
     links = []
     for code, _name in settings.LANGUAGES:
         info = get_language_info(code)
         links.append({
             "code": code, "name": language_name(code), "bidi": info["bidi"], "current": code == current,
-            "url": translate_url(full_path, code),
+            "url": in_language(code),
         })
-    return {"interface_languages": links, "default_language_url": translate_url(full_path, settings.LANGUAGE_CODE)}
+    return {"interface_languages": links, "default_language_url": in_language(settings.LANGUAGE_CODE)}
+
+
+def _translator(full_path):
+    """A function giving `full_path` in a language, as django.urls.translate_url does, with the path
+    resolved once for every language rather than once per language (a page lists them all)."""
+    parts = urlsplit(full_path)
+    try:
+        match = resolve(unquote(parts.path))
+    except Resolver404:
+        return lambda code: full_path
+    name = f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
+
+    def in_language(code):
+        with override(code):
+            try:
+                path = reverse(name, args=match.args, kwargs=match.kwargs)
+            except NoReverseMatch:
+                return full_path
+        return urlunsplit((parts.scheme, parts.netloc, path, parts.query, parts.fragment))
+
+    return in_language

@@ -133,5 +133,21 @@ def _relations_changed(sender, instance, action, reverse, pk_set, **kwargs):
 
 
 post_delete.connect(_item_deleted, sender=Item, dispatch_uid="search-index-delete")
+
+
+def _connect_labels():
+    from django.db.models.signals import post_save
+
+    from partnerpost.content.models import Country, Region, Theme
+    from partnerpost.network.models import Partner
+
+    from .query import forget_labels
+
+    for model in (Partner, Theme, Country, Region):
+        for signal in (post_save, post_delete):
+            signal.connect(forget_labels, sender=model, weak=False, dispatch_uid=f"search-labels-{signal is post_save}-{model.__name__}")
+
+
+_connect_labels()
 for _through in (Item.themes.through, Item.countries.through, Item.regions.through):
     m2m_changed.connect(_relations_changed, sender=_through, dispatch_uid=f"search-index-{_through._meta.model_name}")

@@ -1,6 +1,7 @@
 """The PostgreSQL engine.
 
-``discovery_search``, one row per item with the same facet columns and a tsvector
+``discovery_search``, one row per item with the facet values (as columns, and as the one string
+``Entry.facets`` that queries read and count) and a tsvector
 under one GIN index: the unaccented text through the 'english' and 'simple' configurations,
 the same Snowball stems as on SQLite, and the facet tags as lexemes beginning with "_" (which
 no query word can produce); beside it a small tsvector of the title alone, kept in the row.
@@ -15,7 +16,7 @@ import functools
 from django.db import connection, transaction
 
 from .analysis import _query_stems
-from .engine import _PRESENT_LANGUAGES, HIT_CLOSE, HIT_OPEN, Entry, Matches, _facet_sql, _fetch
+from .engine import _PRESENT_LANGUAGES, HIT_CLOSE, HIT_OPEN, Entry, Matches, _fetch, count_facets
 
 #: Content language (its base code) -> PostgreSQL text search configuration (those the server has are used).
 PG_CONFIGS = {
@@ -38,7 +39,8 @@ _PG_DOCUMENT = (
 )
 #: The title alone, small enough to stay in the row: tells the candidates whose title holds every word.
 _PG_TITLE_DOCUMENT = "to_tsvector('english', unaccent(s.title)) || to_tsvector('simple', unaccent(s.title))"
-_PG_COLUMNS = "item_id, kind, partner_id, language, config, year, go_live_at, expire_at, themes, countries, regions, title, body"
+_PG_COLUMNS = ("item_id, kind, partner_id, language, config, year, go_live_at, expire_at, themes, countries, regions, title, body, "
+               "facets")
 
 
 @functools.lru_cache(maxsize=None)
@@ -68,7 +70,8 @@ class PostgresBackend:
                     f"CREATE TABLE {self.table} (item_id bigint PRIMARY KEY, kind text NOT NULL, partner_id bigint, "
                     "language text NOT NULL, config text NOT NULL, year integer, go_live_at timestamptz, expire_at timestamptz, "
                     "themes text NOT NULL, countries text NOT NULL, regions text NOT NULL, title text NOT NULL, body text NOT NULL, "
-                    "document tsvector NOT NULL, title_document tsvector NOT NULL) WITH (toast_tuple_target = 128)"
+                    "document tsvector NOT NULL, title_document tsvector NOT NULL, facets text NOT NULL DEFAULT '') "
+                    "WITH (toast_tuple_target = 128)"
                 )
                 # Every candidate row reads it: compressed if need be, but kept in the row, not in TOAST.
                 cursor.execute(f"ALTER TABLE {self.table} ALTER COLUMN title_document SET STORAGE MAIN")
@@ -103,7 +106,7 @@ class PostgresBackend:
                 for e in rows:
                     copy.write_row((e.pk, e.kind, e.partner_id, e.language, configs[e.language], e.year, e.go_live_at, e.expire_at,
                                     " ".join(str(pk) for pk in e.themes), " ".join(e.countries), " ".join(e.regions),
-                                    e.title, e.body, e.stemmed(), " ".join("_" + tag for tag in e.tags())))
+                                    e.title, e.body, e.facets(), e.stemmed(), " ".join("_" + tag for tag in e.tags())))
             document = _PG_DOCUMENT.format(v="s.") + " || array_to_tsvector(string_to_array(s.tags, ' '))"
             updates = ", ".join(f"{name} = EXCLUDED.{name}" for name in [*_PG_COLUMNS.split(", ")[1:], "document", "title_document"])
             cursor.execute(
@@ -157,7 +160,9 @@ class PostgresBackend:
         return self._queries[key]
 
     def matches(self, words, tags, languages, now, limit) -> Matches:
-        """The first `limit` matches found (filters in the tsquery), the live ones' ids and facet counts in one statement."""
+        """One statement: how many rows match (up to `limit` and one; filters are in the tsquery), and for the
+        live ones among the first `limit` found, the id, the facet string (counted by ``count_facets``) and
+        whether the title holds every word."""
         query, title = self.queries(words, languages)
         if not query.strip():
             # Every word reduced to nothing (punctuation, stop words such as "_" or "the"): PostgreSQL's
@@ -165,27 +170,24 @@ class PostgresBackend:
             return Matches(0, [], set(), {})
         if tags:
             query = f"({query}) & " + " & ".join(f"'_{tag}'" for tag in tags)
-        found = (f"SELECT item_id, kind, partner_id, language, year, themes, countries, regions, go_live_at, expire_at, title_document "
-                 f"FROM {self.table} WHERE document @@ %s::tsquery LIMIT %s")
-        live = ("SELECT item_id, kind, partner_id::text, language, year::text, themes, countries, regions, "
-                "title_document @@ %s::tsquery AS in_title FROM (SELECT * FROM found LIMIT %s) f "
-                "WHERE (go_live_at IS NULL OR go_live_at <= %s) AND (expire_at IS NULL OR expire_at > %s)")
+        found = f"SELECT item_id, facets, go_live_at, expire_at, title_document FROM {self.table} WHERE document @@ %s::tsquery LIMIT %s"
         with transaction.atomic(), connection.cursor() as cursor:
             # The planner prices a sequential scan with LIMIT as cheap, not counting that every row's
             # document must be read back from TOAST; the GIN index is always faster here. One process
             # per query on a small machine: no parallel workers.
             cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL max_parallel_workers_per_gather = 0")
             cursor.execute(
-                f"WITH found AS MATERIALIZED ({found}), live AS MATERIALIZED ({live}) "
-                "SELECT 'found', NULL, count(*) FROM found "
-                "UNION ALL SELECT 'ids', string_agg(item_id::text, ','), count(*) FROM live "
-                "UNION ALL SELECT 'titled', string_agg(item_id::text, ','), count(*) FROM live WHERE in_title "
-                + _facet_sql("unnest(string_to_array(nullif({column}, ''), ' ')) AS l(value)"),
+                f"WITH found AS MATERIALIZED ({found}) SELECT NULL, NULL, count(*) FROM found UNION ALL "
+                "SELECT item_id, facets, (title_document @@ %s::tsquery)::int FROM (SELECT * FROM found LIMIT %s) f "
+                "WHERE (go_live_at IS NULL OR go_live_at <= %s) AND (expire_at IS NULL OR expire_at > %s)",
                 [query, limit + 1, title, limit, now, now],
             )
             rows = cursor.fetchall()
             cursor.execute("RESET enable_seqscan; RESET max_parallel_workers_per_gather")
-        return Matches.from_rows(rows, limit)
+        found_count = next(n for pk, _, n in rows if pk is None)
+        live = sorted((row for row in rows if row[0] is not None), reverse=True)
+        return Matches(found_count, [pk for pk, _, _ in live], {pk for pk, _, titled in live if titled},
+                       count_facets([facets for _, facets, _ in live]))
 
     def texts(self, ids) -> dict:
         if not ids:

@@ -4,8 +4,9 @@ Bounded work for broad queries
 At most CANDIDATES matches are collected per query (SQLite: the most recent, by id; PostgreSQL:
 the first found in table order). Below that number everything is exact. Above it
 ``Results.capped`` is true, ``total`` is a lower bound (show it as "10,000+") and facet counts
-are counted over those candidates. One SQL statement returns the candidates' ids and every
-facet's counts (GROUP BY over the candidates only). (PostgreSQL's GIN index still reads the
+are counted over those candidates. One SQL statement returns, for each live candidate, its id,
+whether its title holds every word, and its facet string (``Entry.facets``); the facets are counted
+here in one pass (``engine.count_facets``), which costs less than grouping each facet in SQL. (PostgreSQL's GIN index still reads the
 whole list of a word's documents before the LIMIT applies: tens of milliseconds for a word in
 most items.) Ranking (see `_ranked`) scores a bounded pool, the newest matches and those with
 every word in the title, in Python from their stored text, the same way on both engines: FTS5's
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import html
 import re
+import time
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -41,6 +43,7 @@ _VALUE = re.compile(r"[0-9A-Za-z_-]{1,60}")
 class Hit:
     item: Item
     snippet: str  # safe HTML with <mark> around matches
+    url: str = ""  # the item's address, when the search page has worked it out
 
 
 @dataclass
@@ -110,8 +113,15 @@ def _filter_tags(filters) -> list[str] | None:
     return tags
 
 
-def search(query: str, filters=None, *, page: int = 1, size: int = 20) -> Results:
+#: What a search result's card shows (discovery/search.html): with `cards`, the hits' items hold these alone.
+CARD_FIELDS = ("kind", "event_type", "title", "slug", "language", "state", "go_live_at", "expire_at", "start_date", "end_date",
+               "date_precision", "published_on", "sort_date", "partner__acronym")
+
+
+def search(query: str, filters=None, *, page: int = 1, size: int = 20, cards: bool = False) -> Results:
     """Hits ranked by relevance, with snippets, and facet counts over the live matches (filters applied).
+    `cards`: the hits' items hold only what the search page's cards show (CARD_FIELDS and the event days);
+    otherwise what a listing shows (``for_listing``).
 
     Exact up to CANDIDATES matches; beyond, see the module's docstring. Ranking: see `_ranked`."""
     words = terms(query)
@@ -128,7 +138,12 @@ def search(query: str, filters=None, *, page: int = 1, size: int = 20) -> Result
         ids = _ranked(engine, words, languages, found.ids, found.in_title)[offset:offset + size]
         snippets = engine.snippets(words, languages, ids)
         # By primary key alone, live checked here: with state in the query, SQLite may walk a state index instead.
-        by_id = {item.pk: item for item in Item.objects.filter(pk__in=ids).for_listing() if item.is_live}
+        items = Item.objects.filter(pk__in=ids)
+        if cards:
+            items = items.select_related("partner").prefetch_related("days").only(*CARD_FIELDS)
+        else:
+            items = items.for_listing().defer("body", "body_html")  # the long texts: a hit shows the snippet instead
+        by_id = {item.pk: item for item in items if item.is_live}
         hits = [Hit(by_id[pk], _marked(snippets.get(pk) or "")) for pk in ids if pk in by_id]
     return Results(hits, len(found.ids), _facets(found.counts), found.found > CANDIDATES)
 
@@ -158,9 +173,9 @@ def _ranked(engine, words, languages, newest, in_title) -> list[int]:
 
 
 #: How many of the newest matches (and, beside them, title matches) are ranked by relevance.
-RANK_POOL = 200
+RANK_POOL = 100
 #: ... and how many of the newest title matches join them.
-TITLE_POOL = 100
+TITLE_POOL = 50
 _K1, _B = 1.2, 0.75
 _PUNCTUATION = str.maketrans({c: " " for c in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~«»“”‘’…–—·\n\t\r"})
 
@@ -190,16 +205,41 @@ def _measure(text, forms):
     return title.count(" "), body.count(" "), counts
 
 
-def _facets(counts) -> dict:
-    """Options with labels, from {facet: {value (text): count}}."""
+#: How long a process keeps the facet labels at most (a theme or country renamed in another process shows by then).
+LABEL_SECONDS = 60
+_kept_labels = {}
+
+
+def _labels():
+    """The labels of facet values: four small tables read whole, so the number of queries never depends on
+    the results. Kept in the process while the content version stands (a saved partner moves it on), for at
+    most LABEL_SECONDS, and dropped when this process saves a partner, theme, country or region."""
     from partnerpost.content.models import Country, Region, Theme
     from partnerpost.network.models import Partner
+    from partnerpost.network.paging import current_version
 
-    # The labels: four small tables read whole, so the number of queries never depends on the results.
-    partner_names = {str(pk): (slug, acronym) for pk, slug, acronym in Partner.objects.values_list("pk", "slug", "acronym")}
-    theme_names = {str(pk): (slug, name) for pk, slug, name in Theme.objects.values_list("pk", "slug", "name")}
-    country_names = dict(Country.objects.values_list("code", "name"))
-    region_names = dict(Region.objects.values_list("code", "name"))
+    key = (connection.alias, connection.settings_dict["NAME"], current_version())
+    kept = _kept_labels.get("labels")
+    if kept and kept[0] == key and time.monotonic() - kept[1] < LABEL_SECONDS:
+        return kept[2]
+    labels = (
+        {str(pk): (slug, acronym) for pk, slug, acronym in Partner.objects.values_list("pk", "slug", "acronym")},
+        {str(pk): (slug, name) for pk, slug, name in Theme.objects.values_list("pk", "slug", "name")},
+        dict(Country.objects.values_list("code", "name")),
+        dict(Region.objects.values_list("code", "name")),
+    )
+    _kept_labels["labels"] = (key, time.monotonic(), labels)
+    return labels
+
+
+def forget_labels(**kwargs):
+    """Signal receiver: a partner, theme, country or region was saved or deleted."""
+    _kept_labels.clear()
+
+
+def _facets(counts) -> dict:
+    """Options with labels, from {facet: {value (text): count}}."""
+    partner_names, theme_names, country_names, region_names = _labels()
     kinds = dict(ItemKind.choices)
 
     def options(facet, label, order, top=None):

@@ -5,18 +5,19 @@ unicode61 remove_diacritics. ``stems`` is the text stemmed in Python by snowball
 the item's language, accents folded (empty for English, which porter covers). ``tags`` holds
 one token per facet value (kind, partner, themes, countries, the regions around them,
 language, year), so facet filters are part of the same MATCH and cost an index lookup.
-``discovery_entry`` is a narrow table (one row per indexed item) with the facet values (lists
-as JSON) and the publishing window, joined to the matches to count facets in SQL.
+``discovery_entry`` is a narrow table (one row per indexed item) with the language, the
+publishing window and the facet values as one short string (``Entry.facets``), joined to the
+matches by rowid; the facets of the live matches are counted in Python (``count_facets``).
+``discovery_fts_title`` indexes the titles alone: which candidates have every query word in
+the title costs a read of the titles' short lists, not of every position of a word in the bodies.
 """
 
 from __future__ import annotations
 
-import json
-
 from django.db import connection
 
 from .analysis import _query_stems
-from .engine import _PRESENT_LANGUAGES, HIT_CLOSE, HIT_OPEN, Entry, Matches, _facet_sql, _fetch
+from .engine import _PRESENT_LANGUAGES, HIT_CLOSE, HIT_OPEN, Entry, Matches, _fetch, count_facets
 
 SQLITE_TOKENIZER = "porter unicode61 remove_diacritics 2"
 
@@ -26,30 +27,31 @@ class SQLiteBackend:
 
     def __init__(self, table, entries=None):
         self.table, self.entries = table, entries
+        self.titles = f"{table}_title" if entries else None
         self.columns = ("title", "body", "stems", "tags") if entries else ("title", "body", "stems")
 
     def create(self):
         with connection.cursor() as cursor:
             cursor.execute(f"CREATE VIRTUAL TABLE {self.table} USING fts5({', '.join(self.columns)}, tokenize = '{SQLITE_TOKENIZER}')")
             if self.entries:
-                cursor.execute(
-                    f"CREATE TABLE {self.entries} (item_id integer PRIMARY KEY, kind text NOT NULL, partner_id integer, "
-                    "language text NOT NULL, year integer, go_live_at datetime, expire_at datetime, "
-                    "themes text NOT NULL, countries text NOT NULL, regions text NOT NULL)"
-                )
+                cursor.execute(f"CREATE TABLE {self.entries} ({ENTRY_COLUMNS})")
                 cursor.execute(f"CREATE INDEX {self.entries}_language ON {self.entries} (language)")
+                cursor.execute(f"CREATE VIRTUAL TABLE {self.titles} USING fts5(title, tokenize = '{SQLITE_TOKENIZER}')")
 
     def drop(self):
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {self.table}")
             if self.entries:
                 cursor.execute(f"DROP TABLE IF EXISTS {self.entries}")
+                cursor.execute(f"DROP TABLE IF EXISTS {self.titles}")
 
     def upsert(self, rows: list[Entry], fresh=False):
         """Write the rows; `fresh`: the tables are known to be empty (a rebuild)."""
         with connection.cursor() as cursor:
             if not fresh:
                 cursor.executemany(f"DELETE FROM {self.table} WHERE rowid = %s", [(e.pk,) for e in rows])
+                if self.entries:
+                    cursor.executemany(f"DELETE FROM {self.titles} WHERE rowid = %s", [(e.pk,) for e in rows])
             placeholders = ", ".join(["%s"] * (len(self.columns) + 1))
             cursor.executemany(
                 f"INSERT INTO {self.table} (rowid, {', '.join(self.columns)}) VALUES ({placeholders})",
@@ -57,17 +59,19 @@ class SQLiteBackend:
                  for e in rows],
             )
             if self.entries:
+                adapt = connection.ops.adapt_datetimefield_value
                 cursor.executemany(
-                    f"INSERT OR REPLACE INTO {self.entries} (item_id, kind, partner_id, language, year, go_live_at, expire_at, "
-                    "themes, countries, regions) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-                    [_entry_values(e) for e in rows],
+                    f"INSERT OR REPLACE INTO {self.entries} (item_id, language, go_live_at, expire_at, facets) VALUES (%s, %s, %s, %s, %s)",
+                    [(e.pk, e.language, adapt(e.go_live_at), adapt(e.expire_at), e.facets()) for e in rows],
                 )
+                cursor.executemany(f"INSERT INTO {self.titles} (rowid, title) VALUES (%s, %s)", [(e.pk, e.title) for e in rows])
 
     def remove(self, ids):
         with connection.cursor() as cursor:
             cursor.executemany(f"DELETE FROM {self.table} WHERE rowid = %s", [(pk,) for pk in ids])
             if self.entries:
                 cursor.executemany(f"DELETE FROM {self.entries} WHERE item_id = %s", [(pk,) for pk in ids])
+                cursor.executemany(f"DELETE FROM {self.titles} WHERE rowid = %s", [(pk,) for pk in ids])
 
     def clear(self):
         self.drop()
@@ -76,7 +80,8 @@ class SQLiteBackend:
     def finish(self):
         """After a bulk load: merge the index into one segment, so queries read one b-tree."""
         with connection.cursor() as cursor:
-            cursor.execute(f"INSERT INTO {self.table} ({self.table}) VALUES ('optimize')")
+            for table in filter(None, (self.table, self.titles)):
+                cursor.execute(f"INSERT INTO {table} ({table}) VALUES ('optimize')")
 
     def languages(self):
         return [row[0] for row in _fetch(_PRESENT_LANGUAGES.format(table=self.entries), [])]
@@ -91,25 +96,23 @@ class SQLiteBackend:
         return " AND ".join(parts)
 
     def matches(self, words, tags, languages, now, limit) -> Matches:
-        """The newest `limit` matches (filters in the MATCH), the live ones' ids and facet counts in one statement."""
-        found = (f"SELECT rowid AS id FROM {self.table} WHERE {self.table} MATCH %s ORDER BY rowid DESC LIMIT %s")
-        live = ("SELECT e.item_id, e.kind, e.partner_id, e.language, e.year, e.themes, e.countries, e.regions "
-                f"FROM (SELECT id FROM found ORDER BY id DESC LIMIT %s) f JOIN {self.entries} e ON e.item_id = f.id "
-                "WHERE (e.go_live_at IS NULL OR e.go_live_at <= %s) AND (e.expire_at IS NULL OR e.expire_at > %s)")
+        """One statement: how many rows match (up to `limit` and one; filters are in the MATCH), and for the
+        live ones among the newest `limit`, newest first, the id, the facet string and whether the title
+        holds every word (among the newest `limit` title matches, filters aside)."""
+        found = f"SELECT rowid AS id FROM {self.table} WHERE {self.table} MATCH %s ORDER BY rowid DESC LIMIT %s"
+        titled = f"SELECT rowid AS id FROM {self.titles} WHERE {self.titles} MATCH %s ORDER BY rowid DESC LIMIT %s"
         rows = _fetch(
-            f"WITH found AS MATERIALIZED ({found}), live AS MATERIALIZED ({live}) "
-            "SELECT 'found', NULL, count(*) FROM found "
-            "UNION ALL SELECT 'ids', group_concat(item_id), count(*) FROM live "
-            + _facet_sql("json_each({column}) AS l"),
-            [self.expression(words, languages, tags), limit + 1, limit, now, now],
+            f"WITH found AS MATERIALIZED ({found}), titled AS MATERIALIZED ({titled}) "
+            "SELECT NULL, NULL, count(*) FROM found UNION ALL "
+            f"SELECT e.item_id, e.facets, e.item_id IN titled FROM (SELECT id FROM found ORDER BY id DESC LIMIT %s) f "
+            f"JOIN {self.entries} e ON e.item_id = f.id "
+            "WHERE (e.go_live_at IS NULL OR e.go_live_at <= %s) AND (e.expire_at IS NULL OR e.expire_at > %s)",
+            [self.expression(words, languages, tags), limit + 1, " AND ".join(f'"{word}"' for word in words), limit, limit, now, now],
         )
-        result = Matches.from_rows(rows, limit)
-        # Title matches: every word in the title (filters aside, then kept only if among the live matches).
-        title = " AND ".join(f'title : "{word}"' for word in words)
-        titled = _fetch(f"SELECT rowid FROM {self.table} WHERE {self.table} MATCH %s ORDER BY rowid DESC LIMIT %s", [title, limit])
-        live_ids = set(result.ids)
-        result.in_title = {pk for (pk,) in titled if pk in live_ids}
-        return result
+        found_count = next(n for pk, _, n in rows if pk is None)
+        live = sorted((row for row in rows if row[0] is not None), reverse=True)
+        return Matches(found_count, [pk for pk, _, _ in live], {pk for pk, _, titled in live if titled},
+                       count_facets([facets for _, facets, _ in live]))
 
     def texts(self, ids) -> dict:
         """{id: (title, body)} for a bounded set of ids."""
@@ -137,7 +140,6 @@ class SQLiteBackend:
         )
 
 
-def _entry_values(e: Entry):
-    adapt = connection.ops.adapt_datetimefield_value
-    return (e.pk, e.kind, e.partner_id, e.language, e.year, adapt(e.go_live_at), adapt(e.expire_at),
-            json.dumps(list(e.themes)), json.dumps(list(e.countries)), json.dumps(list(e.regions)))
+#: The facet table: the language (which stems a query tries), the publishing window and the facet string.
+ENTRY_COLUMNS = ("item_id integer PRIMARY KEY, language text NOT NULL, go_live_at datetime, expire_at datetime, "
+                 "facets text NOT NULL")
