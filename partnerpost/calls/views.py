@@ -16,12 +16,14 @@ from django.views.decorators.http import require_POST
 
 from partnerpost.content.models import Country, Item
 from partnerpost.network.access import require
+from partnerpost.lib.text import fold
 from partnerpost.network.permissions import can_use_workspace
 from partnerpost import notify
 from django.conf import settings
 
 from . import forms as call_forms
 from . import workflows
+from .catalogue import country_names
 from .enums import EDITABLE_STATES, FieldRole, SubmissionState, WindowState
 from .models import Call, Submission, SubmissionArea
 from .tokens import make_token, read_token
@@ -299,8 +301,12 @@ def queue(request, slug):
     if status:
         rows = rows.filter(state=status)
     area_field = call.field_by_role(FieldRole.AREA)
-    countries = Country.objects.filter(code__in=Submission.objects.filter(call=call).values("country")).order_by("name")
-    names = dict(Country.objects.values_list("code", "name"))
+    # Country names in the editor's language (django-countries' translations), like the catalogue's.
+    localized = country_names()
+    names = {code: localized.get(code, name) for code, name in Country.objects.values_list("code", "name")}
+    used = Submission.objects.filter(call=call).exclude(country="").values_list("country", flat=True).distinct()
+    countries = sorted(({"code": code, "name": names.get(code, code)} for code in used if code),
+                       key=lambda c: fold(c["name"]))
     return render(request, "calls/queue.html", {
         "call": call, "rows": [(s, names.get(s.country, "")) for s in rows.order_by("submitted_at", "id")[:500]],
         "countries": countries, "areas": area_field.choices if area_field else [],

@@ -119,3 +119,16 @@ def test_decide_from_the_page_and_download_a_file(client, people):
     client.post(f"/workspace/calls/{call.slug}/submissions/{submission.pk}/", {"decision": "accept"})
     submission.refresh_from_db()
     assert submission.state == SubmissionState.ACCEPTED
+
+
+def test_queue_names_countries_in_the_editors_language(client, people):
+    call = make_call(people.icap)
+    _sent(call, title="Federal portal", country="DE", areas=["E-health"])
+    _sent(call, title="Digital office", country="AT", areas=["E-health"], email="at@gov.example")
+    client.force_login(people.editor)
+    page = client.get(f"/fr/workspace/calls/{call.slug}/queue/").content.decode()
+    assert '<option value="DE">Allemagne</option>' in page
+    assert page.index("Allemagne</option>") < page.index("Autriche</option>")  # in the language's order
+    assert "<td>Allemagne</td>" in page and "Germany" not in page
+    english = client.get(f"/workspace/calls/{call.slug}/queue/").content.decode()
+    assert "<td>Germany</td>" in english
