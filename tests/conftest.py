@@ -43,8 +43,12 @@ def _test_settings(settings, tmp_path):
     # Hashing strength is not under test; the default hasher costs 0.4 s per password.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     from django.core.cache import cache
+    from django.utils import translation
 
     cache.clear()  # rate-limit counters must not leak from one test into the next
+    # A request to a /fr/ page leaves French active in this thread (LocaleMiddleware activates, nothing
+    # deactivates); a test that fails before its next English request would hand French to the next test.
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @dataclass
