@@ -135,27 +135,11 @@ def targets(seed=5):
 
 
 def start_server(var, workers, threads):
-    from search import free_port
+    import search
 
-    port = free_port()
-    env = {**os.environ, "DATABASE_CONN_MAX_AGE": "600", "DEBUG": "false", "PARTNERPOST_VAR_DIR": var,
-           "API_READ_RATE": "100000000", "PYTHONPATH": str(ROOT)}
-    log = open(Path(var) / "load-server.log", "w")
-    import subprocess
-
-    proc = subprocess.Popen([sys.executable, "-m", "partnerpost", "serve", "--host", "127.0.0.1", "--port", str(port),
-                             "--workers", str(workers), "--threads", str(threads)],
-                            env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT, start_new_session=True)
-    for _ in range(600):
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            conn.request("GET", "/robots.txt")
-            if conn.getresponse().status == 200:
-                return proc, port
-        except OSError:
-            time.sleep(0.1)
-    proc.terminate()
-    raise RuntimeError(f"the server did not start; see {var}/load-server.log")
+    return search.start_server(var, serve_args=("--workers", str(workers), "--threads", str(threads)),
+                               extra_env={"API_READ_RATE": "100000000", "PYTHONPATH": str(ROOT)},
+                               log_name="load-server.log")
 
 
 def drive(port, choose, seconds, clients, seed):

@@ -522,11 +522,14 @@ def free_port():
         return s.getsockname()[1]
 
 
-def start_server(var):
+def start_server(var, *, serve_args=(), extra_env=None, log_name="server.log"):
+    """`partnerpost serve` on a free port (with `serve_args` and `extra_env`), once /robots.txt answers."""
     port = free_port()
-    env = {**os.environ, "DATABASE_CONN_MAX_AGE": "600", "DEBUG": "false", "PARTNERPOST_VAR_DIR": var}
-    log = open(Path(var) / "server.log", "w")
-    proc = subprocess.Popen([sys.executable, "-m", "partnerpost", "serve", "--host", "127.0.0.1", "--port", str(port)],
+    env = {**os.environ, "DATABASE_CONN_MAX_AGE": "600", "DEBUG": "false", "PARTNERPOST_VAR_DIR": var,
+           **(extra_env or {})}
+    log = open(Path(var) / log_name, "w")
+    proc = subprocess.Popen([sys.executable, "-m", "partnerpost", "serve", "--host", "127.0.0.1", "--port", str(port),
+                             *serve_args],
                             env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT, start_new_session=True)
     for _ in range(600):
         try:
@@ -537,7 +540,7 @@ def start_server(var):
         except OSError:
             time.sleep(0.1)
     proc.terminate()
-    raise RuntimeError(f"the server did not start; see {var}/server.log")
+    raise RuntimeError(f"the server did not start; see {var}/{log_name}")
 
 
 def load(port, paths, seconds, connections):
