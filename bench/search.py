@@ -31,7 +31,8 @@ What it does and prints
    again and again may be answered from a page cache, so two more lines ask for a different
    address each time: archive pages 1 to 50, and search queries that are all different
    (`distinct_queries`: narrow pairs, broad words, one and two filters; a dummy parameter would not
-   do, the page cache drops unknown parameters). Each line gives req/s and the p50 and p95 latency
+   do, the page cache drops unknown parameters). The archive is also asked with a new unknown parameter
+   each time (`/items/?x=<n>`): it must answer as fast as `/items/`. Each line gives req/s and the p50 and p95 latency
    seen by the clients, and the load average is printed before and after. The load comes from a small Python generator (threads, keep-alive connections)
    because wrk is not installed; it shares the 2 cores with the server, which lowers every figure alike.
 Aims (2 cores, 1,000,000 items): search p50 < 50 ms and p95 < 200 ms; pages >= 40% of the trivial view;
@@ -680,6 +681,7 @@ def main():
             warm, distinct = distinct[:500], distinct[500:]
             pages = [("trivial view /robots.txt (baseline)", "/robots.txt"),
                      ("archive /items/", "/items/"),
+                     ("archive, an unknown parameter each time /items/?x=<n>", "/items/?x={n}"),
                      ("archive, pages 1 to 50 in turn", [f"/items/?page={n}" for n in range(1, 51)]),
                      (f"search, broad /search/?q={BROAD}", f"/search/?q={BROAD}"),
                      (f"search, narrow /search/?q={narrow}", f"/search/?q={narrow}"),

@@ -46,7 +46,8 @@ def _live_items():
     return output.with_details(Item.objects.published())
 
 
-ITEM_ORDER = pagination.Keyset("items", (("key_date", True), ("id", True)))
+#: sort_date is never empty, so this order walks the listing index (state, sort_date, id) instead of sorting
+ITEM_ORDER = pagination.Keyset("items", (("sort_date", True), ("id", True)))
 EVENT_ORDER = pagination.Keyset("events", (("key_date", False), ("id", False)))
 PARTNER_ORDER = pagination.Keyset("partners", (("display_order", False), ("id", False)))
 EDITION_ORDER = pagination.Keyset("editions", (("period_start", True), ("id", True)))
@@ -93,7 +94,6 @@ def list_items(
     queryset = filters.apply(_live_items())
     if updated_since is not None:
         queryset = queryset.filter(updated_at__gte=_aware(updated_since, "updated_since"))
-    queryset = queryset.annotate(key_date=Coalesce("sort_date", Value(NO_DATE), output_field=DateField()))
     limit = _limit(limit)
     rows, following = ITEM_ORDER.page(queryset, cursor, limit)
     return _page(request, [output.item_data(request, item) for item in rows], following, limit)
@@ -184,7 +184,7 @@ def search(
     number = 1
     if cursor:
         number, size = pagination.decode("search", cursor, 2)
-    results = engine.search(q, filters, page=number, size=size)
+    results = engine.search(q, filters, page=number, size=size, prepare=output.with_details)
     following = None
     if number * size < results.total:
         following = pagination.encode("search", [number + 1, size])

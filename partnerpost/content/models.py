@@ -248,8 +248,9 @@ class Item(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    #: The date lists sort and filter by: an event's first day, otherwise its publication date.
-    sort_date = models.DateField(null=True, blank=True, db_index=True, editable=False)
+    #: The date lists sort and filter by: an event's first day, otherwise its publication date. Never empty, so
+    #: lists (the API's keyset pages included) can walk the listing index instead of sorting every live item.
+    sort_date = models.DateField(default=timezone.localdate, db_index=True, editable=False)
 
     # Events
     event_type = models.CharField(_("type of event"), max_length=20, choices=EventType.choices, blank=True)

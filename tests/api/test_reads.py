@@ -169,6 +169,34 @@ def test_pages_walk_every_item_once_in_order(anon, people):
     assert len(set(titles)) == 23
 
 
+def test_the_item_list_walks_the_listing_index_instead_of_sorting(anon, people):
+    """At a million items a sort of every live item took seconds per request: the list's order must be one an
+    index gives, on both engines (with sequential scans and sorts made as dear as the planner allows)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for n in range(3):
+        published(people.icap, title=f"News {n}", published_on=dt.date(2020, 10, 1 + n))
+    with CaptureQueriesContext(connection) as captured:
+        first = anon.get("/api/v1/items", {"limit": 2}).json()
+        anon.client.get(first["next"])
+    listing = [q["sql"] for q in captured.captured_queries if "ORDER BY" in q["sql"] and '"content_item"."sort_date"' in q["sql"]
+               and q["sql"].lstrip().upper().startswith("SELECT")]
+    assert len(listing) == 2, [q["sql"] for q in captured.captured_queries]
+    with connection.cursor() as cursor:
+        for sql in listing:
+            if connection.vendor == "sqlite":
+                cursor.execute("EXPLAIN QUERY PLAN " + sql)
+                plan = " | ".join(str(row[-1]) for row in cursor.fetchall())
+                assert "TEMP B-TREE" not in plan, plan
+            else:
+                cursor.execute("SET LOCAL enable_sort = off")
+                cursor.execute("SET LOCAL enable_seqscan = off")
+                cursor.execute("EXPLAIN " + sql)
+                plan = " | ".join(row[0] for row in cursor.fetchall())
+                assert "Sort" not in plan, plan
+
+
 def test_event_pages_walk_every_event_once_in_order(anon, people):
     for n in range(11):
         published(people.icap, kind=ItemKind.EVENT, title=f"Event {n:02}", start_date=dt.date(2020, 11, 1 + n % 3))
@@ -320,6 +348,30 @@ def test_search_pages(anon, people, django_capture_on_commit_callbacks):
             break
         response = anon.client.get(body["next"])
     assert pages == 3 and sorted(titles) == [f"Budget report {n}" for n in range(5)]
+
+
+def test_search_loads_its_hits_in_a_fixed_number_of_queries(anon, people, django_capture_on_commit_callbacks):
+    """A page of 8 hits costs the same queries as a page of 2: related rows come in bulk, not one hit at a time."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(8):
+            item = workflows.create_item(people.editor, Item(kind=ItemKind.NEWS, partner=people.icap, title=f"Budget report {n}",
+                                                             summary="Budget.", published_on=dt.date(2020, 10, 1)), workflows.Related(
+                themes=[Theme.objects.get(slug="sdg-16")], countries=[Country.objects.get(code="CR")],
+                links=[("Report", f"https://icap.ac.cr/{n}")],
+                organizations=[workflows.Organization(role="organizer", partner=people.icap)]))
+            move_to(item, ItemState.PUBLISHED, people.editor)
+    counts = []
+    for limit in (2, 8):
+        anon.get("/api/v1/search", {"q": "budget", "limit": limit, "partner": "icap"})  # warm the kept labels
+        with CaptureQueriesContext(connection) as captured:
+            body = anon.get("/api/v1/search", {"q": "budget", "limit": limit, "partner": "icap"}).json()
+        assert len(body["results"]) == limit
+        assert body["results"][0]["item"]["countries"] and body["results"][0]["item"]["links"]
+        counts.append(len(captured))
+    assert counts[0] == counts[1], counts
 
 
 def test_search_needs_words(anon, db):

@@ -118,9 +118,11 @@ CARD_FIELDS = ("kind", "event_type", "title", "slug", "language", "state", "go_l
                "date_precision", "published_on", "sort_date", "partner__acronym")
 
 
-def search(query: str, filters=None, *, page: int = 1, size: int = 20, cards: bool = False) -> Results:
+def search(query: str, filters=None, *, page: int = 1, size: int = 20, cards: bool = False, prepare=None) -> Results:
     """Hits ranked by relevance, with snippets, and facet counts over the live matches (filters applied).
     `cards`: the hits' items hold only what the search page's cards show (CARD_FIELDS and the event days);
+    `prepare`: a function that readies the hits' queryset for what the caller reads (the API passes its
+    with_details, so a page of hits loads its related rows in a fixed number of queries);
     otherwise what a listing shows (``for_listing``).
 
     Exact up to CANDIDATES matches; beyond, see the module's docstring. Ranking: see `_ranked`."""
@@ -139,7 +141,9 @@ def search(query: str, filters=None, *, page: int = 1, size: int = 20, cards: bo
         snippets = engine.snippets(words, languages, ids)
         # By primary key alone, live checked here: with state in the query, SQLite may walk a state index instead.
         items = Item.objects.filter(pk__in=ids)
-        if cards:
+        if prepare is not None:
+            items = prepare(items)
+        elif cards:
             items = items.select_related("partner").prefetch_related("days").only(*CARD_FIELDS)
         else:
             items = items.for_listing().defer("body", "body_html")  # the long texts: a hit shows the snippet instead
