@@ -197,6 +197,27 @@ def test_a_claim_walks_an_index_instead_of_sorting_the_pending_rows(edition, edi
                 assert "Sort" not in plan, plan
 
 
+@pytest.mark.postgres_only
+def test_a_large_send_refreshes_the_outbox_statistics(edition, editor, monkeypatch):
+    """With autovacuum off or behind, the planner thought a million-row outbox nearly empty and chose a plan
+    that sorted every pending row at each claim. A large send analyzes the table as it queues."""
+    from django.db import connection
+
+    from partnerpost.mailing import outbox
+
+    monkeypatch.setattr(outbox, "ANALYZE_AFTER", 5)
+    _subscribers(6)
+
+    def analyzed():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_stats WHERE tablename = 'mailing_delivery' AND attname = 'status'")
+            return cursor.fetchone()[0]
+
+    assert analyzed() == 0
+    send_edition(editor, edition)
+    assert analyzed() == 1
+
+
 def test_recipients_get_their_language(edition, editor, smtp):
     from partnerpost.editions import workflows
 
