@@ -203,3 +203,15 @@ def test_search_page_links(client, mixed):
     assert f'href="?q={WORD}&amp;kind=event"' in page  # the year chosen, clicked again
     assert f'href="?q={WORD}&amp;kind=event&amp;year=2021&amp;partner=icap"' in page
     assert f'href="{mixed[0].get_absolute_url()}"' in page
+
+
+def test_facet_labels_and_links_are_escaped_in_the_sidebar(client, mixed, people):
+    """The sidebar is written outside the template engine: every label and link must still be escaped."""
+    theme = Theme.objects.get(slug="digital-government")
+    theme.name = 'Digital <script>alert("x")</script> & more'
+    theme.save()
+    page = client.get(f"/search/?q={WORD}&kind=event").content.decode()
+    sidebar = page[page.index('class="sidebar"'):page.index('aria-labelledby="results-heading"')]
+    assert "<script>" not in sidebar and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; more" in sidebar
+    assert f'href="?q={WORD}&amp;kind=event&amp;theme=digital-government"' in sidebar  # links: & written &amp;
+    assert sidebar.count('<section class="facet">') == sidebar.count("</section>") >= 3
