@@ -7,6 +7,7 @@ from django.utils.formats import localize, number_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from partnerpost.content.display import event_dates, item_date
 from partnerpost.content.filters import FACETS, ItemFilters
 from partnerpost.network.pagecache import for_anonymous
 
@@ -48,7 +49,7 @@ def search(request):
         hit.url = address.replace("__slug__", hit.item.slug)
     return render(request, "discovery/search.html", {
         "q": query, "results": results, "page": page, "editions": editions, "facets": facets, "query": params.urlencode(),
-        "sidebar": _sidebar(facets),
+        "sidebar": _sidebar(facets), "cards": _cards(results.hits),
         # Beyond CANDIDATES matches the engine stops counting: say "10,000+", not the partial count.
         "capped_total": number_format(engine.query.CANDIDATES, force_grouping=True) if results.capped else "",
     })
@@ -66,3 +67,24 @@ def _sidebar(facets) -> str:
                          f'<span class="count">{escape(localize(o["count"]))}</span></li>')
         parts.append("</ul>\n    </section>\n    ")
     return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
+
+
+def _cards(hits) -> str:
+    """The result cards, written here for the same reason as the sidebar (twenty cards of a dozen values)."""
+    parts = []
+    for hit in hits:
+        item = hit.item
+        kind = escape(item.kind)
+        tag = item.get_event_type_display() if item.event_type else item.get_kind_display()
+        when = event_dates(item) if item.kind == "event" else item_date(item)
+        language = escape(item.language)
+        parts.append(
+            f'<article class="card card-{kind}">\n'
+            f'        <p class="card-meta"><span class="tag tag-{kind}">{escape(tag)}</span> '
+            f'<span class="card-partner">{escape(item.partner.acronym)}</span> · {escape(when)}</p>\n'
+            f'        <h3 class="card-title" lang="{language}" dir="auto"><a href="{escape(hit.url)}">{escape(item.title)}</a></h3>\n'
+            # The snippet is the engine's: the item's text escaped, with only its own highlight marks added.
+            f'        <p class="card-summary snippet" lang="{language}" dir="auto">{hit.snippet}</p>\n'
+            "      </article>\n    "
+        )
+    return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped; the snippet comes escaped
