@@ -331,6 +331,8 @@ class Item(models.Model):
             models.Index(fields=["state", "kind", "sort_date"]),
             # the archive and partner pages: published items, newest first, read in index order
             models.Index(fields=["state", "sort_date", "id"], name="content_item_listing_idx"),
+            # the feeds: published items, most recently published first, read in index order
+            models.Index(fields=["state", "first_published_at", "id"], name="content_item_feed_idx"),
             # the minute-by-minute look for items whose publishing window just opened or closed
             models.Index(fields=["go_live_at"], condition=Q(go_live_at__isnull=False), name="content_item_go_live_idx"),
             models.Index(fields=["expire_at"], condition=Q(expire_at__isnull=False), name="content_item_expire_idx"),

@@ -12,6 +12,7 @@ from partnerpost.content.models import Country, Item, Theme
 from partnerpost.editions import workflows as edition_workflows
 from partnerpost.editions.models import Edition
 from tests.factories import make_item, make_partner, move_to, published
+from tests.plans import assert_read_in_index_order
 
 
 def _titles(response):
@@ -183,18 +184,8 @@ def test_the_item_list_walks_the_listing_index_instead_of_sorting(anon, people):
     listing = [q["sql"] for q in captured.captured_queries if "ORDER BY" in q["sql"] and '"content_item"."sort_date"' in q["sql"]
                and q["sql"].lstrip().upper().startswith("SELECT")]
     assert len(listing) == 2, [q["sql"] for q in captured.captured_queries]
-    with connection.cursor() as cursor:
-        for sql in listing:
-            if connection.vendor == "sqlite":
-                cursor.execute("EXPLAIN QUERY PLAN " + sql)
-                plan = " | ".join(str(row[-1]) for row in cursor.fetchall())
-                assert "TEMP B-TREE" not in plan, plan
-            else:
-                cursor.execute("SET LOCAL enable_sort = off")
-                cursor.execute("SET LOCAL enable_seqscan = off")
-                cursor.execute("EXPLAIN " + sql)
-                plan = " | ".join(row[0] for row in cursor.fetchall())
-                assert "Sort" not in plan, plan
+    for sql in listing:
+        assert_read_in_index_order(sql)
 
 
 def test_event_pages_walk_every_event_once_in_order(anon, people):

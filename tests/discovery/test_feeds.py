@@ -7,6 +7,7 @@ import pytest
 from partnerpost.content.enums import ItemKind, ItemState
 from partnerpost.content.models import Country, Theme
 from tests.factories import make_item
+from tests.plans import assert_read_in_index_order
 
 
 @pytest.fixture
@@ -101,3 +102,17 @@ def test_editions_feed_and_robots_and_sitemap(client, catalogue):
     assert "Disallow: /workspace/" in robots and "Sitemap: http://testserver/sitemap.xml" in robots
     sitemap = client.get("/sitemap.xml").content.decode()
     assert f"http://testserver{catalogue['live'].get_absolute_url()}" in sitemap
+
+
+@pytest.mark.parametrize("url", ["/feeds/items.rss", "/feeds/partner/icap.rss"])
+def test_feeds_read_items_in_index_order(client, catalogue, url):
+    """At a million items, sorting every live item by publication time took seconds per feed request."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    listing = [q["sql"] for q in captured.captured_queries
+               if q["sql"].startswith("SELECT") and 'ORDER BY "content_item"."first_published_at" DESC' in q["sql"]]
+    assert len(listing) == 1, [q["sql"] for q in captured.captured_queries]
+    assert_read_in_index_order(listing[0])
