@@ -48,7 +48,7 @@ def search(request):
     for hit in results.hits:
         hit.url = address.replace("__slug__", hit.item.slug)
     return render(request, "discovery/search.html", {
-        "q": query, "results": results, "page": page, "editions": editions, "facets": facets, "query": params.urlencode(),
+        "q": query, "results": results, "page": page, "editions": editions, "query": params.urlencode(),
         "sidebar": _sidebar(facets), "cards": _cards(results.hits),
         # Beyond CANDIDATES matches the engine stops counting: say "10,000+", not the partial count.
         "capped_total": number_format(engine.query.CANDIDATES, force_grouping=True) if results.capped else "",

@@ -121,9 +121,9 @@ CARD_FIELDS = ("kind", "event_type", "title", "slug", "language", "state", "go_l
 def search(query: str, filters=None, *, page: int = 1, size: int = 20, cards: bool = False, prepare=None) -> Results:
     """Hits ranked by relevance, with snippets, and facet counts over the live matches (filters applied).
     `cards`: the hits' items hold only what the search page's cards show (CARD_FIELDS and the event days);
-    `prepare`: a function that readies the hits' queryset for what the caller reads (the API passes its
-    with_details, so a page of hits loads its related rows in a fixed number of queries);
-    otherwise what a listing shows (``for_listing``).
+    otherwise what a listing shows (``for_listing``). `prepare`, when given, replaces both: a function that
+    readies the hits' queryset for what the caller reads (the API passes its with_details, so a page of hits
+    loads its related rows in a fixed number of queries).
 
     Exact up to CANDIDATES matches; beyond, see the module's docstring. Ranking: see `_ranked`."""
     words = terms(query)
