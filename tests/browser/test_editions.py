@@ -1,6 +1,7 @@
 """An editor composes, reorders, previews and publishes an edition in headless Chromium."""
 
 import pytest
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -66,7 +67,7 @@ def test_editor_composes_reorders_and_publishes(browser, live_server, settings):
     browser.execute_script(
         DRAG, s.find(f"#entry-{bulletin.pk}"), s.find(f".entry-list[data-section-id='{icap.pk}']"), s.find(f"#entry-{first_icap.pk}")
     )
-    WebDriverWait(browser, 10).until(lambda d: d.find_element(By.ID, "order-status").text == "New order saved.")
+    WebDriverWait(browser, 10, ignored_exceptions=(StaleElementReferenceException,)).until(lambda d: d.find_element(By.ID, "order-status").text == "New order saved.")
     assert dict(_order(edition))["ICAP"][0] == "EROPA Bulletin Volume 41"
     s.shot("11-composer-reordered")
 

@@ -211,7 +211,7 @@ def test_archive_filters_update_results_in_place(browser, live_server):
     browser.execute_script("window.notReloaded = true")
     s.find("select[name='partner'] option[value='respa']").click()
     WebDriverWait(browser, 10).until(lambda d: "partner=respa" in d.current_url)
-    WebDriverWait(browser, 10).until(lambda d: d.find_element(By.CSS_SELECTOR, ".results-count").text == "7 items")
+    WebDriverWait(browser, 10, ignored_exceptions=(StaleElementReferenceException,)).until(lambda d: d.find_element(By.CSS_SELECTOR, ".results-count").text == "7 items")
     assert browser.execute_script("return window.notReloaded") is True
     titles = [a.text for a in browser.find_elements(By.CSS_SELECTOR, ".card-title a")]
     assert "ReSPA's 10th Anniversary" in titles and "EROPA Bulletin Volume 41" not in titles

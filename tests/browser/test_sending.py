@@ -26,7 +26,13 @@ SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "13"
 
 
 def _count(browser, name) -> str:
-    return browser.find_element(By.CSS_SELECTOR, f"#desk-status dd[data-count='{name}']").text
+    """The figure as shown now. Read in one script call: the desk replaces its status block as the
+    send moves on, so a found element can go stale before its text is read."""
+    found = browser.execute_script(
+        "const el = document.querySelector(arguments[0]); return el ? el.innerText.trim() : '';",
+        f"#desk-status dd[data-count='{name}']",
+    )
+    return found or "0"
 
 
 def test_editor_tests_schedules_and_watches_a_send(browser, live_server, settings, smtp, axe_source):
