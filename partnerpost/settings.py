@@ -211,6 +211,8 @@ LANGUAGES = [
     ("ru", _("Russian")),
 ]
 LOCALE_PATHS = [BASE_DIR / "partnerpost" / "locale"]
+#: Number and date formats that amend Django's per language (partnerpost/formats/<language>/formats.py).
+FORMAT_MODULE_PATH = ["partnerpost.formats"]
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

@@ -1,5 +1,7 @@
 import pytest
 from django.test import Client
+from django.utils import translation
+from django.utils.formats import number_format
 
 from partnerpost.discovery.search import query
 from tests.discovery.test_search import _publish
@@ -32,3 +34,12 @@ def test_search_page_says_plus_when_the_engine_stopped_counting(three_matches, m
     monkeypatch.setattr(query, "CANDIDATES", 2)
     assert _heading(Client().get("/search/", {"q": "forum", "kind": "news"})) == "2+ results for “forum”"
 
+
+
+@pytest.mark.parametrize("language, shown", [
+    ("en", "10,000"), ("fr", "10\xa0000"), ("es", "10\xa0000"), ("ru", "10\xa0000"), ("ar", "10.000"), ("zh-hans", "10000"),
+])
+def test_the_capped_count_is_grouped_in_every_language(language, shown):
+    # How the search page writes CANDIDATES when it stopped counting. Arabic had no grouping ("10000").
+    with translation.override(language):
+        assert number_format(query.CANDIDATES, force_grouping=True) == shown
