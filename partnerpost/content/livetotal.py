@@ -89,11 +89,29 @@ def _stored(pk) -> tuple | None:
 
 # Signal handlers (connected in ContentConfig.ready) ---------------------------------------------------
 
+def _locked_first(instance) -> tuple | None:
+    """The item's stored (state, go_live_at, expire_at), or None for a new item. Inside a transaction, when the
+    change may involve a published item, the total's lock is taken first, before the item's row is written,
+    and the stored values are read again under it.
+
+    Saves that locked the item's row first and the total second could deadlock: a transaction saving items B
+    then A holds the total and waits for A, while another saving A holds A and waits for the total; PostgreSQL
+    then fails one of them. With the total always taken first, the second waits its turn. (Outside a
+    transaction each statement commits alone and holds nothing.)"""
+    stored = _stored(instance.pk) if instance.pk is not None else None
+    involved = ItemState.PUBLISHED in (instance.state, stored and stored[0])
+    if involved and transaction.get_connection().in_atomic_block:
+        _locked_row()
+        if stored is not None:
+            stored = _stored(instance.pk)
+    return stored
+
+
 def before_save(sender, instance, raw=False, update_fields=None, **kwargs):
     if update_fields is not None and not set(update_fields) & set(FIELDS):
         instance._live_before = False  # this save cannot change the total
         return
-    instance._live_before = _stored(instance.pk) if instance.pk is not None else None
+    instance._live_before = _locked_first(instance)
 
 
 def after_save(sender, instance, update_fields=None, **kwargs):
@@ -105,7 +123,7 @@ def after_save(sender, instance, update_fields=None, **kwargs):
 
 
 def before_delete(sender, instance, **kwargs):
-    instance._live_before = _stored(instance.pk)
+    instance._live_before = _locked_first(instance)
 
 
 def after_delete(sender, instance, **kwargs):

@@ -207,3 +207,61 @@ def test_without_a_kept_row_the_archive_queues_the_recount_and_counts_a_bounded_
     page = client.get("/items/")
     assert page.context["page"].paginator.count == 2  # the first MISSING_TOTAL_LIMIT + 1 rows
     assert DBTaskResult.objects.filter(task_path="partnerpost.content.tasks.recount_live_total").count() == 1
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_two_transactions_saving_the_same_live_items_do_not_deadlock(people):
+    """One transaction saves live item B then live item A; another saves A meanwhile. When each save locked its
+    item's row before the total's, the second held A and waited for the total, the first held the total and
+    waited for A: PostgreSQL broke the deadlock by failing one of them. The total's row is now locked first."""
+    import threading
+    import time
+
+    from django.db import connections
+
+    a, b = published(people.icap, title="Item A"), published(people.icap, title="Item B")
+    livetotal.recount()
+    first_holds_total, errors = threading.Event(), []
+
+    def first():
+        try:
+            with transaction.atomic():
+                Item.objects.get(pk=b.pk).save()  # holds the total's row from here to the commit
+                first_holds_total.set()
+                # Wait until the other transaction is blocked on a lock, then save A.
+                for _ in range(200):
+                    with connection.cursor() as cursor:
+                        # pg_locks, not pg_stat_activity: the latter is read once per transaction.
+                        cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
+                        if cursor.fetchone()[0]:
+                            break
+                    time.sleep(0.05)
+                else:
+                    errors.append("the second transaction never waited")
+                Item.objects.get(pk=a.pk).save()
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(f"first: {error!r}")
+        finally:
+            connections.close_all()
+
+    def second():
+        first_holds_total.wait(10)
+        try:
+            with transaction.atomic():
+                item = Item.objects.get(pk=a.pk)
+                item.title = "Item A, edited"
+                item.save()
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(f"second: {error!r}")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert not errors, "\n".join(errors)
+    assert Item.objects.get(pk=a.pk).title == "Item A, edited"
+    assert_right(2 + Item.objects.published().exclude(pk__in=[a.pk, b.pk]).count())
