@@ -165,12 +165,29 @@ def create_backup(path, *, alias: str = DEFAULT_DB_ALIAS, log=print) -> dict:
     return manifest
 
 
+def _checked_members(archive: tarfile.TarFile, path: Path) -> list[tarfile.TarInfo]:
+    """The archive's members, refused unless each is a plain file or folder with a relative path that stays
+    inside the folder it is unpacked into. A backup never holds links or devices; a hostile archive might."""
+    members = archive.getmembers()
+    for member in members:
+        parts = Path(member.name).parts
+        if not (member.isfile() or member.isdir()):
+            raise BackupError(f"{path} holds {member.name!r}, which is not a plain file or folder: refused, nothing restored.")
+        if member.name.startswith(("/", "\\")) or ".." in parts or (parts and ":" in parts[0]):
+            raise BackupError(f"{path} holds {member.name!r}, a path outside the archive's folder: refused, nothing restored.")
+    return members
+
+
 def _read_archive(path: Path, into: Path) -> dict:
     if not path.is_file():
         raise BackupError(f"{path} does not exist or is not a file.")
     try:
         with tarfile.open(path, "r:*") as archive:
-            archive.extractall(into, filter="data")  # refuses absolute paths, .. and links out of the folder
+            members = _checked_members(archive, path)
+            if hasattr(tarfile, "data_filter"):  # Python 3.11.4 and later: the library's own checks as well
+                archive.extractall(into, members=members, filter="data")
+            else:  # Debian 12's Python 3.11.2 has no extraction filters: the members were checked above
+                archive.extractall(into, members=members)
     except (tarfile.TarError, OSError, EOFError) as exc:
         raise BackupError(f"{path} is not a readable backup archive ({exc}).") from None
     try:

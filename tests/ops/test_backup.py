@@ -191,3 +191,34 @@ def test_backup_never_overwrites_an_existing_file(db, tmp_path):
     with pytest.raises(CommandError, match=r"old.tar.gz already exists; give a new file name \(nothing was written\).$"):
         call_command("backup", str(existing), stdout=io.StringIO())
     assert existing.read_bytes() == b"previous backup"
+
+
+@pytest.mark.parametrize("hostile, kind", [
+    ("../outside.txt", "file"), ("/tmp/absolute.txt", "file"), ("media/../../escape.txt", "file"),
+    ("media/link", "symlink"), ("media/hard", "hardlink"),
+])
+def test_restore_refuses_hostile_members_before_unpacking_anything(db, tmp_path, hostile, kind, monkeypatch):
+    """Checked by the project itself, so that a Python without tarfile's extraction filters (3.11.0 to 3.11.3,
+    such as Debian 12's 3.11.2) is just as safe."""
+    archive = tmp_path / "hostile.tar.gz"
+    with tarfile.open(archive, "w:gz") as out:
+        manifest = json.dumps({"format": 1, "files": {}}).encode()
+        out.addfile(_member("manifest.json", len(manifest)), io.BytesIO(manifest))
+        member = _member(hostile, 4)
+        if kind == "symlink":
+            member.type, member.linkname, member.size = tarfile.SYMTYPE, "/etc/passwd", 0
+        elif kind == "hardlink":
+            member.type, member.linkname, member.size = tarfile.LNKTYPE, "manifest.json", 0
+        out.addfile(member, io.BytesIO(b"evil") if kind == "file" else None)
+    for filters in (True, False):
+        if not filters:  # as on a Python without extraction filters
+            monkeypatch.delattr(tarfile, "data_filter", raising=False)
+        with pytest.raises(CommandError, match=rf"holds '{hostile}', .*: refused, nothing restored.$"):
+            call_command("restore", str(archive), stdout=io.StringIO())
+    assert not (tmp_path.parent / "outside.txt").exists() and not Path("/tmp/absolute.txt").exists()
+
+
+def _member(name, size):
+    member = tarfile.TarInfo(name)
+    member.size = size
+    return member
