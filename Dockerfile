@@ -13,10 +13,13 @@ COPY pyproject.toml README.md LICENSE /src/
 COPY partnerpost /src/partnerpost
 RUN /opt/venv/bin/pip install --no-deps /src
 
-# ---- runtime stage: the environment, Pango for the print PDF, a user without privileges ----
+# ---- runtime stage: the environment, Pango for the print PDF, the PostgreSQL client for `partnerpost backup`
+# and `restore` (pg_dump and pg_restore; Debian 12's are version 15, the compose file's server), a user without
+# privileges ----
 FROM python:3.11-slim-bookworm AS runtime
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
+    postgresql-client \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 partnerpost \
  && useradd --system --uid 10001 --gid partnerpost --home-dir /srv/partnerpost --shell /usr/sbin/nologin partnerpost \
@@ -41,6 +44,6 @@ USER partnerpost
 WORKDIR /srv/partnerpost
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s \
-  CMD python -c "import urllib.request as u; u.urlopen('http://127.0.0.1:8000/healthz', timeout=4)" || exit 1
+  CMD python -c "import os, urllib.request as u; u.urlopen('http://127.0.0.1:%s/healthz' % os.environ.get('PORT', '8000'), timeout=4)" || exit 1
 ENTRYPOINT ["partnerpost-entrypoint"]
 CMD ["partnerpost", "serve", "--no-collectstatic"]
