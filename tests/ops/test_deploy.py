@@ -78,6 +78,8 @@ def test_the_images_collectstatic_step_works_in_production_mode(tmp_path):
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert "SECRET_KEY=collectstatic-only-not-a-secret-0123456789abcdef ALLOWED_HOSTS=build DEBUG=false" in dockerfile
     assert "USER partnerpost" in dockerfile and dockerfile.count("FROM python:3.11-slim-bookworm") == 2
+    # `partnerpost backup` and `restore` on PostgreSQL run pg_dump and pg_restore: the runtime stage has them.
+    assert "postgresql-client" in dockerfile.split("AS runtime", 1)[1]
     done = subprocess.run([sys.executable, "-m", "partnerpost", "collectstatic", "--noinput", "--verbosity", "0"],
                           env=env, cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
