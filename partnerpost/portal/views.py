@@ -1,5 +1,6 @@
 import datetime as dt
 import logging
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import Http404
@@ -26,8 +27,12 @@ from .structured import as_script, item_jsonld
 logger = logging.getLogger(__name__)
 
 
-def _page(request, queryset, size=None):
-    paginator = CachedCountPaginator(queryset, size or settings.ARCHIVE_PAGE_SIZE, key=request.get_full_path())
+def _page(request, queryset, form=None, size=None):
+    """The requested page; the total is kept per list, which is the page's path and the form's valid filters.
+    Nothing else in the address counts: a new unknown parameter (a crawler's, a tracking tag) or an invalid
+    value does not make the total be counted again."""
+    filters = sorted((name, str(value)) for name, value in (form.filters() if form is not None else {}).items())
+    paginator = CachedCountPaginator(queryset, size or settings.ARCHIVE_PAGE_SIZE, key=f"{request.path}?{urlencode(filters)}")
     return paginator.get_page(request.GET.get("page"))
 
 
@@ -77,7 +82,7 @@ def archive(request):
         form.is_valid()
     items = form.apply(Item.objects.published()).for_listing().order_by("-sort_date", "-id")
     if form.filters():
-        page = _page(request, items)  # a filtered total: counted once per content version (network.paging)
+        page = _page(request, items, form)  # a filtered total: counted once per content version (network.paging)
     else:
         page = KnownCountPaginator(items, settings.ARCHIVE_PAGE_SIZE, count=_live_total(items)).get_page(
             request.GET.get("page"))
@@ -96,7 +101,7 @@ def events(request, past=False):
         form.is_valid()
     published = form.apply(Item.objects.published()).for_listing()
     items = published.past() if past else published.upcoming()
-    page = _page(request, items)
+    page = _page(request, items, form)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -188,6 +188,24 @@ def test_a_filtered_archive_still_counts_its_own_total(base, client):
     assert len(_item_counts(queries.captured_queries)) == 1
 
 
+def test_a_filtered_total_is_not_counted_again_for_other_parameters(base, client):
+    """Kept per list and valid filters: a new unknown parameter, an invalid filter value, the filters in another
+    order or another page reuse it. The same filters on another list (upcoming events) are a different total.
+    Signed in, so no page is answered from the page cache (which drops unknown parameters for anonymous readers)."""
+    client.force_login(base.editor)
+    addresses = ["/items/?partner=icap", "/items/?partner=icap&x=1", "/items/?x=2&partner=icap&page=2",
+                 "/items/?partner=icap&kind=nonsense", "/items/?kind=news&partner=icap", "/items/?partner=icap&kind=news&y=3"]
+    counted = []
+    for address in addresses:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(address).status_code == 200
+        counted.append(len(_item_counts(queries.captured_queries)))
+    assert counted == [1, 0, 0, 0, 1, 0]
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/events/?partner=icap")
+    assert len(_item_counts(queries.captured_queries)) == 1
+
+
 def test_the_archive_follows_a_publication_with_no_count(base, client):
     people = base
     move_to(_draft(people), ItemState.PUBLISHED, people.editor)
