@@ -77,21 +77,48 @@ def bump_version(**kwargs) -> None:
         cache.set(VERSION_KEY, 1, None)
 
 
+#: How many items a kept total counts at most. Beyond it the list says "10,000+" and its pages stop there:
+#: counting every item of a broad filter (a theme, a region) at a million items took seconds, and that count ran
+#: again whenever the content changed.
+COUNT_CAP = 10_000
+
+
 class CachedCountPaginator(Paginator):
-    def __init__(self, object_list, per_page, *, key: str, **kwargs):
+    """Counts at most `cap` items (and one more, to know there are more), once per content version and list.
+    When there are more, `capped` is true, `count` is `cap` and the pages end at `cap` items."""
+
+    def __init__(self, object_list, per_page, *, key: str, cap: int | None = None, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         path, _sep, query = key.partition("?")
         parts = sorted(p for p in query.split("&") if p and not p.startswith("page="))
         self._key = hashlib.sha1(f"{path}?{'&'.join(parts)}".encode()).hexdigest()
+        self.cap = COUNT_CAP if cap is None else cap
+
+    @cached_property
+    def _counted(self) -> int:
+        """Up to cap + 1."""
+        key = f"count:{current_version()}:{self.cap}:{self._key}"
+        total = cache.get(key)
+        if total is None:
+            # Unordered and limited: the database stops after cap + 1 rows instead of counting them all.
+            total = self.object_list.order_by()[: self.cap + 1].count()
+            cache.set(key, total, COUNT_SECONDS)
+        return total
 
     @cached_property
     def count(self) -> int:
-        key = f"count:{current_version()}:{self._key}"
-        total = cache.get(key)
-        if total is None:
-            total = super().count
-            cache.set(key, total, COUNT_SECONDS)
-        return total
+        return min(self._counted, self.cap)
+
+    @property
+    def capped(self) -> bool:
+        return self._counted > self.cap
+
+    @property
+    def cap_label(self) -> str:
+        """The cap as the active language writes a number, with its digit groups: "10,000", "10 000"."""
+        from django.utils.formats import number_format
+
+        return number_format(self.cap, force_grouping=True)
 
 
 class KnownCountPaginator(Paginator):

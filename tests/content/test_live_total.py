@@ -283,3 +283,42 @@ def test_two_transactions_saving_the_same_live_items_do_not_deadlock(people):
     assert not errors, "\n".join(errors)
     assert Item.objects.get(pk=a.pk).title == "Item A, edited"
     assert_right(2 + Item.objects.published().exclude(pk__in=[a.pk, b.pk]).count())
+
+
+def test_a_broad_filter_counts_up_to_the_cap_and_says_so(base, client, settings, monkeypatch):
+    """Beyond COUNT_CAP the filtered total is not counted: the query stops at cap + 1 rows, the heading says
+    "2+ items" and the pages end at the cap. Below it, the exact figure."""
+    from partnerpost.network import paging
+
+    people = base
+    settings.ARCHIVE_PAGE_SIZE = 1
+    monkeypatch.setattr(paging, "COUNT_CAP", 2)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/items/?partner=icap")  # three live ICAP items
+    [count] = _item_counts(queries.captured_queries)
+    assert "LIMIT 3" in count.upper()
+    paginator = page.context["page"].paginator
+    assert (paginator.capped, paginator.count, paginator.num_pages) == (True, 2, 2)
+    assert '<h2 id="results-heading" class="results-count">2+ items</h2>' in page.content.decode()
+    assert "Page 1 of 2" in page.content.decode()
+    # Asked for a page beyond the cap: the last one it offers.
+    assert client.get("/items/?partner=icap&page=3").context["page"].number == 2
+    # Exact below the cap; an event list says events.
+    published(people.eropa, title="EROPA only")
+    assert "1 item<" in client.get("/items/?partner=eropa").content.decode()
+    for _ in range(3):
+        published(people.icap, kind=ItemKind.EVENT, start_date=dt.date(2020, 5, 1), title="A past event")
+    events = client.get("/events/past/?partner=icap").content.decode()
+    assert '<h2 id="results-heading" class="results-count">2+ events</h2>' in events
+
+
+@pytest.mark.parametrize("language, heading", [
+    ("fr", "Plus de 10\xa0000 contenus"), ("es", "Más de 10\xa0000 contenidos"), ("ar", "10.000 مادة أو أكثر"),
+    ("zh-hans", "10000个以上条目"), ("ru", "Более 10\xa0000 материалов"),
+])
+def test_the_capped_heading_in_every_language(base, client, monkeypatch, language, heading):
+    from partnerpost.network import paging
+
+    monkeypatch.setattr(paging.CachedCountPaginator, "capped", property(lambda self: True))
+    page = client.get(f"/{language}/items/?partner=icap").content.decode()
+    assert f'class="results-count">{heading}</h2>' in page
