@@ -71,11 +71,11 @@ class ItemFilters:
         if self.partner:
             queryset = queryset.filter(partner__slug=self.partner)
         if self.theme:
-            queryset = queryset.filter(themes__slug=self.theme)
+            queryset = queryset.with_theme(self.theme)
         if self.region:
             queryset = queryset.in_region(self.region)
         if self.country:
-            queryset = queryset.filter(countries__code=self.country.upper()).distinct()
+            queryset = queryset.in_country(self.country)
         if self.language:
             queryset = queryset.filter(language=self.language)
         if self.year:

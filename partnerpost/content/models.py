@@ -194,9 +194,20 @@ class ItemQuerySet(models.QuerySet):
         return self.events().filter(end_date__lt=today, start_date__lt=today).order_by("-start_date", "title")
 
     def in_region(self, code: str):
+        # A join and DISTINCT, not "id IN (...)": with a region as wide as Asia, walking the listing and probing
+        # the tags finds a page sooner (measured at a million items; "id IN" was 2-5 times slower here).
         return self.filter(
             Q(regions__code__in=m49.descendants(code)) | Q(countries__code__in=m49.countries_in(code))
         ).distinct()
+
+    def with_theme(self, slug: str):
+        """Items with the theme, as "id IN (the theme's items)", not a join: no row repeated, and the count can
+        start from the theme's tags instead of walking every item (at a million items, 1.6 s to 0.2 s on SQLite)."""
+        return self.filter(pk__in=Item.themes.through.objects.filter(theme__slug=slug).values("item_id"))
+
+    def in_country(self, code: str):
+        """Items tagged with the country (an ISO code, any case), as "id IN (...)": see with_theme (and no DISTINCT)."""
+        return self.filter(pk__in=Item.countries.through.objects.filter(country_id=code.upper()).values("item_id"))
 
     def for_listing(self):
         """Everything a list of item cards shows, in a fixed number of queries."""

@@ -33,3 +33,32 @@ def test_applied_to_items(db):
         assert column in sql
     assert str(ItemFilters().apply(Item.objects.all()).query) == str(Item.objects.all().query)
     assert not ItemFilters(year="abc").apply(Item.objects.all()).exists()
+
+
+def test_theme_and_country_filters_find_each_item_once_and_start_from_the_tags(people):
+    """As "id IN (the tagged items)": an item with the theme (or country) once, however it is tagged, and on
+    SQLite the count starts from the tags instead of walking every item (1.6 s at a million items)."""
+    from django.db import connection
+
+    from partnerpost.content.models import Country, Theme
+    from tests.factories import published
+
+    digital, other = Theme.objects.create(name="Digital", slug="digital"), Theme.objects.create(name="Other", slug="other")
+    tagged = published(people.icap, title="Tagged")
+    tagged.themes.set([digital, other])
+    tagged.countries.set(Country.objects.filter(code__in=["CR", "PH"]))
+    published(people.icap, title="Untagged")
+    live = Item.objects.published()
+    assert [i.title for i in ItemFilters(theme="digital").apply(live)] == ["Tagged"]
+    assert [i.title for i in ItemFilters(country="ph").apply(live)] == ["Tagged"]
+    assert [i.title for i in ItemFilters(theme="digital", country="CR").apply(live)] == ["Tagged"]
+    assert not ItemFilters(theme="missing").apply(live).exists()
+    if connection.vendor == "sqlite":
+        for filters in (ItemFilters(theme="digital"), ItemFilters(country="PH")):
+            sql, params = filters.apply(live).order_by()[:10001].values("pk").query.sql_with_params()
+            with connection.cursor() as cursor:
+                cursor.execute(f"EXPLAIN QUERY PLAN SELECT count(*) FROM ({sql}) s", params)
+                plan = " | ".join(str(row[-1]) for row in cursor.fetchall())
+            # Each item looked up by its id (with the state index or the table itself), ids from the tags' list.
+            item_step = next(step for step in plan.split(" | ") if step.startswith("SEARCH content_item "))
+            assert "rowid=?)" in item_step and "LIST SUBQUERY" in plan, plan
