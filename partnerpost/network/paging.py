@@ -89,9 +89,8 @@ class CachedCountPaginator(Paginator):
 
     def __init__(self, object_list, per_page, *, key: str, cap: int | None = None, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
-        path, _sep, query = key.partition("?")
-        parts = sorted(p for p in query.split("&") if p and not p.startswith("page="))
-        self._key = hashlib.sha1(f"{path}?{'&'.join(parts)}".encode()).hexdigest()
+        # `key` names the list (the caller leaves out the page number and anything that does not change it).
+        self._key = hashlib.sha1(key.encode()).hexdigest()
         self.cap = COUNT_CAP if cap is None else cap
 
     @cached_property
