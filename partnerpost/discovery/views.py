@@ -8,6 +8,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from partnerpost.content.display import event_dates, item_date
+from partnerpost.content.enums import EventType, ItemKind
 from partnerpost.content.filters import FACETS, ItemFilters
 from partnerpost.network.pagecache import for_anonymous
 
@@ -72,10 +73,12 @@ def _sidebar(facets) -> str:
 def _cards(hits) -> str:
     """The result cards, written here for the same reason as the sidebar (twenty cards of a dozen values)."""
     parts = []
+    # The labels once per page: get_FOO_display() makes its choices hashable again on every call.
+    kinds, event_types = dict(ItemKind.choices), dict(EventType.choices)
     for hit in hits:
         item = hit.item
         kind = escape(item.kind)
-        tag = item.get_event_type_display() if item.event_type else item.get_kind_display()
+        tag = event_types.get(item.event_type, item.event_type) if item.event_type else kinds.get(item.kind, item.kind)
         when = event_dates(item) if item.kind == "event" else item_date(item)
         language = escape(item.language)
         parts.append(

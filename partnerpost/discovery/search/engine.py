@@ -119,6 +119,18 @@ class Matches:
     in_title: set
     counts: dict
 
+    @classmethod
+    def from_row(cls, found, ids, titled, facets) -> Matches:
+        """From the one row both engines' statements return: the number found, then the live candidates'
+        ids, those with every word in the title (each comma-separated) and their facet strings (space-separated).
+        Aggregated into strings by the database, ten thousand candidates cross into Python as four values
+        rather than as ten thousand rows (which cost more than the match itself)."""
+        return cls(found, sorted(_numbers(ids), reverse=True), set(_numbers(titled)), count_facets([facets] if facets else []))
+
+
+def _numbers(joined) -> list[int]:
+    return list(map(int, joined.split(","))) if joined else []
+
 
 _TABLES = {"item": ("discovery_fts", "discovery_entry", "discovery_search", "item_id"),
            "edition": ("discovery_fts_edition", None, "discovery_search_edition", "edition_id")}

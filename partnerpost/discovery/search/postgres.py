@@ -16,7 +16,7 @@ import functools
 from django.db import connection, transaction
 
 from .analysis import _query_stems
-from .engine import _PRESENT_LANGUAGES, HIT_CLOSE, HIT_OPEN, Entry, Matches, _fetch, count_facets
+from .engine import _PRESENT_LANGUAGES, HIT_CLOSE, HIT_OPEN, Entry, Matches, _fetch
 
 #: Content language (its base code) -> PostgreSQL text search configuration (those the server has are used).
 PG_CONFIGS = {
@@ -160,9 +160,9 @@ class PostgresBackend:
         return self._queries[key]
 
     def matches(self, words, tags, languages, now, limit) -> Matches:
-        """One statement: how many rows match (up to `limit` and one; filters are in the tsquery), and for the
-        live ones among the first `limit` found, the id, the facet string (counted by ``count_facets``) and
-        whether the title holds every word."""
+        """One statement, one row: how many rows match (up to `limit` and one; filters are in the tsquery), and
+        for the live ones among the first `limit` found, their ids, those whose title holds every word and their
+        facet strings (counted by ``count_facets``)."""
         query, title = self.queries(words, languages)
         if not query.strip():
             # Every word reduced to nothing (punctuation, stop words such as "_" or "the"): PostgreSQL's
@@ -177,17 +177,15 @@ class PostgresBackend:
             # per query on a small machine: no parallel workers.
             cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL max_parallel_workers_per_gather = 0")
             cursor.execute(
-                f"WITH found AS MATERIALIZED ({found}) SELECT NULL, NULL, count(*) FROM found UNION ALL "
-                "SELECT item_id, facets, (title_document @@ %s::tsquery)::int FROM (SELECT * FROM found LIMIT %s) f "
+                f"WITH found AS MATERIALIZED ({found}) SELECT (SELECT count(*) FROM found), string_agg(item_id::text, ','), "
+                "string_agg(CASE WHEN title_document @@ %s::tsquery THEN item_id::text END, ','), string_agg(facets, ' ') "
+                "FROM (SELECT * FROM found LIMIT %s) f "
                 "WHERE (go_live_at IS NULL OR go_live_at <= %s) AND (expire_at IS NULL OR expire_at > %s)",
                 [query, limit + 1, title, limit, now, now],
             )
-            rows = cursor.fetchall()
+            row = cursor.fetchone()
             cursor.execute("RESET enable_seqscan; RESET max_parallel_workers_per_gather")
-        found_count = next(n for pk, _, n in rows if pk is None)
-        live = sorted((row for row in rows if row[0] is not None), reverse=True)
-        return Matches(found_count, [pk for pk, _, _ in live], {pk for pk, _, titled in live if titled},
-                       count_facets([facets for _, facets, _ in live]))
+        return Matches.from_row(*row)
 
     def texts(self, ids) -> dict:
         if not ids:

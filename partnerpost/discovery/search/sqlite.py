@@ -17,7 +17,7 @@ from __future__ import annotations
 from django.db import connection
 
 from .analysis import _query_stems
-from .engine import _PRESENT_LANGUAGES, HIT_CLOSE, HIT_OPEN, Entry, Matches, _fetch, count_facets
+from .engine import _PRESENT_LANGUAGES, HIT_CLOSE, HIT_OPEN, Entry, Matches, _fetch
 
 SQLITE_TOKENIZER = "porter unicode61 remove_diacritics 2"
 
@@ -96,23 +96,21 @@ class SQLiteBackend:
         return " AND ".join(parts)
 
     def matches(self, words, tags, languages, now, limit) -> Matches:
-        """One statement: how many rows match (up to `limit` and one; filters are in the MATCH), and for the
-        live ones among the newest `limit`, newest first, the id, the facet string and whether the title
-        holds every word (among the newest `limit` title matches, filters aside)."""
+        """One statement, one row: how many rows match (up to `limit` and one; filters are in the MATCH), and
+        for the live ones among the newest `limit`, their ids, those whose title holds every word (among the
+        newest `limit` title matches, filters aside) and their facet strings."""
         found = f"SELECT rowid AS id FROM {self.table} WHERE {self.table} MATCH %s ORDER BY rowid DESC LIMIT %s"
         titled = f"SELECT rowid AS id FROM {self.titles} WHERE {self.titles} MATCH %s ORDER BY rowid DESC LIMIT %s"
-        rows = _fetch(
+        (row,) = _fetch(
             f"WITH found AS MATERIALIZED ({found}), titled AS MATERIALIZED ({titled}) "
-            "SELECT NULL, NULL, count(*) FROM found UNION ALL "
-            f"SELECT e.item_id, e.facets, e.item_id IN titled FROM (SELECT id FROM found ORDER BY id DESC LIMIT %s) f "
-            f"JOIN {self.entries} e ON e.item_id = f.id "
+            "SELECT (SELECT count(*) FROM found), group_concat(e.item_id), "
+            "group_concat(CASE WHEN e.item_id IN titled THEN e.item_id END), group_concat(e.facets, ' ') "
+            # `found` holds the ids newest first (its ORDER BY): the LIMIT keeps the newest, with no sort.
+            f"FROM (SELECT id FROM found LIMIT %s) f JOIN {self.entries} e ON e.item_id = f.id "
             "WHERE (e.go_live_at IS NULL OR e.go_live_at <= %s) AND (e.expire_at IS NULL OR e.expire_at > %s)",
             [self.expression(words, languages, tags), limit + 1, " AND ".join(f'"{word}"' for word in words), limit, limit, now, now],
         )
-        found_count = next(n for pk, _, n in rows if pk is None)
-        live = sorted((row for row in rows if row[0] is not None), reverse=True)
-        return Matches(found_count, [pk for pk, _, _ in live], {pk for pk, _, titled in live if titled},
-                       count_facets([facets for _, facets, _ in live]))
+        return Matches.from_row(*row)
 
     def texts(self, ids) -> dict:
         """{id: (title, body)} for a bounded set of ids."""
