@@ -6,7 +6,8 @@ under one GIN index: the unaccented text through the 'english' and 'simple' conf
 the same Snowball stems as on SQLite, and the facet tags as lexemes beginning with "_" (which
 no query word can produce); beside it a small tsvector of the title alone, kept in the row.
 Snippets are cut with the item's language's configuration. Long columns are kept out of line
-(toast_tuple_target) so reading the facet columns of the matches stays cheap.
+(toast_tuple_target) and the two short ones every candidate reads, the facet string and the title's
+tsvector, in the row (STORAGE MAIN), so reading the matches' rows stays cheap.
 """
 
 from __future__ import annotations
@@ -73,8 +74,9 @@ class PostgresBackend:
                     "document tsvector NOT NULL, title_document tsvector NOT NULL, facets text NOT NULL DEFAULT '') "
                     "WITH (toast_tuple_target = 128)"
                 )
-                # Every candidate row reads it: compressed if need be, but kept in the row, not in TOAST.
-                cursor.execute(f"ALTER TABLE {self.table} ALTER COLUMN title_document SET STORAGE MAIN")
+                # Every candidate row reads them: compressed if need be, but kept in the row, not in TOAST.
+                cursor.execute(f"ALTER TABLE {self.table} ALTER COLUMN title_document SET STORAGE MAIN, "
+                               "ALTER COLUMN facets SET STORAGE MAIN")
                 cursor.execute(f"CREATE INDEX {self.table}_language ON {self.table} (language)")
             else:
                 cursor.execute(f"CREATE TABLE {self.table} ({self.key} bigint PRIMARY KEY, title text NOT NULL, "
