@@ -261,3 +261,33 @@ def test_expired_items_neither_show_nor_count(indexed, people, django_capture_on
     results = search.search("digital")
     assert (_titles(results), results.total) == (["Webinar on digital government"], 1)
     assert results.facets["kind"] == [("event", "Event", 1)] and results.facets["year"] == [("2021", "2021", 1)]
+
+
+@pytest.mark.postgres_only
+def test_the_leaner_query_finds_what_the_exact_form_finds(people, django_capture_on_commit_callbacks):
+    """PostgreSQL asks for each word's English form alone (the exact form only when English drops the word):
+    on texts with stop words, hyphens, accents, numbers and other languages it finds the very same items."""
+    from django.db import connection
+
+    texts = [("en", "The e-government agenda of 2030", "Over the years, accountability and the courts."),
+             ("es", "Gestión pública y capacitación", "Los funcionarios de la administración del Estado."),
+             ("fr", "Réforme de l'État", "Les collectivités territoriales et leurs élus."),
+             ("en", "To be or not to be", "Counting on the number 42 and an e-mail: desk@example.org.")]
+    with django_capture_on_commit_callbacks(execute=True):
+        for language, title, summary in texts:
+            _publish(people.editor, people.icap, language=language, title=title, summary=summary)
+    engine = search.backend()
+    languages = engine.languages()
+    queries = ["the", "to be", "e-government", "government", "accountability", "courts", "capacitacion", "gestión",
+               "etat", "réforme", "2030", "42", "desk@example.org", "over", "élus", "e-mail"]
+    for text in queries:
+        lean, _, exact = engine.queries(search.analysis.terms(text), languages)
+        with connection.cursor() as cursor:
+            found = []
+            for tsquery in (lean, exact):
+                cursor.execute("SELECT array_agg(item_id ORDER BY item_id) FROM discovery_search WHERE document @@ %s::tsquery", [tsquery])
+                found.append(cursor.fetchone()[0])
+        assert found[0] == found[1], (text, lean, exact)
+    # ... and it is leaner: the exact English word is no longer asked for beside its stem.
+    lean, _, exact = engine.queries(["accountability"], languages)
+    assert lean.count("|") == exact.count("|") - 1, (lean, exact)

@@ -141,31 +141,40 @@ class PostgresBackend:
         return [row[0] for row in _fetch(_PRESENT_LANGUAGES.format(table=self.table), [])]
 
     @staticmethod
-    def tsquery(words, languages) -> tuple[str, list]:
-        """Each word, in English or exactly or as one of its stems in the languages present; all words required."""
+    def tsquery(words, languages, exact=False) -> tuple[str, list]:
+        """Each word, in English (or exactly, when English drops it as a stop word) or as one of its stems in the
+        languages present; all words required. To find texts the exact word is not asked for beside its English
+        form: every text holding it holds its English form too (both are indexed from the same words), and one
+        list fewer is one fewer for the index to read and merge (a tenth of a broad word's match). `exact`:
+        ask for it anyway, to mark it in snippets cut in other languages' configurations."""
         parts, params = [], []
         for word in words:
             stems = _query_stems(word, languages)
-            parts.append("(plainto_tsquery('english', unaccent(%s)) || plainto_tsquery('simple', unaccent(%s))"
-                         + " || plainto_tsquery('simple', %s)" * len(stems) + ")")
-            params += [word, word, *stems]
+            if exact:
+                parts.append("(plainto_tsquery('english', unaccent(%s)) || plainto_tsquery('simple', unaccent(%s))"
+                             + " || plainto_tsquery('simple', %s)" * len(stems) + ")")
+                params += [word, word, *stems]
+                continue
+            parts.append("(CASE WHEN numnode(plainto_tsquery('english', unaccent(%s))) > 0 THEN plainto_tsquery('english', unaccent(%s)) "
+                         "ELSE plainto_tsquery('simple', unaccent(%s)) END" + " || plainto_tsquery('simple', %s)" * len(stems) + ")")
+            params += [word, word, word, *stems]
         return " && ".join(parts), params
 
-    def queries(self, words, languages) -> tuple[str, str]:
-        """The tsqueries, worked out once (as text): for the whole text, and for the title alone.
-        Passed on as constants, they are not worked out again for every row."""
+    def queries(self, words, languages) -> tuple[str, str, str]:
+        """The tsqueries, worked out once (as text): to find the texts, for the title alone, and to mark the
+        words in snippets. Passed on as constants, they are not worked out again for every row."""
         key = (tuple(words), tuple(languages))
         if key not in self._queries:
-            query, params = self.tsquery(words, languages)
-            title, title_params = self.tsquery(words, ())
-            self._queries[key] = _fetch(f"SELECT ({query})::text, ({title})::text", [*params, *title_params])[0]
+            parts = [self.tsquery(words, languages), self.tsquery(words, ()), self.tsquery(words, languages, exact=True)]
+            self._queries[key] = _fetch("SELECT " + ", ".join(f"({sql})::text" for sql, _ in parts),
+                                        [param for _, params in parts for param in params])[0]
         return self._queries[key]
 
     def matches(self, words, tags, languages, now, limit) -> Matches:
         """One statement, one row: how many rows match (up to `limit` and one; filters are in the tsquery), and
         for the live ones among the first `limit` found, their ids, those whose title holds every word and their
         facet strings (counted by ``count_facets``)."""
-        query, title = self.queries(words, languages)
+        query, title, _ = self.queries(words, languages)
         if not query.strip():
             # Every word reduced to nothing (punctuation, stop words such as "_" or "the"): PostgreSQL's
             # tsquery is empty, which matches nothing, and combined with a filter it would not even parse.
@@ -200,18 +209,18 @@ class PostgresBackend:
     def snippets(self, words, languages, ids) -> dict:
         if not ids:
             return {}
-        query, _ = self.queries(words, languages)
+        _, _, marks = self.queries(words, languages)
         return dict(_fetch(
             f"SELECT item_id, ts_headline(config::regconfig, body, %s::tsquery, %s) FROM {self.table} WHERE item_id = ANY(%s)",
-            [query, self._HEADLINE, list(ids)],
+            [marks, self._HEADLINE, list(ids)],
         ))
 
     def search_live(self, words, languages, live_sql, live_params, limit):
-        query, _ = self.queries(words, languages)
+        query, _, marks = self.queries(words, languages)
         if not query.strip():
             return []
         return _fetch(
             f"SELECT {self.key}, ts_headline('simple', body, %s::tsquery, %s) FROM {self.table} "
             f"WHERE document @@ %s::tsquery AND {self.key} IN ({live_sql}) ORDER BY ts_rank(document, %s::tsquery) DESC, {self.key} LIMIT %s",
-            [query, self._HEADLINE, query, *live_params, query, limit],
+            [marks, self._HEADLINE, query, *live_params, query, limit],
         )
