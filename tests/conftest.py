@@ -51,6 +51,20 @@ def _test_settings(settings, tmp_path):
     translation.activate(settings.LANGUAGE_CODE)
 
 
+@pytest.fixture(autouse=True)
+def _rate_windows_hold_still(monkeypatch):
+    """Rate limits count in fixed windows (a minute, an hour). A test's requests a few milliseconds apart could
+    still fall on both sides of a window's edge and find the count started again (seen once in CI). The limits'
+    clock stands still at one second past the hour, so every test's requests fall in one window."""
+    import time
+    import types
+
+    from partnerpost.network import ratelimit
+
+    pinned = time.time() // 3600 * 3600 + 1
+    monkeypatch.setattr(ratelimit, "time", types.SimpleNamespace(time=lambda: pinned))
+
+
 @dataclass
 class Personas:
     icap: object
