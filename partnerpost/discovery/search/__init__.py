@@ -12,12 +12,12 @@ Tunables (CANDIDATES, RANK_POOL, TITLE_POOL) live in ``query``: change them ther
 from .analysis import MAX_WORDS, SNOWBALL, fold, stemmed, terms
 from .engine import HIT_CLOSE, HIT_OPEN, Entry, Matches, backend
 from .indexing import edition_row, index_edition, rebuild, refresh, refresh_ids
-from .postgres import PG_CONFIGS, PostgresBackend
+from .postgres import PostgresBackend
 from .query import CANDIDATES, FACET_LABELS, FACETS, RANK_POOL, TITLE_POOL, Hit, Results, search, search_editions
 from .sqlite import SQLITE_TOKENIZER, SQLiteBackend
 
 __all__ = [
-    "CANDIDATES", "FACETS", "FACET_LABELS", "HIT_CLOSE", "HIT_OPEN", "MAX_WORDS", "PG_CONFIGS", "RANK_POOL", "SNOWBALL",
+    "CANDIDATES", "FACETS", "FACET_LABELS", "HIT_CLOSE", "HIT_OPEN", "MAX_WORDS", "RANK_POOL", "SNOWBALL",
     "SQLITE_TOKENIZER", "TITLE_POOL", "Entry", "Hit", "Matches", "PostgresBackend", "Results", "SQLiteBackend", "backend",
     "edition_row", "fold", "index_edition", "rebuild", "refresh", "refresh_ids", "search", "search_editions", "stemmed", "terms",
 ]

@@ -39,6 +39,8 @@ SNOWBALL = {
 }
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+#: Punctuation and white space, each turned into one space (the same length): splits a text into its words.
+PUNCTUATION = str.maketrans({c: " " for c in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~«»“”‘’…–—·¿¡،؛؟\n\t\r"})
 #: Han, kana and hangul: scripts written without spaces between words.
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]+")
 _CJK_LANGUAGES = {"zh", "ja", "ko"}

@@ -5,28 +5,17 @@
 under one GIN index: the unaccented text through the 'english' and 'simple' configurations,
 the same Snowball stems as on SQLite, and the facet tags as lexemes beginning with "_" (which
 no query word can produce); beside it a small tsvector of the title alone, kept in the row.
-Snippets are cut with the item's language's configuration. Long columns are kept out of line
-(toast_tuple_target) and the two short ones every candidate reads, the facet string and the title's
-tsvector, in the row (STORAGE MAIN), so reading the matches' rows stays cheap.
+Long columns are kept out of line (toast_tuple_target) and the two short ones every candidate reads,
+the facet string and the title's tsvector, in the row (STORAGE MAIN), so reading the matches' rows
+stays cheap. Items' snippets are cut in Python (snippets.py); editions' by ts_headline().
 """
 
 from __future__ import annotations
-
-import functools
 
 from django.db import connection, transaction
 
 from .analysis import _query_stems
 from .engine import _PRESENT_LANGUAGES, HIT_CLOSE, HIT_OPEN, Entry, Matches, _fetch
-
-#: Content language (its base code) -> PostgreSQL text search configuration (those the server has are used).
-PG_CONFIGS = {
-    "en": "english", "es": "spanish", "fr": "french", "pt": "portuguese", "ru": "russian", "de": "german",
-    "it": "italian", "ar": "arabic", "hy": "armenian", "eu": "basque", "ca": "catalan", "da": "danish",
-    "nl": "dutch", "fi": "finnish", "el": "greek", "hi": "hindi", "hu": "hungarian", "id": "indonesian",
-    "ga": "irish", "lt": "lithuanian", "ne": "nepali", "nb": "norwegian", "nn": "norwegian", "no": "norwegian",
-    "ro": "romanian", "sr": "serbian", "sv": "swedish", "ta": "tamil", "tr": "turkish", "yi": "yiddish",
-}
 
 # English stemming and exact words, accents removed, as on SQLite (porter + unicode61); plus the
 # item's own language through the same Python Snowball stems as on SQLite (weight C). The stems
@@ -40,21 +29,8 @@ _PG_DOCUMENT = (
 )
 #: The title alone, small enough to stay in the row: tells the candidates whose title holds every word.
 _PG_TITLE_DOCUMENT = "to_tsvector('english', unaccent(s.title)) || to_tsvector('simple', unaccent(s.title))"
-_PG_COLUMNS = ("item_id, kind, partner_id, language, config, year, go_live_at, expire_at, themes, countries, regions, title, body, "
+_PG_COLUMNS = ("item_id, kind, partner_id, language, year, go_live_at, expire_at, themes, countries, regions, title, body, "
                "facets")
-
-
-@functools.lru_cache(maxsize=None)
-def _pg_configs(alias: str) -> frozenset:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT cfgname FROM pg_ts_config")
-        return frozenset(name for (name,) in cursor.fetchall())
-
-
-def _pg_config(language: str) -> str:
-    """The configuration snippets are cut with: the item's language's, so stemmed matches are highlighted."""
-    name = PG_CONFIGS.get((language or "").split("-")[0].lower(), "simple")
-    return name if name in _pg_configs(connection.alias) else "simple"
 
 
 class PostgresBackend:
@@ -69,7 +45,7 @@ class PostgresBackend:
                 # deleted items are removed by the post_delete receiver in indexing.py.
                 cursor.execute(
                     f"CREATE TABLE {self.table} (item_id bigint PRIMARY KEY, kind text NOT NULL, partner_id bigint, "
-                    "language text NOT NULL, config text NOT NULL, year integer, go_live_at timestamptz, expire_at timestamptz, "
+                    "language text NOT NULL, year integer, go_live_at timestamptz, expire_at timestamptz, "
                     "themes text NOT NULL, countries text NOT NULL, regions text NOT NULL, title text NOT NULL, body text NOT NULL, "
                     "document tsvector NOT NULL, title_document tsvector NOT NULL, facets text NOT NULL DEFAULT '') "
                     "WITH (toast_tuple_target = 128)"
@@ -103,10 +79,9 @@ class PostgresBackend:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS discovery_staging ON COMMIT DROP AS SELECT {_PG_COLUMNS}, "
                            f"''::text AS stems, ''::text AS tags FROM {self.table} WITH NO DATA")
-            configs = {language: _pg_config(language) for language in {e.language for e in rows}}  # no query during COPY
             with cursor.cursor.copy(f"COPY discovery_staging ({_PG_COLUMNS}, stems, tags) FROM STDIN") as copy:
                 for e in rows:
-                    copy.write_row((e.pk, e.kind, e.partner_id, e.language, configs[e.language], e.year, e.go_live_at, e.expire_at,
+                    copy.write_row((e.pk, e.kind, e.partner_id, e.language, e.year, e.go_live_at, e.expire_at,
                                     " ".join(str(pk) for pk in e.themes), " ".join(e.countries), " ".join(e.regions),
                                     e.title, e.body, e.facets(), e.stemmed(), " ".join("_" + tag for tag in e.tags())))
             document = _PG_DOCUMENT.format(v="s.") + " || array_to_tsvector(string_to_array(s.tags, ' '))"
@@ -146,23 +121,23 @@ class PostgresBackend:
         languages present; all words required. To find texts the exact word is not asked for beside its English
         form: every text holding it holds its English form too (both are indexed from the same words), and one
         list fewer is one fewer for the index to read and merge (a tenth of a broad word's match). `exact`:
-        ask for it anyway, to mark it in snippets cut in other languages' configurations."""
+        ask for it anyway, to mark it in the editions' snippets (ts_headline with 'simple' knows the exact word alone)."""
         parts, params = [], []
         for word in words:
             stems = _query_stems(word, languages)
             if exact:
-                parts.append("(plainto_tsquery('english', unaccent(%s)) || plainto_tsquery('simple', unaccent(%s))"
-                             + " || plainto_tsquery('simple', %s)" * len(stems) + ")")
-                params += [word, word, *stems]
-                continue
-            parts.append("(CASE WHEN numnode(plainto_tsquery('english', unaccent(%s))) > 0 THEN plainto_tsquery('english', unaccent(%s)) "
-                         "ELSE plainto_tsquery('simple', unaccent(%s)) END" + " || plainto_tsquery('simple', %s)" * len(stems) + ")")
-            params += [word, word, word, *stems]
+                english, english_params = "plainto_tsquery('english', unaccent(%s)) || plainto_tsquery('simple', unaccent(%s))", [word, word]
+            else:
+                english = ("CASE WHEN numnode(plainto_tsquery('english', unaccent(%s))) > 0 THEN plainto_tsquery('english', unaccent(%s)) "
+                           "ELSE plainto_tsquery('simple', unaccent(%s)) END")
+                english_params = [word, word, word]
+            parts.append("(" + english + " || plainto_tsquery('simple', %s)" * len(stems) + ")")
+            params += [*english_params, *stems]
         return " && ".join(parts), params
 
     def queries(self, words, languages) -> tuple[str, str, str]:
         """The tsqueries, worked out once (as text): to find the texts, for the title alone, and to mark the
-        words in snippets. Passed on as constants, they are not worked out again for every row."""
+        words in the editions' snippets. Passed on as constants, they are not worked out again for every row."""
         key = (tuple(words), tuple(languages))
         if key not in self._queries:
             parts = [self.tsquery(words, languages), self.tsquery(words, ()), self.tsquery(words, languages, exact=True)]
@@ -205,15 +180,6 @@ class PostgresBackend:
         return {pk: (title, body) for pk, title, body in rows}
 
     _HEADLINE = f"StartSel={HIT_OPEN}, StopSel={HIT_CLOSE}, MaxWords=30, MinWords=12, ShortWord=2"
-
-    def snippets(self, words, languages, ids) -> dict:
-        if not ids:
-            return {}
-        _, _, marks = self.queries(words, languages)
-        return dict(_fetch(
-            f"SELECT item_id, ts_headline(config::regconfig, body, %s::tsquery, %s) FROM {self.table} WHERE item_id = ANY(%s)",
-            [marks, self._HEADLINE, list(ids)],
-        ))
 
     def search_live(self, words, languages, live_sql, live_params, limit):
         query, _, marks = self.queries(words, languages)

@@ -30,8 +30,9 @@ from partnerpost.content.enums import ItemKind
 from partnerpost.content.filters import FACETS, ItemFilters
 from partnerpost.content.models import Item
 
-from .analysis import _query_stems, _stems, fold, terms
+from .analysis import PUNCTUATION, _query_stems, _stems, fold, terms
 from .engine import HIT_CLOSE, HIT_OPEN, _token, backend
+from .snippets import snippets as cut_snippets
 
 #: How many matches a query collects at most; beyond it counts are lower bounds.
 CANDIDATES = 10_000
@@ -137,8 +138,11 @@ def search(query: str, filters=None, *, page: int = 1, size: int = 20, cards: bo
     hits = []
     offset = (page - 1) * size
     if offset < len(found.ids):
-        ids = _ranked(engine, words, languages, found.ids, found.in_title)[offset:offset + size]
-        snippets = engine.snippets(words, languages, ids)
+        texts = {}
+        ids = _ranked(engine, words, languages, found.ids, found.in_title, texts)[offset:offset + size]
+        # Snippets from the texts ranking read (the hits of the first pages are among them); others read now.
+        texts.update(engine.texts([pk for pk in ids if pk not in texts]))
+        snippets = cut_snippets(words, languages, {pk: texts[pk] for pk in ids if pk in texts})
         # By primary key alone, live checked here: with state in the query, SQLite may walk a state index instead.
         items = Item.objects.filter(pk__in=ids)
         if prepare is not None:
@@ -152,14 +156,15 @@ def search(query: str, filters=None, *, page: int = 1, size: int = 20, cards: bo
     return Results(hits, len(found.ids), _facets(found.counts), found.found > CANDIDATES)
 
 
-def _ranked(engine, words, languages, newest, in_title) -> list[int]:
+def _ranked(engine, words, languages, newest, in_title, texts) -> list[int]:
     """Every live match, best first: a pool of the RANK_POOL newest matches and the TITLE_POOL newest
     with every word in the title is ordered by a BM25-like score computed here from the stored text (title
     words count five times, repeated words count with saturation, long texts count less); the
     other matches follow, newest first. Scoring a bounded pool keeps a broad word as cheap as a
-    rare one, which neither FTS5's bm25() nor ts_rank() does: both read every match of every word."""
+    rare one, which neither FTS5's bm25() nor ts_rank() does: both read every match of every word.
+    The pool's texts are added to `texts` ({id: (title, body)}), for the snippets."""
     pool = list(dict.fromkeys([*newest[:RANK_POOL], *sorted(in_title, reverse=True)[:TITLE_POOL]]))
-    texts = engine.texts(pool)
+    texts.update(engine.texts(pool))
     forms = [_forms(word, languages) for word in words]
     measured = {pk: _measure(texts[pk], forms) for pk in pool if pk in texts}
     if measured:
@@ -181,7 +186,6 @@ RANK_POOL = 100
 #: ... and how many of the newest title matches join them.
 TITLE_POOL = 50
 _K1, _B = 1.2, 0.75
-_PUNCTUATION = str.maketrans({c: " " for c in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~«»“”‘’…–—·\n\t\r"})
 
 
 def _forms(word: str, languages) -> list[str]:
@@ -198,7 +202,7 @@ def _normal(text: str) -> str:
     text = text.lower()
     if not text.isascii():
         text = fold(text)
-    return " " + text.translate(_PUNCTUATION)
+    return " " + text.translate(PUNCTUATION)
 
 
 def _measure(text, forms):

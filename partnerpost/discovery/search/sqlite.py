@@ -119,16 +119,6 @@ class SQLiteBackend:
         rows = _fetch(f"SELECT rowid, title, body FROM {self.table} WHERE rowid IN ({', '.join(['%s'] * len(ids))})", list(ids))
         return {pk: (title, body) for pk, title, body in rows}
 
-    def snippets(self, words, languages, ids) -> dict:
-        if not ids:
-            return {}
-        rows = _fetch(
-            f"SELECT rowid, snippet({self.table}, 1, %s, %s, '…', 16) FROM {self.table} "
-            f"WHERE {self.table} MATCH %s AND rowid IN ({', '.join(['%s'] * len(ids))})",
-            [HIT_OPEN, HIT_CLOSE, self.expression(words, languages), *ids],
-        )
-        return dict(rows)
-
     def search_live(self, words, languages, live_sql, live_params, limit):
         """For the small edition index: [(id, snippet)] best first, among ids the subquery returns."""
         return _fetch(
