@@ -8,9 +8,22 @@ no query word can produce); beside it a small tsvector of the title alone, kept 
 Long columns are kept out of line (toast_tuple_target) and the two short ones every candidate reads,
 the facet string and the title's tsvector, in the row (STORAGE MAIN), so reading the matches' rows
 stays cheap. Items' snippets are cut in Python (snippets.py); editions' by ts_headline().
+
+The recent slice. A GIN index answers a query with the list of every matching row before any LIMIT
+applies: for a word in a fifth of a million items, building that list is most of the query. So large
+indexes (RECENT_FROM items and more) get a second, partial GIN index over the RECENT_ITEMS newest rows
+(``discovery_search_recent``, ``WHERE item_id > N``). A query the planner expects to find more than
+CANDIDATES times in the slice asks the slice first, and takes its matches when there are enough to
+fill the candidates; otherwise, and for every other query, the whole index answers. Items added later
+have higher ids, so they fall in the slice without it being made again; `partnerpost search recent`
+moves it to the newest items again (after a large import, say).
 """
 
 from __future__ import annotations
+
+import json
+import re
+import time
 
 from django.db import connection, transaction
 
@@ -31,6 +44,14 @@ _PG_DOCUMENT = (
 _PG_TITLE_DOCUMENT = "to_tsvector('english', unaccent(s.title)) || to_tsvector('simple', unaccent(s.title))"
 _PG_COLUMNS = ("item_id, kind, partner_id, language, year, go_live_at, expire_at, themes, countries, regions, title, body, "
                "facets")
+
+
+#: The newest rows the recent slice covers, and the size of index from which `search rebuild` makes one.
+RECENT_ITEMS = 200_000
+RECENT_FROM = 500_000
+#: How long a process keeps the slice's first id before reading it again.
+RECENT_SECONDS = 60
+_kept_starts = {}
 
 
 class PostgresBackend:
@@ -105,12 +126,64 @@ class PostgresBackend:
         """Before a bulk load into an empty table: building the GIN index once afterwards is much faster."""
         with connection.cursor() as cursor:
             cursor.execute(f"DROP INDEX IF EXISTS {self.table}_document")
+            cursor.execute(f"DROP INDEX IF EXISTS {self.table}_recent")
+        _kept_starts.clear()
 
     def finish(self):
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
             self.create_text_index(cursor)
             cursor.execute(f"ANALYZE {self.table}")
+            if self.entries:
+                cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [self.table])
+                if cursor.fetchone()[0] >= RECENT_FROM:
+                    self.make_recent()
+
+    def recent_start(self) -> int | None:
+        """The id the recent slice starts after, or None when there is none. Read from the index's own
+        definition, and kept in the process while the content version stands, for RECENT_SECONDS at most (a
+        slice moved meanwhile is still correct to ask with the old id: the planner then uses the whole index)."""
+        from partnerpost.network.paging import current_version
+
+        key = (connection.alias, connection.settings_dict["NAME"], current_version())
+        kept = _kept_starts.get(self.table)
+        if kept and kept[0] == key and time.monotonic() - kept[1] < RECENT_SECONDS:
+            return kept[2]
+        rows = _fetch("SELECT pg_get_expr(indpred, indrelid) FROM pg_index WHERE indexrelid = to_regclass(%s)", [f"{self.table}_recent"])
+        found = re.search(r"item_id > '?(\d+)", rows[0][0] or "") if rows else None
+        start = int(found.group(1)) if found else None
+        _kept_starts[self.table] = (key, time.monotonic(), start)
+        return start
+
+    def make_recent(self, items: int = None, concurrently: bool = False) -> int | None:
+        """Build the recent slice over the `items` newest rows (RECENT_ITEMS by default), replacing the one there
+        is; `concurrently`: without blocking writes (outside a transaction). Returns the id it starts after, or
+        None when the table holds no more than `items` rows (then a slice would be the whole index: none is kept)."""
+        items = RECENT_ITEMS if items is None else items
+        name, later = f"{self.table}_recent", " CONCURRENTLY" if concurrently else ""
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT item_id FROM {self.table} ORDER BY item_id DESC OFFSET %s LIMIT 1", [items])
+            row = cursor.fetchone()
+            if row is None:
+                cursor.execute(f"DROP INDEX{later} IF EXISTS {name}")
+                _kept_starts.clear()
+                return None
+            start = row[0]
+            if not concurrently:
+                cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+            cursor.execute(f"DROP INDEX{later} IF EXISTS {name}_next")  # left by an interrupted run
+            cursor.execute(f"CREATE INDEX{later} {name}_next ON {self.table} USING GIN (document) WHERE item_id > {int(start)}")
+            cursor.execute(f"DROP INDEX{later} IF EXISTS {name}")
+            cursor.execute(f"ALTER INDEX {name}_next RENAME TO {name}")
+        _kept_starts.clear()
+        return start
+
+    def _expected_in(self, query: str, start: int) -> float:
+        """How many rows of the recent slice the planner expects to match (from the column's statistics)."""
+        (plan,) = _fetch(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {self.table} WHERE document @@ %s::tsquery AND item_id > {int(start)}",
+                         [query])[0]
+        plan = json.loads(plan) if isinstance(plan, str) else plan
+        return plan[0]["Plan"]["Plan Rows"]
 
     def languages(self):
         return [row[0] for row in _fetch(_PRESENT_LANGUAGES.format(table=self.table), [])]
@@ -148,7 +221,8 @@ class PostgresBackend:
     def matches(self, words, tags, languages, now, limit) -> Matches:
         """One statement, one row: how many rows match (up to `limit` and one; filters are in the tsquery), and
         for the live ones among the first `limit` found, their ids, those whose title holds every word and their
-        facet strings (counted by ``count_facets``)."""
+        facet strings (counted by ``count_facets``). A broad query on a large index asks the recent slice first
+        (see the module's docstring): one statement more when the slice holds too few."""
         query, title, _ = self.queries(words, languages)
         if not query.strip():
             # Every word reduced to nothing (punctuation, stop words such as "_" or "the"): PostgreSQL's
@@ -156,12 +230,23 @@ class PostgresBackend:
             return Matches(0, [], set(), {})
         if tags:
             query = f"({query}) & " + " & ".join(f"'_{tag}'" for tag in tags)
-        found = f"SELECT item_id, facets, go_live_at, expire_at, title_document FROM {self.table} WHERE document @@ %s::tsquery LIMIT %s"
+        start = self.recent_start() if self.entries else None
+        if start is not None and self._expected_in(query, start) > limit:
+            row = self._candidates(query, title, limit, now, start)
+            if row[0] > limit:  # enough to fill the candidates: the rest of the index is not read
+                return Matches.from_row(*row)
+        return Matches.from_row(*self._candidates(query, title, limit, now))
+
+    def _candidates(self, query, title, limit, now, after=None):
+        """The statement of matches(), over the whole index or (`after` an id) over the recent slice."""
+        where = "document @@ %s::tsquery" + ("" if after is None else f" AND item_id > {int(after)}")
+        found = f"SELECT item_id, facets, go_live_at, expire_at, title_document FROM {self.table} WHERE {where} LIMIT %s"
         with transaction.atomic(), connection.cursor() as cursor:
             # The planner prices a sequential scan with LIMIT as cheap, not counting that every row's
-            # document must be read back from TOAST; the GIN index is always faster here. One process
-            # per query on a small machine: no parallel workers.
-            cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL max_parallel_workers_per_gather = 0")
+            # document must be read back from TOAST; the GIN index is always faster here (and for the
+            # slice, walking the primary key from its first id and reading each document is far slower
+            # than the slice's index). One process per query on a small machine: no parallel workers.
+            cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off; SET LOCAL max_parallel_workers_per_gather = 0")
             cursor.execute(
                 f"WITH found AS MATERIALIZED ({found}) SELECT (SELECT count(*) FROM found), string_agg(item_id::text, ','), "
                 "string_agg(CASE WHEN title_document @@ %s::tsquery THEN item_id::text END, ','), string_agg(facets, ' ') "
@@ -170,8 +255,8 @@ class PostgresBackend:
                 [query, limit + 1, title, limit, now, now],
             )
             row = cursor.fetchone()
-            cursor.execute("RESET enable_seqscan; RESET max_parallel_workers_per_gather")
-        return Matches.from_row(*row)
+            cursor.execute("RESET enable_seqscan; RESET enable_indexscan; RESET max_parallel_workers_per_gather")
+        return row
 
     def texts(self, ids) -> dict:
         if not ids:

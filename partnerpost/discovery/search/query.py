@@ -2,7 +2,7 @@
 
 Bounded work for broad queries
 At most CANDIDATES matches are collected per query (SQLite: the most recent, by id; PostgreSQL:
-the first found in table order). Below that number everything is exact. Above it
+the first found in table order, for a broad query on a large index among the newest items: see postgres.py). Below that number everything is exact. Above it
 ``Results.capped`` is true, ``total`` is a lower bound (show it as "10,000+") and facet counts
 are counted over those candidates. One SQL statement returns, for each live candidate, its id,
 whether its title holds every word, and its facet string (``Entry.facets``); the facets are counted
